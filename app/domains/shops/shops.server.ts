@@ -1,0 +1,57 @@
+/**
+ * Shop lifecycle: install, uninstall, scope changes. Privacy (data requests and redaction) is in
+ * privacy.server.ts.
+ */
+import type { Db } from "~/db.server";
+import {
+  countShopData,
+  findShop,
+  getOrCreateShop,
+  markShopUninstalled,
+  rememberShopCurrency,
+  updateShopScopes,
+  upsertInstalledShop,
+} from "~/domains/shops/shops.repo.server";
+
+export { findShop as getShop, rememberShopCurrency };
+
+/** How much the app holds for the shop (home page). */
+export async function getShopDataSummary(shop: string) {
+  return countShopData(shop);
+}
+
+/** afterAuth (and the demo seeder): the shop is installed, or installed again. Idempotent by shop. */
+export async function recordInstall(input: { shop: string; scopes: string | null }, tx?: Db) {
+  await upsertInstalledShop(input.shop, input.scopes, tx);
+}
+
+export type ShopState = "installed" | "uninstalled";
+
+/**
+ * Install state for a delivery. A shop we have never seen is treated as installed (Shopify only
+ * delivers to installed apps; the delivery can beat afterAuth) and its row is created.
+ */
+export async function getShopStateForDelivery(tx: Db, shop: string): Promise<ShopState> {
+  const row = await getOrCreateShop(tx, shop);
+  return row.uninstalledAt ? "uninstalled" : "installed";
+}
+
+/**
+ * app/uninstalled: remove the shop's sessions (its tokens are dead) and mark it uninstalled; its
+ * data stays until shop/redact, 48 hours later, in case the merchant reinstalls.
+ * Idempotent: a repeat delivery finds no sessions and marks it again.
+ */
+export async function recordUninstall(
+  tx: Db,
+  shop: string,
+  details: { name?: string | null; email?: string | null; currency?: string | null; ianaTimezone?: string | null },
+): Promise<"UNINSTALLED"> {
+  await markShopUninstalled(tx, shop, details);
+  return "UNINSTALLED";
+}
+
+/** app/scopes_update: the merchant approved a new set of scopes. Idempotent by value. */
+export async function recordScopesUpdate(tx: Db, shop: string, scopes: string[]): Promise<"SCOPES_UPDATED"> {
+  await updateShopScopes(tx, shop, scopes.join(","));
+  return "SCOPES_UPDATED";
+}

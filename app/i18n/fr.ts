@@ -1,0 +1,52 @@
+import type { Messages } from "~/i18n/en";
+
+export const fr: Messages = {
+  app: {
+    name: "Journey",
+    nav: { home: "Accueil", deliveries: "Données et livraisons", privacy: "Demandes de confidentialité" },
+    demoBanner: "Mode démo local : {shop} affichée sans l'administration Shopify.",
+  },
+  home: {
+    title: "Accueil",
+    ingested: "Données reçues",
+    customers: "Clients",
+    orders: "Commandes",
+    checkouts: "Paiements",
+    refunds: "Remboursements",
+    deliveries: "Webhooks reçus",
+    emptyTitle: "En attente des premiers événements de votre boutique",
+    emptyBody: "Les commandes, paiements et clients apparaissent ici dès que Shopify les envoie. Rien à configurer.",
+  },
+  deliveries: {
+    title: "Données et livraisons",
+    subtitle: "Chaque webhook envoyé par Shopify, tel que stocké, et ce que le worker en a fait.",
+    topic: "Sujet",
+    status: "Statut",
+    outcome: "Résultat",
+    received: "Reçu",
+    attempts: "Tentatives",
+    filterAll: "Tous",
+    empty: "Aucune livraison avec ce statut.",
+    statuses: { RECEIVED: "En attente", PROCESSED: "Traité", SKIPPED: "Ignoré", REJECTED: "Rejeté", FAILED: "Échec" },
+    next: "Plus anciens",
+    previous: "Plus récents",
+  },
+  privacy: {
+    title: "Demandes de confidentialité",
+    subtitle: "Demandes d'accès et d'effacement envoyées par Shopify. Chacune est traitée automatiquement ; le délai de Shopify est de 30 jours.",
+    topic: "Demande",
+    customer: "Client",
+    received: "Reçue",
+    due: "Échéance",
+    completed: "Terminée",
+    download: "Télécharger l'export",
+    pending: "En cours",
+    empty: "Aucune demande pour l'instant.",
+    topics: { "customers/data_request": "Demande d'accès", "customers/redact": "Effacement" },
+  },
+  errors: {
+    title: "Une erreur s'est produite",
+    retry: "Rechargez la page. Si l'erreur persiste, l'opérateur de l'application peut consulter le journal du serveur.",
+    notFound: "Introuvable",
+  },
+};

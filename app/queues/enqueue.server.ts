@@ -1,0 +1,40 @@
+/**
+ * enqueue(): the one place job ids and dedup rules live. Callers pass a typed JobItem; the queue
+ * comes from the catalogue. BullMQ job ids are a convenience (a duplicate add is ignored while
+ * the job exists); durable idempotency lives in Postgres unique keys, because a removed job's id
+ * can be reused.
+ */
+import type { JobsOptions } from "bullmq";
+import { JOB_QUEUE, JobName, QueueName, type JobItem } from "~/queues/jobs";
+import { getQueue } from "~/queues/queues.server";
+
+/** Deterministic job id per job name (never containing ':', which BullMQ reserves). */
+function jobIdFor(item: JobItem): string | undefined {
+  switch (item.name) {
+    case JobName.WebhooksProcessEvent:
+      return `${item.name}-${item.data.eventId}`;
+    case JobName.WebhooksRedrive:
+    case JobName.WebhooksPrune:
+      return undefined; // scheduler-owned ids
+  }
+}
+
+export async function enqueue(item: JobItem, opts: JobsOptions = {}): Promise<string | undefined> {
+  const queue = getQueue(JOB_QUEUE[item.name]);
+  const job = await queue.add(item.name, item.data, { jobId: jobIdFor(item), ...opts });
+  return job.id;
+}
+
+/** Adds many jobs with one round trip per queue (fan-out jobs, follow-ups of a delivery). */
+export async function enqueueMany(items: JobItem[]): Promise<void> {
+  const byQueue = new Map<QueueName, JobItem[]>();
+  for (const item of items) {
+    const queueName = JOB_QUEUE[item.name];
+    byQueue.set(queueName, [...(byQueue.get(queueName) ?? []), item]);
+  }
+  await Promise.all(
+    [...byQueue].map(([queueName, list]) =>
+      getQueue(queueName).addBulk(list.map((item) => ({ name: item.name, data: item.data, opts: { jobId: jobIdFor(item) } }))),
+    ),
+  );
+}

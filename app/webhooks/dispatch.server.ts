@@ -1,0 +1,142 @@
+/**
+ * topic → domain handler(s). Run by the worker inside the delivery's transaction, never by the
+ * route. Each handler parses the fields it reads with the topic's zod schema; a payload that
+ * fails it is REJECTED with the first issue as the reason (validly signed, so Shopify must not
+ * retry it: it would fail the same way).
+ */
+import type { z } from "zod";
+import type { Db } from "~/db.server";
+import { applyCheckoutDeleted, applyCheckoutPayload } from "~/domains/checkouts/checkouts.server";
+import { applyCustomerDeleted, applyCustomerPayload, customerGidOf } from "~/domains/customers/customers.server";
+import { applyOrderPayload, applyRefundPayload } from "~/domains/orders/orders.server";
+import { exportCustomerData, redactCustomer, redactShop } from "~/domains/shops/privacy.server";
+import { getShop, getShopStateForDelivery, recordScopesUpdate, recordUninstall } from "~/domains/shops/shops.server";
+import type { JobItem } from "~/queues/jobs";
+import {
+  CheckoutDeletePayloadSchema,
+  CheckoutPayloadSchema,
+  CustomerDeletePayloadSchema,
+  CustomerPayloadSchema,
+  CustomerRedactPayloadSchema,
+  DataRequestPayloadSchema,
+  describeIssue,
+  OrderPayloadSchema,
+  RefundPayloadSchema,
+  ScopesUpdatePayloadSchema,
+  ShopPayloadSchema,
+} from "~/webhooks/payloads";
+import { isComplianceTopic, type WebhookTopic } from "~/webhooks/topics";
+
+export type DeliveryContext = {
+  eventId: bigint;
+  shop: string;
+  topic: WebhookTopic;
+  /** Shopify's event time if sent, else when we received it: the fallback for a missing updated_at. */
+  occurredAt: Date;
+  receivedAt: Date;
+};
+
+export type DispatchResult = {
+  status: "PROCESSED" | "SKIPPED" | "REJECTED";
+  outcome: string;
+  customerGid?: string | null;
+  /** Follow-up jobs (recomputes, syncs), enqueued before the delivery's transaction commits. */
+  followUps?: JobItem[];
+};
+
+class PayloadRejected extends Error {}
+
+function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new PayloadRejected(describeIssue(result.error));
+  return result.data;
+}
+
+type Handler = (tx: Db, ctx: DeliveryContext, payload: unknown) => Promise<DispatchResult>;
+
+/** Hooks other features register to react to normalized changes (e.g. segment recomputes). */
+export type ChangeListener = (change: { shop: string; topic: WebhookTopic; customerGid: string | null }) => JobItem[];
+const changeListeners: ChangeListener[] = [];
+export function onCustomerDataChanged(listener: ChangeListener) {
+  changeListeners.push(listener);
+}
+
+function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null): DispatchResult {
+  const followUps = outcome === "STALE" ? [] : changeListeners.flatMap((l) => l({ shop: ctx.shop, topic: ctx.topic, customerGid }));
+  return { status: outcome === "STALE" ? "SKIPPED" : "PROCESSED", outcome, customerGid, followUps };
+}
+
+const orderHandler: Handler = async (tx, ctx, payload) => {
+  const r = await applyOrderPayload(tx, ctx.shop, parse(OrderPayloadSchema, payload), ctx.occurredAt);
+  return processed(ctx, r.outcome, r.customerGid);
+};
+
+const HANDLERS: Record<WebhookTopic, Handler> = {
+  "orders/create": orderHandler,
+  "orders/paid": orderHandler,
+  "orders/updated": orderHandler,
+  "orders/cancelled": orderHandler,
+  "orders/fulfilled": orderHandler,
+  "refunds/create": async (tx, ctx, payload) => {
+    const shop = await getShop(ctx.shop, tx);
+    const r = await applyRefundPayload(tx, ctx.shop, parse(RefundPayloadSchema, payload), shop?.currency ?? null, ctx.occurredAt);
+    return processed(ctx, r.outcome, r.customerGid);
+  },
+  "checkouts/create": async (tx, ctx, payload) => {
+    const r = await applyCheckoutPayload(tx, ctx.shop, parse(CheckoutPayloadSchema, payload), ctx.occurredAt);
+    return processed(ctx, r.outcome, r.customerGid);
+  },
+  "checkouts/update": async (tx, ctx, payload) => HANDLERS["checkouts/create"](tx, ctx, payload),
+  "checkouts/delete": async (tx, ctx, payload) => {
+    const outcome = await applyCheckoutDeleted(tx, ctx.shop, parse(CheckoutDeletePayloadSchema, payload), ctx.occurredAt);
+    return { status: "PROCESSED", outcome };
+  },
+  "customers/create": async (tx, ctx, payload) => {
+    const parsed = parse(CustomerPayloadSchema, payload);
+    const outcome = await applyCustomerPayload(tx, ctx.shop, parsed, ctx.occurredAt);
+    return processed(ctx, outcome, customerGidOf(parsed));
+  },
+  "customers/update": async (tx, ctx, payload) => HANDLERS["customers/create"](tx, ctx, payload),
+  "customers/delete": async (tx, ctx, payload) => {
+    const customerGid = customerGidOf(parse(CustomerDeletePayloadSchema, payload))!;
+    return processed(ctx, await applyCustomerDeleted(tx, ctx.shop, customerGid, ctx.occurredAt), customerGid);
+  },
+  "app/uninstalled": async (tx, ctx, payload) => {
+    const shop = parse(ShopPayloadSchema, payload);
+    const outcome = await recordUninstall(tx, ctx.shop, { name: shop.name, email: shop.email, currency: shop.currency, ianaTimezone: shop.iana_timezone });
+    return { status: "PROCESSED", outcome };
+  },
+  "app/scopes_update": async (tx, ctx, payload) => {
+    const outcome = await recordScopesUpdate(tx, ctx.shop, parse(ScopesUpdatePayloadSchema, payload).current);
+    return { status: "PROCESSED", outcome };
+  },
+  "customers/data_request": async (tx, ctx, payload) => {
+    const r = await exportCustomerData(tx, ctx.shop, parse(DataRequestPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
+    return { status: "PROCESSED", outcome: r.outcome };
+  },
+  "customers/redact": async (tx, ctx, payload) => {
+    const r = await redactCustomer(tx, ctx.shop, parse(CustomerRedactPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
+    return { status: "PROCESSED", outcome: r.outcome };
+  },
+  "shop/redact": async (tx, ctx) => {
+    const r = await redactShop(tx, ctx.shop);
+    return { status: "PROCESSED", outcome: r.outcome };
+  },
+};
+
+/** Topics still applied after uninstall: privacy law outlives the install, and uninstall repeats. */
+const AFTER_UNINSTALL = new Set<WebhookTopic>(["app/uninstalled", "app/scopes_update"]);
+
+export async function dispatch(tx: Db, ctx: DeliveryContext, payload: unknown): Promise<DispatchResult> {
+  if (!isComplianceTopic(ctx.topic) && !AFTER_UNINSTALL.has(ctx.topic)) {
+    if ((await getShopStateForDelivery(tx, ctx.shop)) === "uninstalled") {
+      return { status: "SKIPPED", outcome: "shop uninstalled" };
+    }
+  }
+  try {
+    return await HANDLERS[ctx.topic](tx, ctx, payload);
+  } catch (error) {
+    if (error instanceof PayloadRejected) return { status: "REJECTED", outcome: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Worker process entry: `npm run worker`. Never started inside the web server.
+ * Boot: settle the database (embedded default when DATABASE_URL is unset) → check the job
+ * catalogue → start one Worker per queue → upsert schedules. SIGTERM/SIGINT: close workers (active
+ * jobs finish), then queues, then the database, then exit.
+ */
+import { prepareRuntime } from "~/lib/runtime.server";
+
+const runtime = await prepareRuntime("worker");
+const { logger } = await import("~/lib/logger.server");
+const { buildRegistry } = await import("~/workers/registry.server");
+const { assertRedisNoEviction, startWorkers } = await import("~/workers/workers.server");
+const { upsertSchedules } = await import("~/workers/schedules.server");
+const { closeQueues } = await import("~/queues/queues.server");
+const { disconnectDb } = await import("~/db.server");
+
+try {
+  const registry = buildRegistry();
+  await assertRedisNoEviction();
+  const running = startWorkers(registry);
+  await upsertSchedules();
+  logger.info({ queues: running.workers.map((w) => w.name) }, "worker started");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "worker stopping");
+    await running.close();
+    await closeQueues();
+    await disconnectDb();
+    await runtime.shutdown();
+    logger.info("worker stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+} catch (error) {
+  logger.fatal({ err: error }, "worker failed to start");
+  await runtime.shutdown();
+  process.exit(1);
+}

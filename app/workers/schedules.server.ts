@@ -1,0 +1,23 @@
+/**
+ * Recurring jobs, upserted at every worker boot with fixed scheduler ids, so deploys and extra
+ * workers never duplicate them (BullMQ job schedulers).
+ */
+import { getQueue } from "~/queues/queues.server";
+import { JOB_QUEUE, JobName, type JobItem } from "~/queues/jobs";
+
+type Schedule = { id: string; every?: number; pattern?: string; job: JobItem };
+
+export const SCHEDULES: Schedule[] = [
+  { id: "webhooks-redrive", every: 60_000, job: { name: JobName.WebhooksRedrive, data: {} } },
+  { id: "webhooks-prune", pattern: "17 3 * * *", job: { name: JobName.WebhooksPrune, data: {} } },
+];
+
+export async function upsertSchedules(schedules: Schedule[] = SCHEDULES): Promise<void> {
+  for (const s of schedules) {
+    await getQueue(JOB_QUEUE[s.job.name]).upsertJobScheduler(
+      s.id,
+      s.every ? { every: s.every } : { pattern: s.pattern!, tz: "UTC" },
+      { name: s.job.name, data: s.job.data },
+    );
+  }
+}
