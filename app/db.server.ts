@@ -24,10 +24,19 @@ export async function disconnectDb() {
   await client?.$disconnect();
 }
 
-/** Postgres errors that mean "the database is not reachable right now", so callers answer 503. */
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/**
+ * Errors that mean "the database is not reachable right now" (callers answer 503 so the sender
+ * retries), as opposed to a bug or bad data. Through the driver adapter they arrive as P2010 with
+ * the adapter's error kind in `meta`.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text = String((error as { code?: string; message?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|57P0[123]|53300|P1001|P1017|Connection terminated|connect ECONN|DatabaseNotReachable|the database system is (starting up|shutting down)/i.test(text);
+  const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  if (e?.code === "P1001" || e?.code === "P1017") return true;
+  const kind = e?.meta?.driverAdapterError?.cause?.kind;
+  if (kind && UNREACHABLE_KINDS.has(kind)) return true;
+  return /Can't reach database server|ECONNREFUSED|ECONNRESET|Connection terminated|the database system is (starting up|shutting down)/i.test(e?.message ?? "");
 }
 
 /** A Prisma client or the client of an interactive transaction; repos accept either. */

@@ -89,6 +89,11 @@ export function env(): Env {
   return cached;
 }
 
+/** Forgets the parsed environment so the next env() re-reads process.env (tests that simulate outages). */
+export function reloadEnv(): void {
+  cached = undefined;
+}
+
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");

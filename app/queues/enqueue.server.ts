@@ -19,10 +19,24 @@ function jobIdFor(item: JobItem): string | undefined {
   }
 }
 
-export async function enqueue(item: JobItem, opts: JobsOptions = {}): Promise<string | undefined> {
+/**
+ * Adds one job. `timeoutMs` bounds the wait: while Redis is unreachable BullMQ waits for the
+ * connection indefinitely, and the webhook route must answer Shopify within 5 s whatever happens.
+ */
+export async function enqueue(item: JobItem, opts: JobsOptions = {}, timeoutMs?: number): Promise<string | undefined> {
   const queue = getQueue(JOB_QUEUE[item.name]);
-  const job = await queue.add(item.name, item.data, { jobId: jobIdFor(item), ...opts });
-  return job.id;
+  const adding = queue.add(item.name, item.data, { jobId: jobIdFor(item), ...opts });
+  if (!timeoutMs) return (await adding).id;
+  adding.catch(() => undefined); // a late failure after the timeout is already reported
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`enqueue of ${item.name} timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return (await Promise.race([adding, timeout])).id;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Adds many jobs with one round trip per queue (fan-out jobs, follow-ups of a delivery). */

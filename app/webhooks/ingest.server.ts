@@ -4,7 +4,7 @@
  *
  * One DB write and one queue write; no Admin API calls, no domain work (the worker does that).
  * Answers, so Shopify retries exactly when it should:
- *   405 not POST · 413 body over the limit · 401 bad HMAC · 400 missing headers or empty body
+ *   405 not POST · 413 body over the limit · 401 bad or missing HMAC · 400 missing headers or empty body
  *   503 Postgres unreachable (Shopify retries; nothing was stored) · 200 everything stored,
  *   including duplicates, unknown topics (SKIPPED) and signed bodies we cannot use (REJECTED).
  * A queue failure after the row is stored still answers 200: the row stays RECEIVED and the
@@ -27,6 +27,9 @@ import { normalizeTopic } from "~/webhooks/topics";
 import { insertDelivery, type NewDelivery } from "~/webhooks/webhook-events.repo.server";
 
 const log = logger.child({ component: "webhook-ingest" });
+
+/** How long a delivery waits for the queue before answering anyway (the redrive catches up). */
+const ENQUEUE_TIMEOUT_MS = 1_500;
 
 function reply(status: number, message?: string, headers?: Record<string, string>): Response {
   return new Response(message ?? null, { status, headers: { ...(message ? { "Content-Type": "text/plain; charset=utf-8" } : {}), ...headers } });
@@ -86,7 +89,10 @@ export async function ingestWebhook(request: Request): Promise<Response> {
 
   const check = await validateWebhook({ rawBody, rawRequest: request });
   if (!check.valid) {
-    if (check.reason === WebhookValidationErrorReason.InvalidHmac) return reply(401, "Invalid HMAC");
+    // A missing signature is as unauthenticated as a wrong one (Shopify's compliance checks expect 401).
+    if (check.reason === WebhookValidationErrorReason.InvalidHmac || check.reason === WebhookValidationErrorReason.MissingHmac) {
+      return reply(401, "Invalid HMAC");
+    }
     const missing = "missingHeaders" in check && check.missingHeaders?.length ? `: ${check.missingHeaders.join(", ")}` : "";
     return reply(400, `Invalid webhook request (${check.reason}${missing})`);
   }
@@ -115,7 +121,7 @@ export async function ingestWebhook(request: Request): Promise<Response> {
   if (stored.status !== "RECEIVED") return reply(200);
 
   try {
-    await enqueue({ name: JobName.WebhooksProcessEvent, data: { eventId: stored.id.toString() } });
+    await enqueue({ name: JobName.WebhooksProcessEvent, data: { eventId: stored.id.toString() } }, {}, ENQUEUE_TIMEOUT_MS);
   } catch (error) {
     // The row is the source of truth; the redrive schedule enqueues it later.
     log.warn({ err: error, shop: delivery.shop, topic: delivery.topic, eventId: stored.id.toString() }, "enqueue failed; left for redrive");

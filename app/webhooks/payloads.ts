@@ -20,7 +20,7 @@ const timestamp = z
     }
     return d;
   });
-const amount = z.union([z.string(), z.number()]).nullish();
+const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"), z.number()]).nullish();
 const money = z.object({ amount: amount, currency_code: z.string().nullish() }).nullish();
 /** Shopify's `*_set` pair; shop_money is in the shop's currency, which is what we report in. */
 const moneySet = z.object({ shop_money: money, presentment_money: money }).nullish();
