@@ -8,7 +8,8 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { db } from "~/db.server";
 import { env, isLoopbackAddress } from "~/env.server";
 import { API_VERSION } from "~/shopify/api-version";
-import { recordInstall } from "~/domains/shops/shops.server";
+import { recordInstall, syncShopDetails } from "~/domains/shops/shops.server";
+import { logger } from "~/lib/logger.server";
 
 const config = env();
 
@@ -25,8 +26,10 @@ const shopify = shopifyApp({
   // Webhook subscriptions are app-specific, declared in shopify.app.toml; none are registered here
   // (declaring a topic in both places doubles every delivery).
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await recordInstall({ shop: session.shop, scopes: session.scope ?? null });
+      // Best effort: the name, currency and timezone also arrive later (orders, uninstall payload).
+      await syncShopDetails(session.shop, admin).catch((error) => logger.warn({ err: error, shop: session.shop }, "shop details not read"));
     },
   },
   future: {

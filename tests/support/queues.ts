@@ -10,5 +10,5 @@ export async function resetQueues(): Promise<void> {
 
 /** Jobs waiting (or delayed) in a queue. */
 export async function queuedJobs(name: QueueName): Promise<Job[]> {
-  return getQueue(name).getJobs(["waiting", "delayed", "prioritized", "paused"]);
+  return getQueue(name).getJobs(["waiting", "delayed", "prioritized"]);
 }

@@ -53,3 +53,11 @@ export async function countShopData(shop: string, tx: Db = db()) {
   ]);
   return { customers, orders, checkouts, refunds };
 }
+
+export async function updateShopDetails(
+  shop: string,
+  details: { name: string; email: string | null; currency: string; ianaTimezone: string },
+  tx: Db = db(),
+) {
+  await tx.shop.upsert({ where: { shop }, create: { shop, ...details }, update: details });
+}

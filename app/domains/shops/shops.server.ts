@@ -3,12 +3,15 @@
  * privacy.server.ts.
  */
 import type { Db } from "~/db.server";
+import { adminQuery, type AdminGraphql } from "~/shopify/admin.server";
+import { ShopDetails } from "~/shopify/operations/ShopDetails";
 import {
   countShopData,
   findShop,
   getOrCreateShop,
   markShopUninstalled,
   rememberShopCurrency,
+  updateShopDetails,
   updateShopScopes,
   upsertInstalledShop,
 } from "~/domains/shops/shops.repo.server";
@@ -23,6 +26,18 @@ export async function getShopDataSummary(shop: string) {
 /** afterAuth (and the demo seeder): the shop is installed, or installed again. Idempotent by shop. */
 export async function recordInstall(input: { shop: string; scopes: string | null }, tx?: Db) {
   await upsertInstalledShop(input.shop, input.scopes, tx);
+}
+
+type ShopDetailsResult = { shop: { name: string; email: string | null; currencyCode: string; ianaTimezone: string } };
+
+/**
+ * Reads the shop's name, currency and timezone from the Admin API (afterAuth): reports count days
+ * in the shop's timezone and money in its currency. Idempotent: overwrites with current values.
+ */
+export async function syncShopDetails(shop: string, admin: AdminGraphql) {
+  const { shop: details } = await adminQuery<ShopDetailsResult>(admin, ShopDetails);
+  await updateShopDetails(shop, { name: details.name, email: details.email, currency: details.currencyCode, ianaTimezone: details.ianaTimezone });
+  return details;
 }
 
 export type ShopState = "installed" | "uninstalled";

@@ -102,7 +102,7 @@ describe("webhooks.process-event: orders", () => {
   });
 
   it("tolerates the full key set of a production orders payload", async () => {
-    const { outcome } = await deliverAndProcess("orders/updated", { ...productionFixture("orders"), currency: "USD" });
+    const { outcome } = await deliverAndProcess("orders/updated", { ...productionFixture<Record<string, unknown>>("orders"), currency: "USD" });
     // Anonymized values ("example string" amounts and dates) are unusable: rejected with the field
     // named, never a crash that Shopify-style retries would repeat.
     expect(outcome).toMatch(/^[\w.]+: /);
