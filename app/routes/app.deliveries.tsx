@@ -4,7 +4,8 @@ import { Badge, Card, EmptyState, IndexTable, Page, Pagination, Tabs, Text } fro
 import type { WebhookStatus } from "@prisma/client";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
-import { countDeliveriesByStatus, DELIVERY_STATUSES, listDeliveries } from "~/webhooks/deliveries.server";
+import { countDeliveriesByStatus, listDeliveries } from "~/webhooks/deliveries.server";
+import { DELIVERY_STATUSES } from "~/webhooks/statuses";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);

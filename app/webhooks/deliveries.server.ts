@@ -1,8 +1,8 @@
 /** Read side of stored deliveries, for the admin's "Data & deliveries" page and operators. */
 import type { WebhookStatus } from "@prisma/client";
 import { db } from "~/db.server";
+import { DELIVERY_STATUSES } from "~/webhooks/statuses";
 
-export const DELIVERY_STATUSES: WebhookStatus[] = ["RECEIVED", "PROCESSED", "SKIPPED", "REJECTED", "FAILED"];
 
 export async function countDeliveriesByStatus(shop: string): Promise<Record<WebhookStatus, number>> {
   const rows = await db().webhookEvent.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
