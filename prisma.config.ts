@@ -9,7 +9,7 @@ const missingUrl = !process.env.DATABASE_URL;
 if (missingUrl) process.env.DATABASE_URL = "postgresql://unset:unset@127.0.0.1:1/unset";
 
 export default defineConfig({
-  schema: "prisma/schema.prisma",
+  schema: "prisma/schema",
   migrations: { path: "prisma/migrations" },
   // Migrations run in the Wasm schema engine through the pg driver adapter: no native engine.
   experimental: { adapter: true },
