@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "settings" JSONB NOT NULL DEFAULT '{}';
