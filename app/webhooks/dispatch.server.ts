@@ -12,6 +12,7 @@ import { applyOrderPayload, applyRefundPayload } from "~/domains/orders/orders.s
 import { exportCustomerData, redactCustomer, redactShop } from "~/domains/shops/privacy.server";
 import { getShop, getShopStateForDelivery, recordScopesUpdate, recordUninstall } from "~/domains/shops/shops.server";
 import type { JobItem } from "~/queues/jobs";
+import { followUpsFor, type ChangeCause } from "~/domains/customers/changes.server";
 import {
   CheckoutDeletePayloadSchema,
   CheckoutPayloadSchema,
@@ -54,16 +55,26 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
 
 type Handler = (tx: Db, ctx: DeliveryContext, payload: unknown) => Promise<DispatchResult>;
 
-/** Hooks other features register to react to normalized changes (e.g. segment recomputes). */
-export type ChangeListener = (change: { shop: string; topic: WebhookTopic; customerGid: string | null }) => JobItem[];
-const changeListeners: ChangeListener[] = [];
-export function onCustomerDataChanged(listener: ChangeListener) {
-  changeListeners.push(listener);
-}
+const CAUSE: Partial<Record<WebhookTopic, ChangeCause>> = {
+  "orders/create": "order",
+  "orders/paid": "order",
+  "orders/updated": "order",
+  "orders/cancelled": "order",
+  "orders/fulfilled": "order",
+  "refunds/create": "refund",
+  "checkouts/create": "checkout",
+  "checkouts/update": "checkout",
+  "customers/create": "customer",
+  "customers/update": "customer",
+  "customers/delete": "customer",
+};
 
+/** A delivery that changed a customer's data: PROCESSED with the follow-ups features asked for. */
 function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null): DispatchResult {
-  const followUps = outcome === "STALE" ? [] : changeListeners.flatMap((l) => l({ shop: ctx.shop, topic: ctx.topic, customerGid }));
-  return { status: outcome === "STALE" ? "SKIPPED" : "PROCESSED", outcome, customerGid, followUps };
+  if (outcome === "STALE") return { status: "SKIPPED", outcome, customerGid };
+  const cause = CAUSE[ctx.topic];
+  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause }) : [];
+  return { status: "PROCESSED", outcome, customerGid, followUps };
 }
 
 const orderHandler: Handler = async (tx, ctx, payload) => {

@@ -1,0 +1,29 @@
+/**
+ * "A customer's facts changed": the one place features learn about it. Webhook dispatch (orders,
+ * checkouts, customers, refunds), loyalty and reviews report changes here; features that keep
+ * per-customer results (segments, journey stages) list a reaction in REACTIONS that returns the
+ * follow-up jobs to enqueue (e.g. a debounced recompute of that customer).
+ *
+ * Reactions are pure (change → jobs) so the webhook path can enqueue them inside its transaction.
+ */
+import { enqueueMany } from "~/queues/enqueue.server";
+import type { JobItem } from "~/queues/jobs";
+
+export type ChangeCause = "order" | "refund" | "checkout" | "customer" | "loyalty" | "review" | "pixel";
+
+export type CustomerChange = { shop: string; customerGid: string | null; email?: string | null; cause: ChangeCause };
+
+export type Reaction = (change: CustomerChange) => JobItem[];
+
+/** Features register their reaction here (one line each). */
+const REACTIONS: Reaction[] = [];
+
+export function followUpsFor(change: CustomerChange): JobItem[] {
+  return REACTIONS.flatMap((react) => react(change));
+}
+
+/** For changes made outside a webhook delivery (a review, a redemption): enqueue the follow-ups now. */
+export async function customerChanged(change: CustomerChange): Promise<void> {
+  const jobs = followUpsFor(change);
+  if (jobs.length) await enqueueMany(jobs);
+}
