@@ -70,16 +70,16 @@ const CAUSE: Partial<Record<WebhookTopic, ChangeCause>> = {
 };
 
 /** A delivery that changed a customer's data: PROCESSED with the follow-ups features asked for. */
-function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null): DispatchResult {
+function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null, orderGid?: string | null): DispatchResult {
   if (outcome === "STALE") return { status: "SKIPPED", outcome, customerGid };
   const cause = CAUSE[ctx.topic];
-  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause }) : [];
+  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause, topic: ctx.topic, orderGid }) : [];
   return { status: "PROCESSED", outcome, customerGid, followUps };
 }
 
 const orderHandler: Handler = async (tx, ctx, payload) => {
   const r = await applyOrderPayload(tx, ctx.shop, parse(OrderPayloadSchema, payload), ctx.occurredAt);
-  return processed(ctx, r.outcome, r.customerGid);
+  return processed(ctx, r.outcome, r.customerGid, r.orderGid);
 };
 
 const HANDLERS: Record<WebhookTopic, Handler> = {
@@ -91,7 +91,7 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
   "refunds/create": async (tx, ctx, payload) => {
     const shop = await getShop(ctx.shop, tx);
     const r = await applyRefundPayload(tx, ctx.shop, parse(RefundPayloadSchema, payload), shop?.currency ?? null, ctx.occurredAt);
-    return processed(ctx, r.outcome, r.customerGid);
+    return processed(ctx, r.outcome, r.customerGid, r.orderGid);
   },
   "checkouts/create": async (tx, ctx, payload) => {
     const r = await applyCheckoutPayload(tx, ctx.shop, parse(CheckoutPayloadSchema, payload), ctx.occurredAt);

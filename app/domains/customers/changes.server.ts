@@ -11,7 +11,16 @@ import type { JobItem } from "~/queues/jobs";
 
 export type ChangeCause = "order" | "refund" | "checkout" | "customer" | "loyalty" | "review" | "pixel";
 
-export type CustomerChange = { shop: string; customerGid: string | null; email?: string | null; cause: ChangeCause };
+export type CustomerChange = {
+  shop: string;
+  customerGid: string | null;
+  email?: string | null;
+  cause: ChangeCause;
+  /** The webhook topic when the change came from a delivery (orders/fulfilled, refunds/create...). */
+  topic?: string;
+  /** The order concerned, for order and refund changes (loyalty awards, review requests). */
+  orderGid?: string | null;
+};
 
 export type Reaction = (change: CustomerChange) => JobItem[];
 
