@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "WebhookEvent" ALTER COLUMN "payload" SET DATA TYPE JSON;
