@@ -7,8 +7,15 @@
  * domain folder and listing it in SETTINGS_SECTIONS.
  */
 import { z } from "zod";
+import { LoyaltySettingsSchema } from "~/domains/loyalty/settings";
+import { ReviewSettingsSchema } from "~/domains/reviews/settings";
+import { TrustBadgeSettingsSchema } from "~/domains/trust-badges/settings";
 
-export const SETTINGS_SECTIONS = {} satisfies Record<string, z.ZodObject>;
+export const SETTINGS_SECTIONS = {
+  loyalty: LoyaltySettingsSchema,
+  reviews: ReviewSettingsSchema,
+  trustBadges: TrustBadgeSettingsSchema,
+} satisfies Record<string, z.ZodObject>;
 
 type Sections = typeof SETTINGS_SECTIONS;
 export type ShopSettings = { [K in keyof Sections]: z.infer<Sections[K]> };
