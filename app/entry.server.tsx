@@ -32,3 +32,4 @@ export default async function handleRequest(request: Request, responseStatusCode
 }
 
 export { shutdown } from "~/lib/shutdown.server";
+export { handleWebhookHttp } from "~/webhooks/http.server";

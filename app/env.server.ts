@@ -25,6 +25,8 @@ const EnvSchema = z
     REDIS_URL: z.string().url().optional(),
     SHOPIFY_API_KEY: z.string().min(1).optional(),
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
+    /** During a client-secret rotation Shopify may keep signing webhooks with the old secret for an hour. */
+    SHOPIFY_API_SECRET_PREVIOUS: z.string().min(1).optional(),
     SHOPIFY_APP_URL: z.string().url().optional(),
     SCOPES: z.string().optional(),
     HOST: z.string().default("127.0.0.1"),

@@ -2,7 +2,6 @@
  * The ONLY shopifyApp(). Everything Shopify-authenticated goes through the exports below.
  */
 import "@shopify/shopify-app-remix/adapters/node";
-import { shopifyApi } from "@shopify/shopify-api";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "~/db.server";
@@ -44,21 +43,6 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
-/**
- * shopify-api's webhook validator (constant-time HMAC over the raw body, required headers): the
- * check authenticate.webhook makes, used directly by webhooks/ingest.server.ts. shopifyApp() does
- * not expose its inner instance, so this is a second, validation-only instance of the same config.
- */
-export const validateWebhook = shopifyApi({
-  apiKey: config.SHOPIFY_API_KEY,
-  apiSecretKey: config.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
-  hostName: new URL(config.SHOPIFY_APP_URL).host,
-  hostScheme: new URL(config.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
-  isEmbeddedApp: true,
-  logger: { level: 0 },
-}).webhooks.validate;
-
 /** What admin loaders and actions get: the shop, and the Admin API when a real session exists. */
 export type AdminContext = {
   shop: string;

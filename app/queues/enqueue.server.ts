@@ -5,6 +5,7 @@
  * can be reused.
  */
 import type { JobsOptions } from "bullmq";
+import DataLoader from "dataloader";
 import { JOB_QUEUE, JobName, QueueName, type JobItem } from "~/queues/jobs";
 import { getQueue } from "~/queues/queues.server";
 
@@ -24,16 +25,43 @@ function jobIdFor(item: JobItem): string | undefined {
  * connection indefinitely, and the webhook route must answer Shopify within 5 s whatever happens.
  */
 export async function enqueue(item: JobItem, opts: JobsOptions = {}, timeoutMs?: number): Promise<string | undefined> {
-  const queue = getQueue(JOB_QUEUE[item.name]);
-  const adding = queue.add(item.name, item.data, { jobId: jobIdFor(item), ...opts });
-  if (!timeoutMs) return (await adding).id;
+  const adding = getQueue(JOB_QUEUE[item.name])
+    .add(item.name, item.data, { jobId: jobIdFor(item), ...opts })
+    .then((job) => job.id);
+  return withTimeout(adding, item.name, timeoutMs);
+}
+
+const bulkAdders = new Map<QueueName, DataLoader<JobItem, string | undefined>>();
+
+/**
+ * enqueue() for the webhook hot path: jobs added in the same event-loop tick go to the queue in one
+ * addBulk round trip. Plain jobs only (deterministic id, the queue's default options).
+ */
+export function enqueueBatched(item: JobItem, timeoutMs?: number): Promise<string | undefined> {
+  const queueName = JOB_QUEUE[item.name];
+  let adder = bulkAdders.get(queueName);
+  if (!adder) {
+    adder = new DataLoader<JobItem, string | undefined>(
+      async (items) => {
+        const jobs = await getQueue(queueName).addBulk(items.map((i) => ({ name: i.name, data: i.data, opts: { jobId: jobIdFor(i) } })));
+        return jobs.map((j) => j.id);
+      },
+      { cache: false, maxBatchSize: 200 },
+    );
+    bulkAdders.set(queueName, adder);
+  }
+  return withTimeout(adder.load(item), item.name, timeoutMs);
+}
+
+async function withTimeout<T>(adding: Promise<T>, what: string, timeoutMs?: number): Promise<T> {
+  if (!timeoutMs) return adding;
   adding.catch(() => undefined); // a late failure after the timeout is already reported
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`enqueue of ${item.name} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`enqueue of ${what} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return (await Promise.race([adding, timeout])).id;
+    return await Promise.race([adding, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -10,20 +10,17 @@
  * A queue failure after the row is stored still answers 200: the row stays RECEIVED and the
  * webhooks.redrive schedule enqueues it again.
  *
- * We read the body ourselves instead of calling authenticate.webhook: that helper JSON.parse()s
- * (rounding 64-bit ids, and a 500 on a non-JSON body) and loads the offline session, possibly
- * refreshing its token over the network, on every delivery. Verification is the same library
- * call it makes: shopify.api.webhooks.validate over the raw body.
+ * We do not call authenticate.webhook: it JSON.parse()s (rounding 64-bit ids, and a 500 on a
+ * non-JSON body) and loads the offline session, possibly refreshing its token over the network,
+ * on every delivery. Verification is Shopify's HMAC rule, see verify.server.ts.
  */
-import { WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { env } from "~/env.server";
 import { isDatabaseUnavailable } from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { parseJsonLossless } from "~/lib/json";
-import { validateWebhook } from "~/shopify.server";
-import { enqueue } from "~/queues/enqueue.server";
+import { enqueueBatched } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
 import { normalizeTopic } from "~/webhooks/topics";
+import { verifyWebhook, type HeaderReader } from "~/webhooks/verify.server";
 import { insertDelivery, type NewDelivery } from "~/webhooks/webhook-events.repo.server";
 
 const log = logger.child({ component: "webhook-ingest" });
@@ -31,9 +28,20 @@ const log = logger.child({ component: "webhook-ingest" });
 /** How long a delivery waits for the queue before answering anyway (the redrive catches up). */
 const ENQUEUE_TIMEOUT_MS = 1_500;
 
-function reply(status: number, message?: string, headers?: Record<string, string>): Response {
-  return new Response(message ?? null, { status, headers: { ...(message ? { "Content-Type": "text/plain; charset=utf-8" } : {}), ...headers } });
+/** The answer to a delivery, independent of the HTTP layer (Node adapter: webhooks/http.server.ts). */
+export type IngestReply = { status: number; message?: string; headers?: Record<string, string> };
+
+const reply = (status: number, message?: string, headers?: Record<string, string>): IngestReply => ({ status, message, headers });
+
+export function toResponse(r: IngestReply): Response {
+  return new Response(r.message ?? null, {
+    status: r.status,
+    headers: { ...(r.message ? { "Content-Type": "text/plain; charset=utf-8" } : {}), ...r.headers },
+  });
 }
+
+export const methodNotAllowed = () => reply(405, "Method Not Allowed", { Allow: "POST" });
+export const bodyTooLarge = (limit: number) => reply(413, `Body over ${limit} bytes`);
 
 /** Reads the body as text, or null once it exceeds `limit` bytes (the rest is never buffered). */
 async function readBodyWithLimit(request: Request, limit: number): Promise<string | null> {
@@ -54,7 +62,7 @@ async function readBodyWithLimit(request: Request, limit: number): Promise<strin
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
-function parseTriggeredAt(value: string | undefined): Date | null {
+function parseTriggeredAt(value: string | null): Date | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
@@ -65,7 +73,9 @@ function classify(topicHeader: string, rawBody: string): Pick<NewDelivery, "topi
   const topic = normalizeTopic(topicHeader);
   let parsed: unknown;
   try {
-    parsed = parseJsonLossless(rawBody);
+    // Only validity matters here (the raw text is what gets stored), so the fast native parse;
+    // the worker parses losslessly.
+    parsed = JSON.parse(rawBody);
   } catch {
     return { topic: topic ?? topicHeader, payloadText: null, rawBody, status: "REJECTED", outcome: "body is not valid JSON" };
   }
@@ -78,33 +88,41 @@ function classify(topicHeader: string, rawBody: string): Pick<NewDelivery, "topi
   return { topic, payloadText: rawBody, rawBody: null, status: "RECEIVED", outcome: null };
 }
 
+/** Web Request adapter (tests, any fetch-style runtime): method and size checks, then ingestBody. */
 export async function ingestWebhook(request: Request): Promise<Response> {
-  if (request.method !== "POST") return reply(405, "Method Not Allowed", { Allow: "POST" });
-
+  if (request.method !== "POST") return toResponse(methodNotAllowed());
   const limit = env().WEBHOOK_MAX_BODY_BYTES;
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return reply(413, `Body over ${limit} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > limit) return toResponse(bodyTooLarge(limit));
   const rawBody = await readBodyWithLimit(request, limit);
-  if (rawBody === null) return reply(413, `Body over ${limit} bytes`);
+  if (rawBody === null) return toResponse(bodyTooLarge(limit));
+  return toResponse(await ingestBody((name) => request.headers.get(name), rawBody));
+}
+
+function webhookSecrets(): string[] {
+  const { SHOPIFY_API_SECRET, SHOPIFY_API_SECRET_PREVIOUS } = env();
+  return SHOPIFY_API_SECRET_PREVIOUS ? [SHOPIFY_API_SECRET, SHOPIFY_API_SECRET_PREVIOUS] : [SHOPIFY_API_SECRET];
+}
+
+/** The intake itself, once the body is read: verify, store, enqueue. */
+export async function ingestBody(header: HeaderReader, rawBody: string): Promise<IngestReply> {
   if (rawBody.length === 0) return reply(400, "Empty body");
 
-  const check = await validateWebhook({ rawBody, rawRequest: request });
-  if (!check.valid) {
+  const check = verifyWebhook(header, rawBody, webhookSecrets());
+  if (!check.ok) {
     // A missing signature is as unauthenticated as a wrong one (Shopify's compliance checks expect 401).
-    if (check.reason === WebhookValidationErrorReason.InvalidHmac || check.reason === WebhookValidationErrorReason.MissingHmac) {
-      return reply(401, "Invalid HMAC");
-    }
-    const missing = "missingHeaders" in check && check.missingHeaders?.length ? `: ${check.missingHeaders.join(", ")}` : "";
-    return reply(400, `Invalid webhook request (${check.reason}${missing})`);
+    if (check.reason !== "missing_headers") return reply(401, "Invalid HMAC");
+    return reply(400, `Invalid webhook request (missing_headers: ${check.missing.join(", ")})`);
   }
 
   // Authentic from here on: whatever happens next is recorded, never dropped.
+  const { delivery: d } = check;
   const delivery: NewDelivery = {
-    webhookId: check.webhookId,
-    eventId: "eventId" in check ? (check.eventId ?? null) : null,
-    shop: check.domain.toLowerCase(),
-    apiVersion: check.apiVersion,
-    triggeredAt: parseTriggeredAt(check.triggeredAt),
-    ...classify(check.topic, rawBody),
+    webhookId: d.webhookId,
+    eventId: d.eventId,
+    shop: d.shop.toLowerCase(),
+    apiVersion: d.apiVersion,
+    triggeredAt: parseTriggeredAt(d.triggeredAt),
+    ...classify(d.topic, rawBody),
   };
 
   let stored;
@@ -121,7 +139,7 @@ export async function ingestWebhook(request: Request): Promise<Response> {
   if (stored.status !== "RECEIVED") return reply(200);
 
   try {
-    await enqueue({ name: JobName.WebhooksProcessEvent, data: { eventId: stored.id.toString() } }, {}, ENQUEUE_TIMEOUT_MS);
+    await enqueueBatched({ name: JobName.WebhooksProcessEvent, data: { eventId: stored.id.toString() } }, ENQUEUE_TIMEOUT_MS);
   } catch (error) {
     // The row is the source of truth; the redrive schedule enqueues it later.
     log.warn({ err: error, shop: delivery.shop, topic: delivery.topic, eventId: stored.id.toString() }, "enqueue failed; left for redrive");

@@ -2,7 +2,8 @@
  * WebhookEvent rows: the durable record of every verified delivery. Redis holds only their ids.
  */
 import type { WebhookStatus } from "@prisma/client";
-import { db, type Db } from "~/db.server";
+import DataLoader from "dataloader";
+import { db, isDatabaseUnavailable, sqlPool, type Db } from "~/db.server";
 
 export type NewDelivery = {
   webhookId: string;
@@ -11,7 +12,7 @@ export type NewDelivery = {
   topic: string;
   apiVersion: string;
   triggeredAt: Date | null;
-  /** The raw body when it is JSON; stored as jsonb straight from the text, so ids stay exact. */
+  /** The raw body when it is JSON; stored verbatim (json, not jsonb), so ids stay exact. */
   payloadText: string | null;
   rawBody: string | null;
   status: Extract<WebhookStatus, "RECEIVED" | "SKIPPED" | "REJECTED">;
@@ -20,22 +21,56 @@ export type NewDelivery = {
 
 export type StoredDelivery = { id: bigint; status: WebhookStatus; inserted: boolean };
 
+type InsertedRow = { id: string; status: WebhookStatus; webhookId: string };
+
+const COLUMNS = 11;
+
+/** One multi-row INSERT through plain pg (see sqlPool() for why not Prisma here). */
+async function insertRows(ds: readonly NewDelivery[]): Promise<StoredDelivery[]> {
+  const values: unknown[] = [];
+  const tuples = ds.map((d, i) => {
+    values.push(d.webhookId, d.eventId, d.shop, d.topic, d.apiVersion, d.triggeredAt, d.payloadText, d.rawBody, d.status, d.outcome, d.status === "RECEIVED" ? null : new Date());
+    const p = (k: number) => `$${i * COLUMNS + k}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::json, ${p(8)}, ${p(9)}::"WebhookStatus", ${p(10)}, ${p(11)})`;
+  });
+  const { rows: inserted } = await sqlPool().query<InsertedRow>(
+    `INSERT INTO "WebhookEvent" ("webhookId", "eventId", "shop", "topic", "apiVersion", "triggeredAt",
+                                 "payload", "rawBody", "status", "outcome", "processedAt")
+     VALUES ${tuples.join(", ")}
+     ON CONFLICT ("webhookId") DO NOTHING
+     RETURNING "id", "status", "webhookId"`,
+    values,
+  );
+  const byWebhookId = new Map<string, StoredDelivery>(inserted.map((r) => [r.webhookId, { id: BigInt(r.id), status: r.status, inserted: true }]));
+  const duplicates = ds.filter((d) => !byWebhookId.has(d.webhookId)).map((d) => d.webhookId);
+  if (duplicates.length) {
+    const existing = await db().webhookEvent.findMany({ where: { webhookId: { in: duplicates } }, select: { id: true, status: true, webhookId: true } });
+    for (const r of existing) byWebhookId.set(r.webhookId, { id: r.id, status: r.status, inserted: false });
+  }
+  return ds.map((d) => byWebhookId.get(d.webhookId)!);
+}
+
 /**
- * Inserts the delivery unless its webhook id is already stored (a duplicate delivery), in one
- * statement, and returns the row either way.
+ * Deliveries arriving together are written with one multi-row INSERT (one round trip, one commit):
+ * DataLoader collects the calls of one event-loop tick. Each caller still awaits its own row, so a
+ * delivery is acknowledged only once it is stored. If a batch fails for a reason other than the
+ * database being down, its rows are retried one by one so one bad row cannot fail its neighbours.
  */
-export async function insertDelivery(d: NewDelivery): Promise<StoredDelivery> {
-  const inserted = await db().$queryRaw<{ id: bigint; status: WebhookStatus }[]>`
-    INSERT INTO "WebhookEvent" ("webhookId", "eventId", "shop", "topic", "apiVersion", "triggeredAt",
-                                "payload", "rawBody", "status", "outcome", "processedAt")
-    VALUES (${d.webhookId}, ${d.eventId}, ${d.shop}, ${d.topic}, ${d.apiVersion}, ${d.triggeredAt},
-            ${d.payloadText}::jsonb, ${d.rawBody}, ${d.status}::"WebhookStatus", ${d.outcome},
-            ${d.status === "RECEIVED" ? null : new Date()})
-    ON CONFLICT ("webhookId") DO NOTHING
-    RETURNING "id", "status"`;
-  if (inserted[0]) return { ...inserted[0], inserted: true };
-  const existing = await db().webhookEvent.findUniqueOrThrow({ where: { webhookId: d.webhookId }, select: { id: true, status: true } });
-  return { ...existing, inserted: false };
+const batcher = new DataLoader<NewDelivery, StoredDelivery>(
+  async (ds) => {
+    try {
+      return await insertRows(ds);
+    } catch (error) {
+      if (ds.length === 1 || isDatabaseUnavailable(error)) throw error;
+      return Promise.all(ds.map((d) => insertRows([d]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+  },
+  { cache: false, maxBatchSize: 100 },
+);
+
+/** Stores the delivery unless its webhook id is already stored (a duplicate), and returns the row either way. */
+export function insertDelivery(d: NewDelivery): Promise<StoredDelivery> {
+  return batcher.load(d);
 }
 
 export type DeliveryForProcessing = {

@@ -112,7 +112,7 @@ describe("webhook ingest: bad input", () => {
     expect(res.status).toBe(200);
     expect(await db().webhookEvent.findUniqueOrThrow({ where: { webhookId: "unknown-topic" } })).toMatchObject({
       status: "SKIPPED",
-      outcome: "unknown topic PRODUCTS_UPDATE",
+      outcome: "unknown topic products/update",
     });
     expect(await queuedJobs(QueueName.Webhooks)).toHaveLength(0);
   });
