@@ -138,7 +138,7 @@ try {
   mkdirSync(path.join(root, "bench/results"), { recursive: true });
   writeFileSync(path.join(root, "bench/results/webhooks-ingest.json"), JSON.stringify(figures, null, 2));
   process.stdout.write(
-    `webhook intake (${figures.queue} queue, ${CONNECTIONS} connections, ${SECONDS} s): ${figures.deliveriesPerSecond} deliveries/s, ` +
+    `webhook intake (${WEB_PROCESSES} web processes, ${figures.queue} queue, ${CONNECTIONS} connections, ${SECONDS} s): ${figures.deliveriesPerSecond} deliveries/s, ` +
       `p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, non-2xx ${non2xx}\n` +
       `bare insert+enqueue loop: ${figures.bareLoopPerSecond}/s; ratio ${figures.ratioToBare} (target >= 0.5)\n`,
   );
