@@ -26,8 +26,12 @@ export async function upsertOrder(tx: Db, shop: string, order: OrderRow, lineIte
   return "APPLIED";
 }
 
-/** A refund never changes once created, so converging on one row per refund GID is enough. */
+/**
+ * A refund never changes once created, so converging on one row per refund GID is enough. It can
+ * arrive twice at once (refunds/create and the order's refunds array), hence the lock.
+ */
 export async function upsertRefund(tx: Db, shop: string, refund: RefundRow) {
+  await lockResource(tx, `refund:${shop}:${refund.refundGid}`);
   await tx.refund.upsert({
     where: { shop_refundGid: { shop, refundGid: refund.refundGid } },
     create: { shop, ...refund },

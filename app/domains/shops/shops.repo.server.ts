@@ -8,9 +8,14 @@ export async function upsertInstalledShop(shop: string, scopes: string | null, t
   });
 }
 
-/** The shop's install state, creating the row for a shop we have not seen yet (an install in flight). */
+/**
+ * The shop's install state, creating the row for a shop we have not seen yet (an install in
+ * flight). INSERT … ON CONFLICT, not Prisma's upsert: a new shop's first deliveries arrive
+ * together, and Prisma's select-then-insert lets two of them collide on the key.
+ */
 export async function getOrCreateShop(tx: Db, shop: string) {
-  return tx.shop.upsert({ where: { shop }, create: { shop }, update: {}, select: { shop: true, uninstalledAt: true, currency: true } });
+  await tx.$executeRaw`INSERT INTO "Shop" ("shop", "updatedAt") VALUES (${shop}, now()) ON CONFLICT ("shop") DO NOTHING`;
+  return tx.shop.findUniqueOrThrow({ where: { shop }, select: { shop: true, uninstalledAt: true, currency: true } });
 }
 
 export async function markShopUninstalled(
