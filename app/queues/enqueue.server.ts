@@ -17,6 +17,9 @@ function jobIdFor(item: JobItem): string | undefined {
     case JobName.WebhooksRedrive:
     case JobName.WebhooksPrune:
       return undefined; // scheduler-owned ids
+    case JobName.ReviewsSendRequest:
+      // Delayed days ahead: one job per (request, step), so a re-run schedule never doubles a reminder.
+      return `${item.name}-${item.data.requestId}-${item.data.step}`;
   }
 }
 

@@ -26,12 +26,46 @@ export enum JobName {
   WebhooksRedrive = "webhooks.redrive",
   /** Delete PROCESSED/SKIPPED/REJECTED deliveries past retention: raw payloads hold personal data. Scheduled. */
   WebhooksPrune = "webhooks.prune",
+  /**
+   * Bring an order's loyalty entries in line with the order: earn when paid, reverse refunds
+   * proportionally, reverse the rest on cancellation. Enqueued by the loyalty reaction on orders/*
+   * and refunds/create. Idempotent by LoyaltyLedgerEntry (shop, sourceKey).
+   */
+  LoyaltySyncOrder = "loyalty.sync-order",
+  /**
+   * A customer account exists (customers/create): claim the guest account of the same email and
+   * award the signup bonus. Idempotent by the sourceKey "signup:<customerGid>" and the claim's unique key.
+   */
+  LoyaltyCustomerJoined = "loyalty.customer-joined",
+  /** Refresh accounts whose pending points matured (balance, tier, metafield). Scheduled; idempotent by nature. */
+  LoyaltyReleasePending = "loyalty.release-pending",
+  /** Expire balances after the shop's inactivity period. Scheduled; idempotent by sourceKey "expiry:<account>:<last activity>". */
+  LoyaltyExpireInactive = "loyalty.expire-inactive",
+  /** Mirror an account's balance and tier to its customer metafield (compare-and-set). Skips when already in step. */
+  LoyaltySyncMetafield = "loyalty.sync-metafield",
+  /** Create the review request of a fulfilled order and schedule it N days out. Idempotent by ReviewRequest (shop, orderGid). */
+  ReviewsScheduleRequest = "reviews.schedule-request",
+  /** The delayed request (step 0) or reminder (step ≥ 1) of a review request. Idempotent by the row's status and step counters. */
+  ReviewsSendRequest = "reviews.send-request",
+  /** Recompute a product's published-review aggregate and write reviews.rating / rating_count and the review summary metafields. */
+  ReviewsSyncProductRating = "reviews.sync-product-rating",
+  /** Mirror the shop's storefront settings to the app-data metafield the blocks read, and connect the web pixel. */
+  StorefrontSyncShopConfig = "storefront.sync-shop-config",
 }
 
 export type JobDataMap = {
   [JobName.WebhooksProcessEvent]: { eventId: string };
   [JobName.WebhooksRedrive]: Record<string, never>;
   [JobName.WebhooksPrune]: Record<string, never>;
+  [JobName.LoyaltySyncOrder]: { shop: string; orderGid: string };
+  [JobName.LoyaltyCustomerJoined]: { shop: string; customerGid: string };
+  [JobName.LoyaltyReleasePending]: Record<string, never>;
+  [JobName.LoyaltyExpireInactive]: Record<string, never>;
+  [JobName.LoyaltySyncMetafield]: { shop: string; accountId: string };
+  [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
+  [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
+  [JobName.ReviewsSyncProductRating]: { shop: string; productGid: string };
+  [JobName.StorefrontSyncShopConfig]: { shop: string };
 };
 
 export type JobOf<N extends JobName> = JobDataMap[N];
@@ -58,4 +92,13 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.WebhooksProcessEvent]: QueueName.Webhooks,
   [JobName.WebhooksRedrive]: QueueName.Maintenance,
   [JobName.WebhooksPrune]: QueueName.Maintenance,
+  [JobName.LoyaltySyncOrder]: QueueName.Compute,
+  [JobName.LoyaltyCustomerJoined]: QueueName.Compute,
+  [JobName.LoyaltyReleasePending]: QueueName.Maintenance,
+  [JobName.LoyaltyExpireInactive]: QueueName.Maintenance,
+  [JobName.LoyaltySyncMetafield]: QueueName.ShopifySync,
+  [JobName.ReviewsScheduleRequest]: QueueName.Compute,
+  [JobName.ReviewsSendRequest]: QueueName.Compute,
+  [JobName.ReviewsSyncProductRating]: QueueName.ShopifySync,
+  [JobName.StorefrontSyncShopConfig]: QueueName.ShopifySync,
 };

@@ -4,6 +4,9 @@
  */
 import { JobName, type JobHandler } from "~/queues/jobs";
 import { webhookJobs } from "~/webhooks/webhooks.jobs.server";
+import { loyaltyJobs } from "~/domains/loyalty/loyalty.jobs.server";
+import { reviewJobs } from "~/domains/reviews/reviews.jobs.server";
+import { storefrontJobs } from "~/domains/storefront/storefront.jobs.server";
 
 type HandlerModule = { [N in JobName]?: JobHandler<N> };
 export type Registry = { [N in JobName]: JobHandler<N> };
@@ -11,6 +14,9 @@ export type Registry = { [N in JobName]: JobHandler<N> };
 /** Every feature's job handlers. A new feature adds its module here. */
 export const HANDLER_MODULES: Record<string, HandlerModule> = {
   webhooks: webhookJobs,
+  loyalty: loyaltyJobs,
+  reviews: reviewJobs,
+  storefront: storefrontJobs,
 };
 
 export function buildRegistry(modules: Record<string, HandlerModule> = HANDLER_MODULES): Registry {

@@ -8,6 +8,8 @@
  */
 import { enqueueMany } from "~/queues/enqueue.server";
 import type { JobItem } from "~/queues/jobs";
+import { loyaltyReaction } from "~/domains/loyalty/reactions";
+import { reviewsReaction } from "~/domains/reviews/reactions";
 
 export type ChangeCause = "order" | "refund" | "checkout" | "customer" | "loyalty" | "review" | "pixel";
 
@@ -25,7 +27,7 @@ export type CustomerChange = {
 export type Reaction = (change: CustomerChange) => JobItem[];
 
 /** Features register their reaction here (one line each). */
-const REACTIONS: Reaction[] = [];
+const REACTIONS: Reaction[] = [loyaltyReaction, reviewsReaction];
 
 export function followUpsFor(change: CustomerChange): JobItem[] {
   return REACTIONS.flatMap((react) => react(change));

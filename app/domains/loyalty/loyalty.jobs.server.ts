@@ -1,0 +1,94 @@
+/**
+ * Job handlers of the loyalty feature. Each is safe to run twice: ledger writes are keyed by
+ * sourceKey, refreshes recompute, and the metafield sync compares before it writes.
+ */
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import {
+  customerJoined,
+  expireInactiveBalances,
+  getAccountForSync,
+  loyaltyMetafieldValue,
+  markAccountSynced,
+  releaseMaturedPoints,
+  syncOrderPoints,
+  type MetafieldSyncOutcome,
+} from "~/domains/loyalty/loyalty.server";
+import { JobName, type JobHandler } from "~/queues/jobs";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql } from "~/shopify/admin.server";
+import { CustomerLoyaltyMetafield } from "~/shopify/operations/CustomerLoyaltyMetafield";
+import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
+
+const ShopOrder = z.object({ shop: z.string().min(1), orderGid: z.string().startsWith("gid://shopify/Order/") });
+const ShopCustomer = z.object({ shop: z.string().min(1), customerGid: z.string().startsWith("gid://shopify/Customer/") });
+const ShopAccount = z.object({ shop: z.string().min(1), accountId: z.string().regex(/^\d+$/) });
+
+/** Terminal Admin API failures (uninstalled, no access) must not be retried. */
+async function terminalAware<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+type MetafieldRead = { customer: { id: string; metafield: { value: string; compareDigest: string } | null } | null };
+type MetafieldWrite = { metafieldsSet: { userErrors: { field: string[] | null; message: string; code: string | null }[] } };
+
+/**
+ * Writes the balance to customer.metafields["$app:loyalty"].points with compare-and-set: read the
+ * digest, write only if nobody wrote since; on a digest conflict read again (a concurrent sync
+ * wrote). The value is always the ledger's current state, so the last writer is never stale.
+ */
+export async function syncLoyaltyMetafield(shop: string, accountId: bigint, admin?: AdminGraphql): Promise<MetafieldSyncOutcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const account = await getAccountForSync(shop, accountId);
+    if (!account) return "ACCOUNT_MISSING";
+    if (!account.customerGid) return "GUEST_SKIPPED";
+    if (account.syncedBalance === account.pointsBalance && account.syncedTier === account.tier && attempt === 0) return "UP_TO_DATE";
+    const api = admin ?? (await adminFor(shop));
+    const read = await adminQuery<MetafieldRead>(api, CustomerLoyaltyMetafield, { id: account.customerGid });
+    if (!read.customer) return "CUSTOMER_GONE";
+    const value = loyaltyMetafieldValue(account);
+    if (read.customer.metafield?.value === value) {
+      await markAccountSynced(account.id, account.pointsBalance, account.tier);
+      return "UP_TO_DATE";
+    }
+    const write = await adminQuery<MetafieldWrite>(api, MetafieldsSet, {
+      metafields: [
+        {
+          ownerId: account.customerGid,
+          namespace: "$app:loyalty",
+          key: "points",
+          type: "json",
+          value,
+          compareDigest: read.customer.metafield?.compareDigest ?? null,
+        },
+      ],
+    });
+    const errors = write.metafieldsSet.userErrors;
+    if (errors.some((e) => e.code === "STALE_OBJECT" || e.code === "INVALID_COMPARE_DIGEST")) continue;
+    assertNoUserErrors(errors);
+    await markAccountSynced(account.id, account.pointsBalance, account.tier);
+    return "SYNCED";
+  }
+  throw new Error("loyalty metafield kept changing under us; retrying later");
+}
+
+export const loyaltyJobs = {
+  [JobName.LoyaltySyncOrder]: async (data) => {
+    const { shop, orderGid } = ShopOrder.parse(data);
+    return syncOrderPoints(shop, orderGid);
+  },
+  [JobName.LoyaltyCustomerJoined]: async (data) => {
+    const { shop, customerGid } = ShopCustomer.parse(data);
+    return customerJoined(shop, customerGid);
+  },
+  [JobName.LoyaltyReleasePending]: async () => `RELEASED_${await releaseMaturedPoints()}`,
+  [JobName.LoyaltyExpireInactive]: async () => `EXPIRED_${await expireInactiveBalances()}`,
+  [JobName.LoyaltySyncMetafield]: async (data) => {
+    const { shop, accountId } = ShopAccount.parse(data);
+    return terminalAware(() => syncLoyaltyMetafield(shop, BigInt(accountId)));
+  },
+} satisfies { [N in JobName]?: JobHandler<N> };

@@ -1,0 +1,230 @@
+/**
+ * The only Prisma access of the loyalty feature. Accounts, the append-only ledger, redemptions.
+ */
+import { Prisma, type LoyaltyAccount, type LoyaltyLedgerEntry, type LoyaltyRedemption, type LoyaltySource } from "@prisma/client";
+import { db, type Db } from "~/db.server";
+import { lockResource } from "~/lib/locks.server";
+
+export type Owner = { customerGid: string | null; email: string | null };
+
+/** Serializes every writer of one account (awards, reversals, redemptions) until commit. */
+export async function lockOwner(tx: Db, shop: string, owner: Owner) {
+  await lockResource(tx, `loyalty:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
+}
+
+export async function findAccountByCustomer(tx: Db, shop: string, customerGid: string) {
+  return tx.loyaltyAccount.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
+}
+
+export async function findGuestAccount(tx: Db, shop: string, email: string) {
+  return tx.loyaltyAccount.findUnique({ where: { shop_guestEmail: { shop, guestEmail: email } } });
+}
+
+export async function findAccount(shop: string, accountId: bigint, tx: Db = db()) {
+  return tx.loyaltyAccount.findFirst({ where: { shop, id: accountId } });
+}
+
+export async function createCustomerAccount(tx: Db, shop: string, customerGid: string, email: string | null) {
+  return tx.loyaltyAccount.upsert({
+    where: { shop_customerGid: { shop, customerGid } },
+    create: { shop, customerGid, email },
+    update: {},
+  });
+}
+
+export async function createGuestAccount(tx: Db, shop: string, email: string) {
+  return tx.loyaltyAccount.upsert({
+    where: { shop_guestEmail: { shop, guestEmail: email } },
+    create: { shop, email, guestEmail: email },
+    update: {},
+  });
+}
+
+/** A guest account becomes the customer's own (no customer account existed yet). */
+export async function claimGuestAccount(tx: Db, accountId: bigint, customerGid: string) {
+  return tx.loyaltyAccount.update({ where: { id: accountId }, data: { customerGid, guestEmail: null } });
+}
+
+/**
+ * The customer already had an account: the guest's entries move to it (amounts never change,
+ * only the owner, once) and the guest account goes.
+ */
+export async function mergeGuestAccount(tx: Db, guestId: bigint, intoId: bigint) {
+  await tx.loyaltyLedgerEntry.updateMany({ where: { accountId: guestId }, data: { accountId: intoId } });
+  await tx.loyaltyRedemption.updateMany({ where: { accountId: guestId }, data: { accountId: intoId } });
+  await tx.loyaltyAccount.delete({ where: { id: guestId } });
+}
+
+export type NewEntry = {
+  shop: string;
+  accountId: bigint;
+  source: LoyaltySource;
+  sourceKey: string;
+  points: number;
+  availableAt: Date;
+  orderGid?: string | null;
+  baseMinor?: bigint | null;
+  currency?: string | null;
+  note?: string | null;
+};
+
+/** Appends an entry unless its sourceKey exists: true when it was written. */
+export async function appendEntry(tx: Db, entry: NewEntry): Promise<boolean> {
+  const { count } = await tx.loyaltyLedgerEntry.createMany({ data: [entry], skipDuplicates: true });
+  return count === 1;
+}
+
+export async function findEntry(tx: Db, shop: string, sourceKey: string): Promise<LoyaltyLedgerEntry | null> {
+  return tx.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } } });
+}
+
+/** Points already taken back from an order (refund and cancel reversals), as a positive number. */
+export async function reversedForOrder(tx: Db, shop: string, orderGid: string): Promise<number> {
+  const r = await tx.loyaltyLedgerEntry.aggregate({ where: { shop, orderGid, source: { in: ["REFUND", "CANCEL"] } }, _sum: { points: true } });
+  return -(r._sum.points ?? 0);
+}
+
+export type LedgerTotals = { balance: number; pending: number; lifetime: number; nextReleaseAt: Date | null; lastActivityAt: Date | null; earned12m: number };
+
+/** Balance (available now), pending, lifetime earned and activity of an account, from its entries. */
+export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promise<LedgerTotals> {
+  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  const [row] = await tx.$queryRaw<
+    { balance: bigint | null; pending: bigint | null; lifetime: bigint | null; next: Date | null; last: Date | null; earned12m: bigint | null }[]
+  >`
+    SELECT
+      sum("points") FILTER (WHERE "availableAt" <= ${now}) AS balance,
+      sum("points") FILTER (WHERE "availableAt" > ${now}) AS pending,
+      sum("points") FILTER (WHERE "points" > 0 AND "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW')) AS lifetime,
+      min("availableAt") FILTER (WHERE "availableAt" > ${now}) AS next,
+      max("createdAt") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REDEMPTION')) AS last,
+      sum("points") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REFUND', 'CANCEL') AND "createdAt" >= ${yearAgo}) AS earned12m
+    FROM "LoyaltyLedgerEntry" WHERE "accountId" = ${accountId}`;
+  return {
+    balance: Number(row?.balance ?? 0),
+    pending: Number(row?.pending ?? 0),
+    lifetime: Number(row?.lifetime ?? 0),
+    nextReleaseAt: row?.next ?? null,
+    lastActivityAt: row?.last ?? null,
+    earned12m: Number(row?.earned12m ?? 0),
+  };
+}
+
+/** Net spend over the last 12 months (paid, not cancelled, minus refunded subtotals), shop currency minor units. */
+export async function netSpend12m(tx: Db, shop: string, owner: Owner, now: Date): Promise<bigint> {
+  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  const who = owner.customerGid ? Prisma.sql`o."customerGid" = ${owner.customerGid}` : Prisma.sql`lower(o."email") = ${owner.email ?? "-"}`;
+  const [row] = await tx.$queryRaw<{ spend: bigint | null }[]>`
+    SELECT sum(o."subtotalMinor" - coalesce((SELECT sum(r."subtotalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderGid" = o."orderGid"), 0))::bigint AS spend
+    FROM "Order" o
+    WHERE o."shop" = ${shop} AND ${who} AND o."cancelledAt" IS NULL AND NOT o."test"
+      AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded') AND o."processedAt" >= ${yearAgo}`;
+  return row?.spend ?? 0n;
+}
+
+export async function saveAccountState(
+  tx: Db,
+  accountId: bigint,
+  state: { pointsBalance: number; pendingPoints: number; lifetimeEarned: number; tier: string | null; lastActivityAt: Date | null; nextReleaseAt: Date | null },
+): Promise<LoyaltyAccount> {
+  return tx.loyaltyAccount.update({ where: { id: accountId }, data: state });
+}
+
+export async function markAccountSynced(accountId: bigint, balance: number, tier: string | null) {
+  await db().loyaltyAccount.update({ where: { id: accountId }, data: { syncedBalance: balance, syncedTier: tier } });
+}
+
+/** Accounts whose pending points matured by `now` (release sweep), a batch at a time. */
+export async function accountsDueForRelease(now: Date, take: number) {
+  return db().loyaltyAccount.findMany({ where: { nextReleaseAt: { lte: now } }, select: { id: true, shop: true }, take, orderBy: { nextReleaseAt: "asc" } });
+}
+
+/** Accounts with a positive balance and no activity since `before` (expiry sweep of one shop). */
+export async function inactiveAccounts(shop: string, before: Date, afterId: bigint, take: number) {
+  return db().loyaltyAccount.findMany({
+    where: { shop, pointsBalance: { gt: 0 }, lastActivityAt: { lt: before }, id: { gt: afterId } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take,
+  });
+}
+
+/** Shops that hold loyalty accounts (the expiry sweep goes shop by shop: each has its own period). */
+export async function shopsWithAccounts(): Promise<string[]> {
+  const rows = await db().loyaltyAccount.findMany({ distinct: ["shop"], select: { shop: true } });
+  return rows.map((r) => r.shop);
+}
+
+export async function recentEntries(shop: string, accountId: bigint, take: number, tx: Db = db()) {
+  return tx.loyaltyLedgerEntry.findMany({
+    where: { shop, accountId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take,
+    select: { source: true, points: true, availableAt: true, createdAt: true, orderGid: true, note: true },
+  });
+}
+
+export async function recentRedemptions(shop: string, accountId: bigint, take: number, tx: Db = db()) {
+  return tx.loyaltyRedemption.findMany({
+    where: { shop, accountId, status: { not: "FAILED" } },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { points: true, valueMinor: true, currency: true, code: true, status: true, expiresAt: true, createdAt: true },
+  });
+}
+
+export async function findRedemption(shop: string, requestKey: string, tx: Db = db()): Promise<LoyaltyRedemption | null> {
+  return tx.loyaltyRedemption.findUnique({ where: { shop_requestKey: { shop, requestKey } } });
+}
+
+export async function createRedemption(tx: Db, data: Prisma.LoyaltyRedemptionUncheckedCreateInput) {
+  return tx.loyaltyRedemption.create({ data });
+}
+
+export async function markRedemption(tx: Db, id: bigint, data: Prisma.LoyaltyRedemptionUncheckedUpdateInput) {
+  return tx.loyaltyRedemption.update({ where: { id }, data });
+}
+
+/** Program numbers for the admin page. */
+export async function programSummary(shop: string) {
+  const [accounts, balances, redemptions] = await Promise.all([
+    db().loyaltyAccount.count({ where: { shop } }),
+    db().loyaltyAccount.aggregate({ where: { shop }, _sum: { pointsBalance: true, pendingPoints: true } }),
+    db().loyaltyRedemption.aggregate({ where: { shop, status: "ISSUED" }, _count: true, _sum: { points: true } }),
+  ]);
+  return {
+    accounts,
+    pointsOutstanding: balances._sum.pointsBalance ?? 0,
+    pointsPending: balances._sum.pendingPoints ?? 0,
+    redemptions: redemptions._count,
+    pointsRedeemed: redemptions._sum.points ?? 0,
+  };
+}
+
+/** Order facts the award needs (read from the orders domain's table; never re-parsed payloads). */
+export async function orderForLoyalty(tx: Db, shop: string, orderGid: string) {
+  const order = await tx.order.findUnique({
+    where: { shop_orderGid: { shop, orderGid } },
+    select: {
+      orderGid: true,
+      customerGid: true,
+      email: true,
+      currency: true,
+      subtotalMinor: true,
+      taxMinor: true,
+      shippingMinor: true,
+      financialStatus: true,
+      cancelledAt: true,
+      processedAt: true,
+      test: true,
+    },
+  });
+  if (!order) return null;
+  const refunds = await tx.refund.findMany({ where: { shop, orderGid }, orderBy: [{ processedAt: "asc" }, { id: "asc" }], select: { refundGid: true, subtotalMinor: true, taxMinor: true } });
+  return { ...order, refunds };
+}
+
+export async function customerEmail(tx: Db, shop: string, customerGid: string): Promise<string | null> {
+  const c = await tx.customer.findUnique({ where: { shop_customerGid: { shop, customerGid } }, select: { email: true } });
+  return c?.email?.toLowerCase() ?? null;
+}

@@ -1,0 +1,459 @@
+/**
+ * The loyalty program: a Postgres ledger (the source of truth) and what is derived from it.
+ *
+ * - Every change is an appended LoyaltyLedgerEntry with a unique sourceKey, so awards, reversals
+ *   and spends are idempotent whoever triggers them and however often.
+ * - LoyaltyAccount.pointsBalance / pendingPoints / tier are caches of the ledger, refreshed in the
+ *   same transaction as every write (refreshAccount) and by the release sweep when pending points
+ *   mature. The customer metafield is a projection of those, written by a shopify-sync job.
+ * - Guests accrue against their lowercased email; the account is claimed when a customer with that
+ *   email appears (customers/create, or a later order placed while logged in).
+ */
+import { randomBytes } from "node:crypto";
+import type { LoyaltyAccount, LoyaltyRedemption } from "@prisma/client";
+import { db, type Db } from "~/db.server";
+import { customerChanged } from "~/domains/customers/changes.server";
+import {
+  earningBaseMinor,
+  isExpired,
+  nextTier,
+  pointsFor,
+  quoteRedemption,
+  redemptionOptions,
+  refundReversal,
+  tierFor,
+} from "~/domains/loyalty/points";
+import {
+  accountsDueForRelease,
+  appendEntry,
+  claimGuestAccount,
+  createCustomerAccount,
+  createGuestAccount,
+  createRedemption,
+  customerEmail,
+  findAccount,
+  findAccountByCustomer,
+  findEntry,
+  findGuestAccount,
+  findRedemption,
+  inactiveAccounts,
+  ledgerTotals,
+  lockOwner,
+  markAccountSynced,
+  markRedemption,
+  mergeGuestAccount,
+  netSpend12m,
+  orderForLoyalty,
+  recentEntries,
+  recentRedemptions,
+  reversedForOrder,
+  saveAccountState,
+  shopsWithAccounts,
+  type Owner,
+} from "~/domains/loyalty/loyalty.repo.server";
+import type { LoyaltySettings } from "~/domains/loyalty/settings";
+import { getShopSettings } from "~/domains/shops/settings.server";
+import { getShop } from "~/domains/shops/shops.server";
+import { minorDigits } from "~/lib/money";
+import { enqueueMany } from "~/queues/enqueue.server";
+import { JobName, type JobItem } from "~/queues/jobs";
+import { adminQuery, isTerminal, ShopifyUserError, type AdminGraphql } from "~/shopify/admin.server";
+import { DiscountCodeBasicCreate } from "~/shopify/operations/DiscountCodeBasicCreate";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Financial states in which the money was captured: points are earned from these. */
+const PAID_STATES = new Set(["paid", "partially_refunded", "refunded"]);
+
+function syncJob(shop: string, account: { id: bigint; customerGid: string | null }): JobItem[] {
+  return account.customerGid ? [{ name: JobName.LoyaltySyncMetafield, data: { shop, accountId: account.id.toString() } }] : [];
+}
+
+/** After a committed change: mirror the balance to Shopify and tell analytics the customer changed. */
+async function afterChange(shop: string, account: LoyaltyAccount) {
+  await enqueueMany(syncJob(shop, account));
+  if (account.customerGid) await customerChanged({ shop, customerGid: account.customerGid, cause: "loyalty" });
+}
+
+/**
+ * Recomputes the cached balance, pending points, tier and activity of an account from its ledger.
+ * Called inside every writing transaction and by the release sweep.
+ */
+export async function refreshAccount(tx: Db, shop: string, account: LoyaltyAccount, s: LoyaltySettings, now = new Date()): Promise<LoyaltyAccount> {
+  const totals = await ledgerTotals(tx, account.id, now);
+  let tierValue = totals.earned12m;
+  if (s.tierBasis === "spend") {
+    const spend = await netSpend12m(tx, shop, { customerGid: account.customerGid, email: account.email }, now);
+    const currency = (await getShop(shop, tx))?.currency ?? "USD";
+    tierValue = Math.floor(Number(spend) / 10 ** minorDigits(currency));
+  }
+  return saveAccountState(tx, account.id, {
+    pointsBalance: totals.balance,
+    pendingPoints: totals.pending,
+    lifetimeEarned: totals.lifetime,
+    tier: tierFor(tierValue, s.tiers),
+    lastActivityAt: totals.lastActivityAt,
+    nextReleaseAt: totals.nextReleaseAt,
+  });
+}
+
+/**
+ * The account that collects points for an owner: the customer's (claiming a guest account with the
+ * same email on the way), or the guest's by email. Call with the owner locked.
+ */
+async function accountFor(tx: Db, shop: string, owner: Owner): Promise<LoyaltyAccount | null> {
+  if (owner.customerGid) {
+    const email = owner.email ?? (await customerEmail(tx, shop, owner.customerGid));
+    const existing = await findAccountByCustomer(tx, shop, owner.customerGid);
+    const guest = email ? await findGuestAccount(tx, shop, email) : null;
+    if (guest) {
+      await lockOwner(tx, shop, { customerGid: null, email });
+      if (!existing) return claimGuestAccount(tx, guest.id, owner.customerGid);
+      await mergeGuestAccount(tx, guest.id, existing.id);
+    }
+    return existing ?? createCustomerAccount(tx, shop, owner.customerGid, email);
+  }
+  if (owner.email) return createGuestAccount(tx, shop, owner.email);
+  return null;
+}
+
+export type OrderPointsOutcome = "ORDER_MISSING" | "PROGRAM_DISABLED" | "TEST_ORDER" | "NO_OWNER" | "UP_TO_DATE" | "UPDATED";
+
+/**
+ * Brings an order's ledger entries in line with the order (loyalty.sync-order):
+ * - paid and not cancelled → earn floor(base × rate), pending until processedAt + pendingDays;
+ * - each refund → take back the refunded share of the base (proportional, rounded);
+ * - cancelled → take back whatever is left.
+ * Idempotency keys: "order:<gid>:earn", "refund:<refundGid>", "order:<gid>:cancel".
+ */
+export async function syncOrderPoints(shop: string, orderGid: string, now = new Date()): Promise<OrderPointsOutcome> {
+  const s = (await getShopSettings(shop)).loyalty;
+  const result = await db().$transaction(async (tx) => {
+    const order = await orderForLoyalty(tx, shop, orderGid);
+    if (!order) return { outcome: "ORDER_MISSING" as const };
+    if (order.test) return { outcome: "TEST_ORDER" as const };
+    const owner: Owner = { customerGid: order.customerGid, email: order.email?.toLowerCase() ?? null };
+    if (!owner.customerGid && !owner.email) return { outcome: "NO_OWNER" as const };
+    await lockOwner(tx, shop, owner);
+    let earn = await findEntry(tx, shop, `order:${orderGid}:earn`);
+    if (!earn && !s.enabled) return { outcome: "PROGRAM_DISABLED" as const };
+    const account = await accountFor(tx, shop, owner);
+    if (!account) return { outcome: "NO_OWNER" as const };
+    let changed = false;
+
+    if (!earn && PAID_STATES.has(order.financialStatus ?? "") && !order.cancelledAt) {
+      const baseMinor = earningBaseMinor(order, s);
+      const points = pointsFor(baseMinor, order.currency, s.pointsPerUnit);
+      if (points > 0) {
+        const availableAt = new Date(Math.max(order.processedAt.getTime(), 0) + s.pendingDays * DAY_MS);
+        changed = await appendEntry(tx, {
+          shop,
+          accountId: account.id,
+          source: "ORDER",
+          sourceKey: `order:${orderGid}:earn`,
+          points,
+          availableAt,
+          orderGid,
+          baseMinor,
+          currency: order.currency,
+        });
+        earn = await findEntry(tx, shop, `order:${orderGid}:earn`);
+      }
+    }
+
+    if (earn && earn.baseMinor !== null) {
+      // A reversal lands when the earn does: a refund inside the pending period shrinks the
+      // pending points, a later one the balance.
+      const availableAt = earn.availableAt > now ? earn.availableAt : now;
+      let reversed = await reversedForOrder(tx, shop, orderGid);
+      for (const refund of order.refunds) {
+        const key = `refund:${refund.refundGid}`;
+        if (await findEntry(tx, shop, key)) continue;
+        const refundedMinor = refund.subtotalMinor + (s.includeTax ? refund.taxMinor : 0n);
+        const points = refundReversal({ earned: earn.points, baseMinor: earn.baseMinor, refundedMinor, alreadyReversed: reversed });
+        if (points === 0) continue;
+        if (await appendEntry(tx, { shop, accountId: earn.accountId, source: "REFUND", sourceKey: key, points: -points, availableAt, orderGid, baseMinor: refundedMinor, currency: order.currency })) {
+          reversed += points;
+          changed = true;
+        }
+      }
+      const left = earn.points - reversed;
+      if (order.cancelledAt && left > 0) {
+        changed =
+          (await appendEntry(tx, { shop, accountId: earn.accountId, source: "CANCEL", sourceKey: `order:${orderGid}:cancel`, points: -left, availableAt, orderGid, currency: order.currency })) ||
+          changed;
+      }
+    }
+    const target = earn ? ((await findAccount(shop, earn.accountId, tx)) ?? account) : account;
+    const refreshed = await refreshAccount(tx, shop, target, s, now);
+    return { outcome: changed ? ("UPDATED" as const) : ("UP_TO_DATE" as const), account: refreshed };
+  });
+  if (result.outcome === "UPDATED" && result.account) await afterChange(shop, result.account);
+  return result.outcome;
+}
+
+/**
+ * A customer account exists (customers/create): claim the guest account of the same email and
+ * award the signup bonus once ("signup:<customerGid>").
+ */
+export async function customerJoined(shop: string, customerGid: string, now = new Date()): Promise<"BONUS_AWARDED" | "NO_BONUS" | "ALREADY_AWARDED" | "PROGRAM_DISABLED"> {
+  const s = (await getShopSettings(shop)).loyalty;
+  if (!s.enabled) return "PROGRAM_DISABLED";
+  const result = await db().$transaction(async (tx) => {
+    const owner = { customerGid, email: await customerEmail(tx, shop, customerGid) };
+    await lockOwner(tx, shop, owner);
+    const account = (await accountFor(tx, shop, owner))!;
+    let outcome: "BONUS_AWARDED" | "NO_BONUS" | "ALREADY_AWARDED" = "NO_BONUS";
+    if (s.signupBonus > 0) {
+      const added = await appendEntry(tx, { shop, accountId: account.id, source: "SIGNUP", sourceKey: `signup:${customerGid}`, points: s.signupBonus, availableAt: now });
+      outcome = added ? "BONUS_AWARDED" : "ALREADY_AWARDED";
+    }
+    return { outcome, account: await refreshAccount(tx, shop, account, s, now) };
+  });
+  if (result.outcome !== "ALREADY_AWARDED") await afterChange(shop, result.account);
+  return result.outcome;
+}
+
+/**
+ * The review bonus, inside the transaction that publishes the review ("review:<reviewId>").
+ * The same points whatever the rating: an incentive that depended on the stars would be a
+ * paid-for rating. Returns the account to sync after commit, or null.
+ */
+export async function awardReviewBonus(tx: Db, shop: string, review: { id: bigint; customerGid: string | null; email: string | null }, now = new Date()) {
+  const s = (await getShopSettings(shop)).loyalty;
+  if (!s.enabled || s.reviewBonus <= 0) return null;
+  const owner = { customerGid: review.customerGid, email: review.email?.toLowerCase() ?? null };
+  if (!owner.customerGid && !owner.email) return null;
+  await lockOwner(tx, shop, owner);
+  const account = await accountFor(tx, shop, owner);
+  if (!account) return null;
+  const added = await appendEntry(tx, { shop, accountId: account.id, source: "REVIEW", sourceKey: `review:${review.id}`, points: s.reviewBonus, availableAt: now });
+  return added ? refreshAccount(tx, shop, account, s, now) : null;
+}
+
+export { afterChange as loyaltyAccountChanged };
+
+/** loyalty.release-pending: refresh accounts whose pending points matured. Idempotent (a refresh is a recompute). */
+export async function releaseMaturedPoints(now = new Date(), batch = 500): Promise<number> {
+  let released = 0;
+  for (;;) {
+    const due = await accountsDueForRelease(now, batch);
+    if (!due.length) return released;
+    for (const { id, shop } of due) {
+      const s = (await getShopSettings(shop)).loyalty;
+      const account = await db().$transaction(async (tx) => {
+        const current = await findAccount(shop, id, tx);
+        return current ? refreshAccount(tx, shop, current, s, now) : null;
+      });
+      if (account) await afterChange(shop, account);
+      released++;
+    }
+    if (due.length < batch) return released;
+  }
+}
+
+/**
+ * loyalty.expire-inactive: a positive balance with no earning or redeeming for the shop's
+ * expiryMonths expires in full. Key "expiry:<accountId>:<lastActivityAt>": activity after an
+ * expiry starts a new period, and a rerun of the same period writes nothing.
+ */
+export async function expireInactiveBalances(now = new Date()): Promise<number> {
+  let expired = 0;
+  for (const shop of await shopsWithAccounts()) {
+    const s = (await getShopSettings(shop)).loyalty;
+    if (!s.expiryMonths) continue;
+    const before = new Date(now);
+    before.setUTCMonth(before.getUTCMonth() - s.expiryMonths);
+    let afterId = 0n;
+    for (;;) {
+      const accounts = await inactiveAccounts(shop, before, afterId, 500);
+      if (!accounts.length) break;
+      afterId = accounts[accounts.length - 1]!.id;
+      for (const { id } of accounts) {
+        const account = await db().$transaction(async (tx) => {
+          const current = await findAccount(shop, id, tx);
+          if (!current) return null;
+          await lockOwner(tx, shop, current);
+          const fresh = await refreshAccount(tx, shop, current, s, now);
+          if (fresh.pointsBalance <= 0 || !isExpired(fresh.lastActivityAt, s.expiryMonths, now)) return null;
+          const key = `expiry:${id}:${fresh.lastActivityAt!.toISOString()}`;
+          if (!(await appendEntry(tx, { shop, accountId: id, source: "EXPIRY", sourceKey: key, points: -fresh.pointsBalance, availableAt: now }))) return null;
+          return refreshAccount(tx, shop, fresh, s, now);
+        });
+        if (account) {
+          expired++;
+          await afterChange(shop, account);
+        }
+      }
+    }
+  }
+  return expired;
+}
+
+/** What a guest sees: how to earn and what points are worth (no personal data). */
+export async function getLoyaltyTeaser(shop: string) {
+  const [settings, shopRow] = await Promise.all([getShopSettings(shop), getShop(shop)]);
+  const s = settings.loyalty;
+  return { program: { enabled: s.enabled, pointsPerUnit: s.pointsPerUnit, signupBonus: s.signupBonus, reviewBonus: s.reviewBonus, redeemPointsPerUnit: s.redeemPointsPerUnit, minRedeemPoints: s.minRedeemPoints, currency: shopRow?.currency ?? "USD", tiers: s.tiers } };
+}
+
+/** What the storefront shows a signed-in customer: balance, pending, tier, history, ways to earn and spend. */
+export async function getLoyaltySummary(shop: string, customerGid: string, now = new Date()) {
+  const [settings, account, shopRow] = await Promise.all([getShopSettings(shop), findAccountByCustomer(db(), shop, customerGid), getShop(shop)]);
+  const s = settings.loyalty;
+  const currency = shopRow?.currency ?? "USD";
+  const program = {
+    enabled: s.enabled,
+    pointsPerUnit: s.pointsPerUnit,
+    signupBonus: s.signupBonus,
+    reviewBonus: s.reviewBonus,
+    redeemPointsPerUnit: s.redeemPointsPerUnit,
+    minRedeemPoints: s.minRedeemPoints,
+    currency,
+    tiers: s.tiers,
+  };
+  if (!account) return { program, balance: 0, pending: 0, tier: null, nextTier: nextTier(0, s.tiers), history: [], redemptions: [], redeemOptions: [] };
+  // Live from the ledger: points that matured since the last sweep count at once.
+  const [totals, history, redemptions] = await Promise.all([ledgerTotals(db(), account.id, now), recentEntries(shop, account.id, 20), recentRedemptions(shop, account.id, 5)]);
+  const balance = Math.max(0, totals.balance);
+  return {
+    program,
+    balance,
+    pending: totals.pending,
+    tier: account.tier,
+    nextTier: s.tierBasis === "points" ? nextTier(totals.earned12m, s.tiers) : null,
+    history: history.map((h) => ({ source: h.source, points: h.points, at: h.createdAt.toISOString(), availableAt: h.availableAt.toISOString() })),
+    redemptions: redemptions.map((r) => ({ points: r.points, value: Number(r.valueMinor) / 10 ** minorDigits(r.currency), currency: r.currency, code: r.code, status: r.status, expiresAt: r.expiresAt?.toISOString() ?? null })),
+    redeemOptions: s.enabled ? redemptionOptions(balance, s).map((p) => ({ points: p, value: (p / s.redeemPointsPerUnit).toFixed(minorDigits(currency)) })) : [],
+  };
+}
+
+export type RedeemResult =
+  | { ok: true; status: "ISSUED" | "PENDING"; code: string; points: number; value: string; currency: string; expiresAt: string | null; balance: number }
+  | { ok: false; reason: "BELOW_MINIMUM" | "NOT_A_MULTIPLE" | "INSUFFICIENT_BALANCE" | "PROGRAM_DISABLED" | "KEY_REUSED" | "SHOPIFY_REFUSED"; balance?: number };
+
+/** A code the shopper can type: unambiguous letters and digits only. */
+function newCode(): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
+  return `PTS-${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+function redemptionView(r: { status: string; code: string; points: number; valueMinor: bigint; currency: string; expiresAt: Date | null }, balance: number): RedeemResult {
+  if (r.status === "FAILED") return { ok: false, reason: "SHOPIFY_REFUSED", balance };
+  return {
+    ok: true,
+    status: r.status as "ISSUED" | "PENDING",
+    code: r.code,
+    points: r.points,
+    value: (Number(r.valueMinor) / 10 ** minorDigits(r.currency)).toFixed(minorDigits(r.currency)),
+    currency: r.currency,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    balance,
+  };
+}
+
+type DiscountCreateResult = { discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] } };
+
+/**
+ * Spends points on a discount code (app proxy, signed-in customer). Idempotent per requestKey:
+ * the storefront sends one key per click, and a repeat returns the same code.
+ * 1. One transaction, the account locked: re-check the key, check the balance, record the
+ *    redemption (PENDING) and its negative entry ("redemption:<id>"). Points are gone before any
+ *    code exists, so two concurrent redeems can never both spend the same points.
+ * 2. discountCodeBasicCreate: a fixed amount off, for this customer only (`context`), usable once.
+ * 3. Shopify refuses → FAILED and the points come back ("redemption:<id>:refund"). A network
+ *    failure leaves it PENDING; the shopper's retry with the same key tries the code again.
+ */
+export async function redeemPoints(input: { shop: string; customerGid: string; points: number; requestKey: string; admin: AdminGraphql; now?: Date }): Promise<RedeemResult> {
+  const { shop, customerGid, points, requestKey, admin } = input;
+  const now = input.now ?? new Date();
+  const s = (await getShopSettings(shop)).loyalty;
+  const currency = (await getShop(shop))?.currency ?? "USD";
+
+  type Step = { done: RedeemResult } | { done?: undefined; redemption: LoyaltyRedemption; retry: boolean };
+  const step = await db().$transaction(async (tx): Promise<Step> => {
+    await lockOwner(tx, shop, { customerGid, email: null });
+    const existing = await findRedemption(shop, requestKey, tx);
+    const account = await findAccountByCustomer(tx, shop, customerGid);
+    if (existing) {
+      if (existing.customerGid !== customerGid) return { done: { ok: false, reason: "KEY_REUSED" } };
+      if (existing.status !== "PENDING") return { done: redemptionView(existing, account?.pointsBalance ?? 0) };
+      return { redemption: existing, retry: true };
+    }
+    if (!account) return { done: { ok: false, reason: s.enabled ? "INSUFFICIENT_BALANCE" : "PROGRAM_DISABLED", balance: 0 } };
+    const fresh = await refreshAccount(tx, shop, account, s, now);
+    const quote = quoteRedemption(points, fresh.pointsBalance, s, currency);
+    if (!quote.ok) return { done: { ok: false, reason: quote.reason, balance: Math.max(0, fresh.pointsBalance) } };
+    const redemption = await createRedemption(tx, {
+      shop,
+      accountId: account.id,
+      customerGid,
+      requestKey,
+      points,
+      valueMinor: quote.valueMinor,
+      currency,
+      code: newCode(),
+      expiresAt: new Date(now.getTime() + s.codeValidityDays * DAY_MS),
+    });
+    await appendEntry(tx, { shop, accountId: account.id, source: "REDEMPTION", sourceKey: `redemption:${redemption.id}`, points: -points, availableAt: now, currency, note: redemption.code });
+    await refreshAccount(tx, shop, fresh, s, now);
+    return { redemption, retry: false };
+  });
+  if (step.done) return step.done;
+  const { redemption, retry } = step;
+
+  let discountGid: string | null = null;
+  try {
+    const data = await adminQuery<DiscountCreateResult>(admin, DiscountCodeBasicCreate, {
+      basicCodeDiscount: {
+        title: `Loyalty reward: ${redemption.points} points`,
+        code: redemption.code,
+        startsAt: now.toISOString(),
+        endsAt: redemption.expiresAt?.toISOString() ?? null,
+        context: { customers: { add: [customerGid] } },
+        customerGets: {
+          value: { discountAmount: { amount: (Number(redemption.valueMinor) / 10 ** minorDigits(currency)).toFixed(minorDigits(currency)), appliesOnEachItem: false } },
+          items: { all: true },
+        },
+        usageLimit: 1,
+        appliesOncePerCustomer: true,
+        combinesWith: { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true },
+      },
+    });
+    const { codeDiscountNode, userErrors } = data.discountCodeBasicCreate;
+    // A retry of a PENDING redemption whose first call reached Shopify: the code exists already.
+    const alreadyCreated = retry && userErrors.length > 0 && userErrors.every((e) => e.code === "TAKEN");
+    if (userErrors.length && !alreadyCreated) throw new ShopifyUserError(userErrors);
+    discountGid = codeDiscountNode?.id ?? null;
+  } catch (error) {
+    if (!isTerminal(error)) throw error; // stays PENDING; the same request key retries
+    const account = await db().$transaction(async (tx) => {
+      await lockOwner(tx, shop, { customerGid, email: null });
+      await markRedemption(tx, redemption.id, { status: "FAILED", failureReason: error instanceof Error ? error.message.slice(0, 500) : "refused" });
+      await appendEntry(tx, { shop, accountId: redemption.accountId, source: "REDEMPTION_FAILED", sourceKey: `redemption:${redemption.id}:refund`, points: redemption.points, availableAt: now, currency });
+      const current = (await findAccount(shop, redemption.accountId, tx))!;
+      return refreshAccount(tx, shop, current, s, now);
+    });
+    await afterChange(shop, account);
+    return { ok: false, reason: "SHOPIFY_REFUSED", balance: Math.max(0, account.pointsBalance) };
+  }
+  const issued = await db().$transaction((tx) => markRedemption(tx, redemption.id, { status: "ISSUED", discountGid }));
+  const account = (await findAccount(shop, redemption.accountId))!;
+  await afterChange(shop, account);
+  return redemptionView(issued, Math.max(0, account.pointsBalance));
+}
+
+export type MetafieldSyncOutcome = "ACCOUNT_MISSING" | "GUEST_SKIPPED" | "UP_TO_DATE" | "SYNCED" | "CUSTOMER_GONE";
+
+/** The JSON the theme reads as customer.metafields["$app:loyalty"].points.value. */
+export function loyaltyMetafieldValue(account: Pick<LoyaltyAccount, "pointsBalance" | "pendingPoints" | "tier">) {
+  return JSON.stringify({ balance: Math.max(0, account.pointsBalance), pending: account.pendingPoints, tier: account.tier });
+}
+
+export async function getAccountForSync(shop: string, accountId: bigint) {
+  return findAccount(shop, accountId);
+}
+
+export { markAccountSynced };

@@ -1,0 +1,151 @@
+/** The only Prisma access of the reviews feature: reviews, review requests, product ratings. */
+import type { Prisma, ReviewRequestStatus, ReviewStatus } from "@prisma/client";
+import { db, type Db } from "~/db.server";
+import { lockResource } from "~/lib/locks.server";
+
+const PUBLIC_FIELDS = { id: true, authorName: true, rating: true, title: true, body: true, verifiedBuyer: true, publishedAt: true } as const;
+
+export async function insertReview(tx: Db, data: Prisma.ReviewUncheckedCreateInput) {
+  return tx.review.create({ data });
+}
+
+export async function findReviewByRequestKey(shop: string, requestKey: string, tx: Db = db()) {
+  return tx.review.findUnique({ where: { shop_requestKey: { shop, requestKey } } });
+}
+
+export async function findCustomerReview(tx: Db, shop: string, productGid: string, customerGid: string) {
+  return tx.review.findUnique({ where: { shop_productGid_customerGid: { shop, productGid, customerGid } }, select: { id: true, status: true } });
+}
+
+export async function findReview(shop: string, id: bigint, tx: Db = db()) {
+  return tx.review.findFirst({ where: { shop, id } });
+}
+
+export async function updateReviewStatus(tx: Db, id: bigint, status: ReviewStatus, at: Date) {
+  return tx.review.update({ where: { id }, data: { status, moderatedAt: at, ...(status === "PUBLISHED" ? { publishedAt: at } : {}) } });
+}
+
+/** Published reviews of a product, newest first, keyset-paged by id. */
+export async function publishedReviews(shop: string, productGid: string, take: number, beforeId?: bigint) {
+  return db().review.findMany({
+    where: { shop, productGid, status: "PUBLISHED", ...(beforeId ? { id: { lt: beforeId } } : {}) },
+    orderBy: { id: "desc" },
+    take,
+    select: PUBLIC_FIELDS,
+  });
+}
+
+export async function publishedRatings(tx: Db, shop: string, productGid: string): Promise<number[]> {
+  const rows = await tx.review.groupBy({ by: ["rating"], where: { shop, productGid, status: "PUBLISHED" }, _count: { _all: true } });
+  return rows.flatMap((r) => Array<number>(r._count._all).fill(r.rating));
+}
+
+export async function getProductRating(shop: string, productGid: string, tx: Db = db()) {
+  return tx.productRating.findUnique({ where: { shop_productGid: { shop, productGid } } });
+}
+
+export async function saveProductRating(tx: Db, shop: string, productGid: string, value: { count: number; ratingSum: number; histogram: number[] }) {
+  return tx.productRating.upsert({ where: { shop_productGid: { shop, productGid } }, create: { shop, productGid, ...value }, update: value });
+}
+
+export async function markRatingSynced(shop: string, productGid: string, count: number, sum: number) {
+  await db().productRating.update({ where: { shop_productGid: { shop, productGid } }, data: { syncedCount: count, syncedSum: sum, syncedAt: new Date() } });
+}
+
+/** Moderation queue and history for the admin. */
+export async function listReviews(shop: string, status: ReviewStatus | null, take: number, skip: number) {
+  const where = { shop, ...(status ? { status } : {}) };
+  const [rows, total, counts] = await Promise.all([
+    db().review.findMany({ where, orderBy: { id: "desc" }, take, skip }),
+    db().review.count({ where }),
+    db().review.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
+  ]);
+  return { rows, total, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Partial<Record<ReviewStatus, number>> };
+}
+
+/** Did this customer buy the product (a paid, not cancelled order with a line of it)? */
+export async function boughtProduct(tx: Db, shop: string, productGid: string, owner: { customerGid: string | null; email: string | null }) {
+  if (!owner.customerGid && !owner.email) return null;
+  const line = await tx.orderLineItem.findFirst({
+    where: {
+      shop,
+      productGid,
+      order: {
+        cancelledAt: null,
+        financialStatus: { in: ["paid", "partially_refunded", "partially_paid"] },
+        ...(owner.customerGid ? { customerGid: owner.customerGid } : { email: { equals: owner.email!, mode: "insensitive" } }),
+      },
+    },
+    select: { order: { select: { orderGid: true } } },
+  });
+  return line?.order.orderGid ?? null;
+}
+
+export async function customerEmailOf(tx: Db, shop: string, customerGid: string) {
+  const c = await tx.customer.findUnique({ where: { shop_customerGid: { shop, customerGid } }, select: { email: true, firstName: true, lastName: true } });
+  return c;
+}
+
+// ---- review requests
+
+export async function lockRequest(tx: Db, shop: string, orderGid: string) {
+  await lockResource(tx, `review-request:${shop}:${orderGid}`);
+}
+
+export async function orderForRequest(tx: Db, shop: string, orderGid: string) {
+  return tx.order.findUnique({
+    where: { shop_orderGid: { shop, orderGid } },
+    select: { orderGid: true, customerGid: true, email: true, fulfilledAt: true, cancelledAt: true, financialStatus: true, test: true, lineItems: { select: { productGid: true, title: true } } },
+  });
+}
+
+export async function createRequest(tx: Db, data: Prisma.ReviewRequestUncheckedCreateInput): Promise<boolean> {
+  const { count } = await tx.reviewRequest.createMany({ data: [data], skipDuplicates: true });
+  return count === 1;
+}
+
+export async function findRequestByOrder(tx: Db, shop: string, orderGid: string) {
+  return tx.reviewRequest.findUnique({ where: { shop_orderGid: { shop, orderGid } } });
+}
+
+export async function findRequest(tx: Db, shop: string, id: bigint) {
+  return tx.reviewRequest.findFirst({ where: { shop, id } });
+}
+
+export async function updateRequest(tx: Db, id: bigint, data: Prisma.ReviewRequestUncheckedUpdateInput) {
+  return tx.reviewRequest.update({ where: { id }, data });
+}
+
+/** Requests the customer was sent in the window (the per-customer cap). */
+export async function requestsSentSince(tx: Db, shop: string, owner: { customerGid: string | null; email: string | null }, since: Date) {
+  return tx.reviewRequest.count({
+    where: { shop, sentAt: { gte: since }, ...(owner.customerGid ? { customerGid: owner.customerGid } : { email: owner.email ?? "-" }) },
+  });
+}
+
+/** Products among `productGids` the owner has reviewed already (any status). */
+export async function reviewedProducts(tx: Db, shop: string, owner: { customerGid: string | null; email: string | null }, productGids: string[]) {
+  if (!productGids.length) return new Set<string>();
+  const rows = await tx.review.findMany({
+    where: { shop, productGid: { in: productGids }, ...(owner.customerGid ? { customerGid: owner.customerGid } : { email: owner.email ?? "-" }) },
+    select: { productGid: true },
+  });
+  return new Set(rows.map((r) => r.productGid));
+}
+
+/** Open requests of a customer (the storefront prompt). */
+export async function openRequests(shop: string, customerGid: string) {
+  return db().reviewRequest.findMany({ where: { shop, customerGid, status: "SENT" as ReviewRequestStatus }, orderBy: { sentAt: "desc" }, take: 10 });
+}
+
+export async function productTitles(shop: string, productGids: string[]) {
+  const rows = await db().orderLineItem.findMany({ where: { shop, productGid: { in: productGids } }, distinct: ["productGid"], select: { productGid: true, title: true } });
+  return new Map(rows.map((r) => [r.productGid!, r.title]));
+}
+
+/** Marks the customer's SENT requests that contain the product as COMPLETED when nothing is left to review. */
+export async function requestsContaining(tx: Db, shop: string, owner: { customerGid: string | null; email: string | null }, productGid: string) {
+  return tx.reviewRequest.findMany({
+    where: { shop, status: { in: ["SENT", "SCHEDULED"] }, productGids: { has: productGid }, ...(owner.customerGid ? { customerGid: owner.customerGid } : { email: owner.email ?? "-" }) },
+  });
+}

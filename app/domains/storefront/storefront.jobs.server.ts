@@ -1,0 +1,60 @@
+/**
+ * storefront.sync-shop-config: mirrors the shop's storefront settings to the app-data metafield
+ * the blocks read (app.metafields.storefront.config) and connects the web pixel with its
+ * settings. Idempotent: both writes set the same values again; the pixel is created once and
+ * updated afterwards.
+ */
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import { pixelEndpoint, pixelKeyFor } from "~/domains/pixel/pixel-key.server";
+import { getShopSettings } from "~/domains/shops/settings.server";
+import { getShop } from "~/domains/shops/shops.server";
+import { storefrontConfig } from "~/domains/storefront/storefront-config";
+import { JobName, type JobHandler } from "~/queues/jobs";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, type AdminGraphql } from "~/shopify/admin.server";
+import { CurrentAppInstallation } from "~/shopify/operations/CurrentAppInstallation";
+import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
+import { WebPixelCreate } from "~/shopify/operations/WebPixelCreate";
+import { WebPixelCurrent } from "~/shopify/operations/WebPixelCurrent";
+import { WebPixelUpdate } from "~/shopify/operations/WebPixelUpdate";
+
+type UserErrors = { userErrors: { field: string[] | null; message: string; code?: string | null }[] };
+
+export async function syncShopConfig(shop: string, admin?: AdminGraphql): Promise<"SYNCED"> {
+  const api = admin ?? (await adminFor(shop));
+  const [settings, shopRow] = await Promise.all([getShopSettings(shop), getShop(shop)]);
+  const { currentAppInstallation } = await adminQuery<{ currentAppInstallation: { id: string } }>(api, CurrentAppInstallation);
+  const written = await adminQuery<{ metafieldsSet: UserErrors }>(api, MetafieldsSet, {
+    metafields: [{ ownerId: currentAppInstallation.id, namespace: "storefront", key: "config", type: "json", value: JSON.stringify(storefrontConfig(settings, shopRow?.currency ?? "USD")) }],
+  });
+  assertNoUserErrors(written.metafieldsSet.userErrors);
+
+  const pixelSettings = JSON.stringify({ shop, key: pixelKeyFor(shop), endpoint: pixelEndpoint() });
+  let pixel: { id: string; settings: unknown } | null = null;
+  try {
+    pixel = (await adminQuery<{ webPixel: { id: string; settings: unknown } | null }>(api, WebPixelCurrent)).webPixel;
+  } catch (error) {
+    // Shopify answers the query with an error when the app has no pixel on the shop yet.
+    if (!(error instanceof ShopifyGraphqlError) || isTerminal(error)) throw error;
+  }
+  if (!pixel) {
+    const created = await adminQuery<{ webPixelCreate: UserErrors }>(api, WebPixelCreate, { webPixel: { settings: pixelSettings } });
+    assertNoUserErrors(created.webPixelCreate.userErrors);
+  } else if (JSON.stringify(typeof pixel.settings === "string" ? JSON.parse(pixel.settings) : pixel.settings) !== pixelSettings) {
+    const updated = await adminQuery<{ webPixelUpdate: UserErrors }>(api, WebPixelUpdate, { id: pixel.id, webPixel: { settings: pixelSettings } });
+    assertNoUserErrors(updated.webPixelUpdate.userErrors);
+  }
+  return "SYNCED";
+}
+
+export const storefrontJobs = {
+  [JobName.StorefrontSyncShopConfig]: async (data) => {
+    const { shop } = z.object({ shop: z.string().min(1) }).parse(data);
+    try {
+      return await syncShopConfig(shop);
+    } catch (error) {
+      if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  },
+} satisfies { [N in JobName]?: JobHandler<N> };
