@@ -1,0 +1,208 @@
+import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { loyaltyJobs, syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
+import { expireInactiveBalances, getLoyaltySummary, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
+import { updateShopSettings } from "~/domains/shops/settings.server";
+import { JobName, QueueName } from "~/queues/jobs";
+import { closeQueues } from "~/queues/queues.server";
+import { sessionStorage } from "~/shopify.server";
+import { AdminApiStandIn } from "#test/admin-api";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { customerPayload, orderPayload, refundPayload } from "#test/payloads";
+import { deliverAndProcess } from "#test/process";
+import { queuedJobs, resetQueues } from "#test/queues";
+
+const ctx = { attemptsMade: 0 };
+const syncOrder = (orderGid: string) => loyaltyJobs[JobName.LoyaltySyncOrder]({ shop: TEST_SHOP, orderGid }, ctx);
+const account = (customerId: string) => db().loyaltyAccount.findUniqueOrThrow({ where: { shop_customerGid: { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${customerId}` } } });
+const ledger = () => db().loyaltyLedgerEntry.findMany({ orderBy: { id: "asc" } });
+const iso = (d: Date) => d.toISOString();
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+
+let api: AdminApiStandIn;
+beforeEach(async () => {
+  await resetDatabase();
+  await resetQueues();
+  api = new AdminApiStandIn().install();
+});
+afterEach(() => api.uninstall());
+afterAll(closeQueues);
+
+describe("loyalty reaction to deliveries", () => {
+  it("queues loyalty.sync-order when orders/paid is processed, and loyalty.customer-joined on customers/create", async () => {
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6001", customerId: "71" }));
+    await deliverAndProcess("customers/create", customerPayload({ id: "72" }));
+    const jobs = await queuedJobs(QueueName.Compute);
+    expect(jobs.map((j) => [j.name, j.data])).toEqual(
+      expect.arrayContaining([
+        [JobName.LoyaltySyncOrder, { shop: TEST_SHOP, orderGid: "gid://shopify/Order/6001" }],
+        [JobName.LoyaltyCustomerJoined, { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/72" }],
+      ]),
+    );
+  });
+});
+
+describe("loyalty.sync-order", () => {
+  it("earns floor(subtotal × rate) on a paid order, pending for the return window, and runs twice with one entry", async () => {
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6002", customerId: "73", subtotal: "123.45", processedAt: iso(daysAgo(2)) }));
+    expect(await syncOrder("gid://shopify/Order/6002")).toBe("UPDATED");
+    expect(await syncOrder("gid://shopify/Order/6002")).toBe("UP_TO_DATE");
+    const entries = await ledger();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ source: "ORDER", points: 123, baseMinor: 12345n, sourceKey: "order:gid://shopify/Order/6002:earn" });
+    expect(entries[0]!.availableAt.getTime() - daysAgo(2).getTime()).toBeGreaterThan(29 * 86_400_000);
+    expect(await account("73")).toMatchObject({ pointsBalance: 0, pendingPoints: 123 });
+    // The metafield mirror and analytics are told.
+    expect((await queuedJobs(QueueName.ShopifySync)).map((j) => j.name)).toContain(JobName.LoyaltySyncMetafield);
+  });
+
+  it("applies the rate and the tax and shipping toggles", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pointsPerUnit: 2, includeTax: true, includeShipping: true, pendingDays: 0 });
+    const body = orderPayload({ id: "6003", customerId: "74", subtotal: "100.00" });
+    body.total_tax_set = { shop_money: { amount: "8.00", currency_code: "USD" }, presentment_money: { amount: "8.00", currency_code: "USD" } };
+    body.total_shipping_price_set = { shop_money: { amount: "5.00", currency_code: "USD" }, presentment_money: { amount: "5.00", currency_code: "USD" } };
+    await deliverAndProcess("orders/paid", body);
+    await syncOrder("gid://shopify/Order/6003");
+    expect(await account("74")).toMatchObject({ pointsBalance: 226, pendingPoints: 0 });
+  });
+
+  it("does not earn on unpaid, test or cancelled orders", async () => {
+    await deliverAndProcess("orders/create", orderPayload({ id: "6004", customerId: "75", financialStatus: "pending" }));
+    await deliverAndProcess("orders/create", orderPayload({ id: "6005", customerId: "75", test: true }));
+    await deliverAndProcess("orders/cancelled", orderPayload({ id: "6006", customerId: "75", cancelledAt: "2026-10-02T00:00:00Z" }));
+    expect(await syncOrder("gid://shopify/Order/6004")).toBe("UP_TO_DATE");
+    expect(await syncOrder("gid://shopify/Order/6005")).toBe("TEST_ORDER");
+    expect(await syncOrder("gid://shopify/Order/6006")).toBe("UP_TO_DATE");
+    expect(await ledger()).toEqual([]);
+  });
+
+  it("reverses proportionally on partial refunds and the rest on cancellation, never below zero for the order", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6007", customerId: "76", subtotal: "200.00" }));
+    await syncOrder("gid://shopify/Order/6007");
+    await deliverAndProcess("refunds/create", refundPayload("6007", "50.00", { id: "8001" }));
+    expect(await syncOrder("gid://shopify/Order/6007")).toBe("UPDATED");
+    expect(await account("76")).toMatchObject({ pointsBalance: 150 });
+    expect(await syncOrder("gid://shopify/Order/6007")).toBe("UP_TO_DATE");
+    await deliverAndProcess("orders/cancelled", orderPayload({ id: "6007", customerId: "76", subtotal: "200.00", cancelledAt: "2026-10-06T00:00:00Z", updatedAt: "2026-10-06T00:00:00Z" }));
+    await syncOrder("gid://shopify/Order/6007");
+    expect((await ledger()).map((e) => [e.source, e.points])).toEqual([
+      ["ORDER", 200],
+      ["REFUND", -50],
+      ["CANCEL", -150],
+    ]);
+    expect(await account("76")).toMatchObject({ pointsBalance: 0 });
+  });
+
+  it("accrues a guest's points against the email and hands them to the customer account created later", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 25 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6008", customerId: null, email: "Guest@Example.com", subtotal: "40.00" }));
+    await syncOrder("gid://shopify/Order/6008");
+    const guest = await db().loyaltyAccount.findFirstOrThrow();
+    expect(guest).toMatchObject({ customerGid: null, guestEmail: "guest@example.com", pointsBalance: 40 });
+
+    await deliverAndProcess("customers/create", customerPayload({ id: "77", email: "guest@example.com" }));
+    const joined = loyaltyJobs[JobName.LoyaltyCustomerJoined];
+    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" }, ctx)).toBe("BONUS_AWARDED");
+    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" }, ctx)).toBe("ALREADY_AWARDED");
+    expect(await db().loyaltyAccount.count()).toBe(1);
+    expect(await account("77")).toMatchObject({ id: guest.id, guestEmail: null, pointsBalance: 65 });
+  });
+
+  it("merges a guest account into an existing customer account when the customer orders as a guest first", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 10 });
+    await deliverAndProcess("customers/create", customerPayload({ id: "78", email: "ann@example.com" }));
+    await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/78" }, ctx);
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6009", customerId: null, email: "ann@example.com", subtotal: "30.00" }));
+    await syncOrder("gid://shopify/Order/6009");
+    expect(await db().loyaltyAccount.count()).toBe(2);
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6010", customerId: "78", email: "ann@example.com", subtotal: "5.00" }));
+    await syncOrder("gid://shopify/Order/6010");
+    expect(await db().loyaltyAccount.count()).toBe(1);
+    expect(await account("78")).toMatchObject({ pointsBalance: 45 });
+  });
+
+  it("moves matured points from pending to the balance in the release sweep", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 10 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6011", customerId: "79", subtotal: "10.00", processedAt: iso(daysAgo(1)) }));
+    await syncOrder("gid://shopify/Order/6011");
+    expect(await account("79")).toMatchObject({ pointsBalance: 0, pendingPoints: 10 });
+    expect(await releaseMaturedPoints(new Date(Date.now() + 11 * 86_400_000))).toBe(1);
+    expect(await account("79")).toMatchObject({ pointsBalance: 10, pendingPoints: 0, nextReleaseAt: null });
+    expect(await releaseMaturedPoints(new Date(Date.now() + 11 * 86_400_000))).toBe(0);
+  });
+
+  it("expires a balance after the inactivity period, once", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, expiryMonths: 6 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6012", customerId: "80", subtotal: "20.00" }));
+    await syncOrder("gid://shopify/Order/6012");
+    const later = new Date(Date.now() + 200 * 86_400_000);
+    expect(await expireInactiveBalances(later)).toBe(1);
+    expect(await expireInactiveBalances(later)).toBe(0);
+    expect((await ledger()).map((e) => [e.source, e.points])).toEqual([
+      ["ORDER", 20],
+      ["EXPIRY", -20],
+    ]);
+  });
+
+  it("assigns tiers by points earned in 12 months, or by net spend when the shop says so", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, tiers: [{ name: "Silver", threshold: 100 }, { name: "Gold", threshold: 400 }] });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6013", customerId: "81", subtotal: "150.00", processedAt: iso(daysAgo(3)) }));
+    await syncOrder("gid://shopify/Order/6013");
+    expect((await account("81")).tier).toBe("Silver");
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, pointsPerUnit: 0.1, tierBasis: "spend", tiers: [{ name: "Gold", threshold: 400 }] });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6014", customerId: "81", subtotal: "300.00", processedAt: iso(daysAgo(2)) }));
+    await syncOrder("gid://shopify/Order/6014");
+    expect((await account("81")).tier).toBe("Gold");
+  });
+});
+
+describe("loyalty.sync-metafield", () => {
+  async function seedBalance() {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+    await sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6020", customerId: "90", subtotal: "42.00" }));
+    await syncOrder("gid://shopify/Order/6020");
+    return account("90");
+  }
+
+  it("writes the balance with compare-and-set, re-reads on a digest conflict, and skips when in step", async () => {
+    const acc = await seedBalance();
+    let reads = 0;
+    api.on("CustomerLoyaltyMetafield", () => ({ customer: { id: "gid://shopify/Customer/90", metafield: { value: '{"balance":1}', compareDigest: `digest-${++reads}` } } }));
+    let writes = 0;
+    api.on("MetafieldsSet", (v) => {
+      writes++;
+      const [m] = v.metafields as { compareDigest: string; value: string; namespace: string; ownerId: string }[];
+      // A concurrent writer got in between the first read and write.
+      if (m!.compareDigest === "digest-1") return { metafieldsSet: { metafields: [], userErrors: [{ field: ["metafields", "0"], message: "stale", code: "STALE_OBJECT", elementIndex: 0 }] } };
+      return { metafieldsSet: { metafields: [{ key: "points", namespace: m!.namespace, compareDigest: "x" }], userErrors: [] } };
+    });
+    expect(await syncLoyaltyMetafield(TEST_SHOP, acc.id)).toBe("SYNCED");
+    expect(api.problems).toEqual([]);
+    expect(writes).toBe(2);
+    const last = api.calls.filter((c) => c.operationName === "MetafieldsSet").pop()!;
+    expect(last.variables.metafields).toEqual([
+      { ownerId: "gid://shopify/Customer/90", namespace: "$app:loyalty", key: "points", type: "json", value: JSON.stringify({ balance: 42, pending: 0, tier: null }), compareDigest: "digest-2" },
+    ]);
+    expect(await loyaltyJobs[JobName.LoyaltySyncMetafield]({ shop: TEST_SHOP, accountId: acc.id.toString() }, ctx)).toBe("UP_TO_DATE");
+    expect(writes).toBe(2);
+  });
+});
+
+describe("getLoyaltySummary", () => {
+  it("shows balance, pending, history and redemption options", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, minRedeemPoints: 500, redeemPointsPerUnit: 100 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6030", customerId: "91", subtotal: "1234.00" }));
+    await syncOrder("gid://shopify/Order/6030");
+    const summary = await getLoyaltySummary(TEST_SHOP, "gid://shopify/Customer/91");
+    expect(summary).toMatchObject({ balance: 1234, pending: 0 });
+    expect(summary.history).toEqual([expect.objectContaining({ source: "ORDER", points: 1234 })]);
+    expect(summary.redeemOptions).toEqual([
+      { points: 500, value: "5.00" },
+      { points: 1000, value: "10.00" },
+    ]);
+  });
+});
