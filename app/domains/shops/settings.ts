@@ -10,11 +10,17 @@ import { z } from "zod";
 import { LoyaltySettingsSchema } from "~/domains/loyalty/settings";
 import { ReviewSettingsSchema } from "~/domains/reviews/settings";
 import { TrustBadgeSettingsSchema } from "~/domains/trust-badges/settings";
+import { AbandonmentSettingsSchema } from "~/domains/abandonment/abandonment";
+import { JourneySettingsSchema } from "~/domains/journey/stages";
+import { RfmSettingsSchema } from "~/domains/segments/rfm";
 
 export const SETTINGS_SECTIONS = {
   loyalty: LoyaltySettingsSchema,
   reviews: ReviewSettingsSchema,
   trustBadges: TrustBadgeSettingsSchema,
+  rfm: RfmSettingsSchema,
+  abandonment: AbandonmentSettingsSchema,
+  journey: JourneySettingsSchema,
 } satisfies Record<string, z.ZodObject>;
 
 type Sections = typeof SETTINGS_SECTIONS;

@@ -1,0 +1,55 @@
+/**
+ * Which orders count, and for how much: PRODUCT.md's "qualifying order" and "net spend", written
+ * once as SQL over an Order row (alias given) and its refunded subtotal. Pure (builds SQL text).
+ *
+ * - Qualifying: paid (financial status paid or partially_refunded), not cancelled, not fully
+ *   refunded (status refunded, or refunds covering the whole subtotal), not a test order.
+ *   Every other order is listed in a customer's explanation with the reason it does not count.
+ * - Net spend: subtotal (line items - discounts, Shopify's subtotal_price) - refunded line items
+ *   (Refund.subtotalMinor), floored at 0; tax and shipping never count.
+ * - Currency: Order amounts are shop money (already converted by Shopify from whatever the buyer
+ *   paid in). Only orders whose shop money is in the shop's current currency add to spend; an
+ *   order recorded under an earlier shop currency still counts as an order (R, F) but adds 0 to
+ *   M and amount spent, and its explanation says so. Nothing is converted by us.
+ * - Orders without a customer (guest checkouts) belong to no profile.
+ */
+import { raw, sql, type Sql } from "~/lib/sql";
+
+export const QUALIFYING_FINANCIAL_STATUSES = ["paid", "partially_refunded"] as const;
+
+export const ORDER_EXCLUSION_REASONS = ["TEST", "CANCELLED", "REFUNDED", "UNPAID"] as const;
+export type OrderExclusionReason = (typeof ORDER_EXCLUSION_REASONS)[number];
+
+/** Why an order does not qualify (NULL when it does), first reason wins. */
+export function orderExclusionSql(o: string, refunded: Sql): Sql {
+  const col = (name: string) => raw(`${o}."${name}"`);
+  const paid = QUALIFYING_FINANCIAL_STATUSES.map((s) => `'${s}'`).join(", ");
+  return sql`(CASE
+    WHEN ${col("test")} THEN 'TEST'
+    WHEN ${col("cancelledAt")} IS NOT NULL THEN 'CANCELLED'
+    WHEN ${col("financialStatus")} = 'refunded' OR (${refunded} > 0 AND ${refunded} >= ${col("subtotalMinor")}) THEN 'REFUNDED'
+    WHEN COALESCE(${col("financialStatus")}, '') NOT IN (${raw(paid)}) THEN 'UNPAID'
+  END)`;
+}
+
+/** Net spend of one order in its shop money (minor units). */
+export function netSpendSql(o: string, refunded: Sql): Sql {
+  return sql`GREATEST(${raw(`${o}."subtotalMinor"`)} - ${refunded}, 0)`;
+}
+
+/**
+ * Refunded line-item subtotal per order. For a whole shop one aggregate joins fastest; for a few
+ * customers a per-order index lookup does (the result is the same).
+ */
+export function refundedSql(o: string, shop: string, mode: "aggregate" | "lookup"): { join: Sql; value: Sql } {
+  if (mode === "aggregate") {
+    return {
+      join: sql`LEFT JOIN (SELECT "orderGid", sum("subtotalMinor") AS refunded FROM "Refund" WHERE "shop" = ${shop} GROUP BY "orderGid") rf ON rf."orderGid" = ${raw(`${o}."orderGid"`)}`,
+      value: raw(`COALESCE(rf.refunded, 0)`),
+    };
+  }
+  return {
+    join: sql`LEFT JOIN LATERAL (SELECT sum(r."subtotalMinor") AS refunded FROM "Refund" r WHERE r."shop" = ${shop} AND r."orderGid" = ${raw(`${o}."orderGid"`)}) rf ON true`,
+    value: raw(`COALESCE(rf.refunded, 0)`),
+  };
+}
