@@ -3,13 +3,13 @@
  */
 import { Prisma, type LoyaltyAccount, type LoyaltyLedgerEntry, type LoyaltyRedemption, type LoyaltySource } from "@prisma/client";
 import { db, type Db } from "~/db.server";
-import { lockResource } from "~/lib/locks.server";
+import { lockKey } from "~/domains/storefront/advisory-lock.server";
 
 export type Owner = { customerGid: string | null; email: string | null };
 
 /** Serializes every writer of one account (awards, reversals, redemptions) until commit. */
 export async function lockOwner(tx: Db, shop: string, owner: Owner) {
-  await lockResource(tx, `loyalty:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
+  await lockKey(tx, `loyalty:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
 }
 
 export async function findAccountByCustomer(tx: Db, shop: string, customerGid: string) {
@@ -89,12 +89,14 @@ export type LedgerTotals = { balance: number; pending: number; lifetime: number;
 /** Balance (available now), pending, lifetime earned and activity of an account, from its entries. */
 export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promise<LedgerTotals> {
   const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  // Spends and expiries count at once whatever their timestamp: a redemption stamped a few ms
+  // after a concurrent request's `now` must still reduce the balance that request sees.
   const [row] = await tx.$queryRaw<
     { balance: bigint | null; pending: bigint | null; lifetime: bigint | null; next: Date | null; last: Date | null; earned12m: bigint | null }[]
   >`
     SELECT
-      sum("points") FILTER (WHERE "availableAt" <= ${now}) AS balance,
-      sum("points") FILTER (WHERE "availableAt" > ${now}) AS pending,
+      sum("points") FILTER (WHERE "availableAt" <= ${now} OR "source"::text IN ('REDEMPTION', 'EXPIRY')) AS balance,
+      sum("points") FILTER (WHERE "availableAt" > ${now} AND "source"::text NOT IN ('REDEMPTION', 'EXPIRY')) AS pending,
       sum("points") FILTER (WHERE "points" > 0 AND "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW')) AS lifetime,
       min("availableAt") FILTER (WHERE "availableAt" > ${now}) AS next,
       max("createdAt") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REDEMPTION')) AS last,

@@ -10,6 +10,7 @@
  */
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { sqlPool } from "~/db.server";
+import { env } from "~/env.server";
 import { createRedis, usesRedis } from "~/queues/connection.server";
 
 export const PROXY_LIMITS = {
@@ -24,7 +25,9 @@ export const PROXY_LIMITS = {
 type Limiters = { shop: RateLimiterAbstract; customer: RateLimiterAbstract; writes: RateLimiterAbstract };
 const holder = globalThis as unknown as { __proxyLimiters?: Limiters };
 
-function build(keyPrefix: string, points: number): RateLimiterAbstract {
+function build(name: string, points: number): RateLimiterAbstract {
+  // Namespaced like the queues, so deployments (and test runs) sharing a Redis never share budgets.
+  const keyPrefix = `${env().QUEUE_PREFIX}:${name}`;
   const base = { keyPrefix, points, duration: 60, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }) };
   if (usesRedis()) return new RateLimiterRedis({ ...base, storeClient: createRedis("producer"), useRedisPackage: false });
   return new RateLimiterPostgres({ ...base, storeClient: sqlPool(), tableName: "proxy_rate_limits", clearExpiredByTimeout: true });

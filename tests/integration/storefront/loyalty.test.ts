@@ -14,8 +14,7 @@ import { customerPayload, orderPayload, refundPayload } from "#test/payloads";
 import { deliverAndProcess } from "#test/process";
 import { queuedJobs, resetQueues } from "#test/queues";
 
-const ctx = { attemptsMade: 0 };
-const syncOrder = (orderGid: string) => loyaltyJobs[JobName.LoyaltySyncOrder]({ shop: TEST_SHOP, orderGid }, ctx);
+const syncOrder = (orderGid: string) => loyaltyJobs[JobName.LoyaltySyncOrder]({ shop: TEST_SHOP, orderGid });
 const account = (customerId: string) => db().loyaltyAccount.findUniqueOrThrow({ where: { shop_customerGid: { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${customerId}` } } });
 const ledger = () => db().loyaltyLedgerEntry.findMany({ orderBy: { id: "asc" } });
 const iso = (d: Date) => d.toISOString();
@@ -105,8 +104,8 @@ describe("loyalty.sync-order", () => {
 
     await deliverAndProcess("customers/create", customerPayload({ id: "77", email: "guest@example.com" }));
     const joined = loyaltyJobs[JobName.LoyaltyCustomerJoined];
-    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" }, ctx)).toBe("BONUS_AWARDED");
-    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" }, ctx)).toBe("ALREADY_AWARDED");
+    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" })).toBe("BONUS_AWARDED");
+    expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" })).toBe("ALREADY_AWARDED");
     expect(await db().loyaltyAccount.count()).toBe(1);
     expect(await account("77")).toMatchObject({ id: guest.id, guestEmail: null, pointsBalance: 65 });
   });
@@ -114,7 +113,7 @@ describe("loyalty.sync-order", () => {
   it("merges a guest account into an existing customer account when the customer orders as a guest first", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 10 });
     await deliverAndProcess("customers/create", customerPayload({ id: "78", email: "ann@example.com" }));
-    await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/78" }, ctx);
+    await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/78" });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6009", customerId: null, email: "ann@example.com", subtotal: "30.00" }));
     await syncOrder("gid://shopify/Order/6009");
     expect(await db().loyaltyAccount.count()).toBe(2);
@@ -187,7 +186,7 @@ describe("loyalty.sync-metafield", () => {
     expect(last.variables.metafields).toEqual([
       { ownerId: "gid://shopify/Customer/90", namespace: "$app:loyalty", key: "points", type: "json", value: JSON.stringify({ balance: 42, pending: 0, tier: null }), compareDigest: "digest-2" },
     ]);
-    expect(await loyaltyJobs[JobName.LoyaltySyncMetafield]({ shop: TEST_SHOP, accountId: acc.id.toString() }, ctx)).toBe("UP_TO_DATE");
+    expect(await loyaltyJobs[JobName.LoyaltySyncMetafield]({ shop: TEST_SHOP, accountId: acc.id.toString() })).toBe("UP_TO_DATE");
     expect(writes).toBe(2);
   });
 });
