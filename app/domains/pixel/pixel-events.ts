@@ -1,0 +1,65 @@
+/**
+ * The web pixel's batch format (extensions/web-pixel sends it) and its mapping to PixelEvent rows.
+ * Pure: the schema is the trust boundary (anything off-shape is refused with 422), ids become GIDs.
+ */
+import { z } from "zod";
+import { gidTail, toGid } from "~/lib/gid";
+
+export const PIXEL_EVENT_NAMES = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"] as const;
+
+const id = z.string().trim().min(1).max(255);
+const optionalId = id.nullish();
+
+export const PixelEventSchema = z.object({
+  /** Shopify's event id: unique per event, the idempotency key with the shop. */
+  id,
+  name: z.enum(PIXEL_EVENT_NAMES),
+  timestamp: z.iso.datetime({ offset: true }),
+  clientId: id,
+  customerId: optionalId,
+  checkoutToken: optionalId,
+  cartToken: optionalId,
+  productId: optionalId,
+  url: z.string().max(2048).nullish(),
+});
+
+export const PixelBatchSchema = z.object({
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/),
+  key: z.string().min(16).max(128),
+  events: z.array(PixelEventSchema).min(1).max(50),
+});
+
+export type PixelBatch = z.infer<typeof PixelBatchSchema>;
+
+/** A pixel sends ids either numeric or as GIDs; we store GIDs (cart ids lose their ?key= secret). */
+function gid(type: "Customer" | "Product", value: string | null | undefined): string | null {
+  if (!value) return null;
+  const tail = gidTail(value);
+  return /^\d{1,20}$/.test(tail) ? toGid(type, tail) : null;
+}
+
+/** Only the path of a URL: query strings can hold emails, tokens and discount codes. */
+function pathOnly(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`.slice(0, 1024);
+  } catch {
+    return null;
+  }
+}
+
+export function toPixelRows(shop: string, batch: PixelBatch) {
+  return batch.events.map((e) => ({
+    shop,
+    eventId: e.id,
+    name: e.name,
+    clientId: e.clientId,
+    customerGid: gid("Customer", e.customerId),
+    checkoutToken: e.checkoutToken ?? null,
+    cartToken: e.cartToken ? (gidTail(e.cartToken).split("?")[0] ?? null) : null,
+    productGid: gid("Product", e.productId),
+    url: pathOnly(e.url),
+    occurredAt: new Date(e.timestamp),
+  }));
+}

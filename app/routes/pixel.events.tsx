@@ -1,0 +1,38 @@
+/**
+ * POST /pixel/events: batches from the web pixel (extensions/web-pixel). The pixel posts
+ * text/plain JSON from Shopify's sandbox (a CORS "simple request": no preflight), so the answer
+ * carries Access-Control-Allow-Origin: *. The batch authenticates itself with the shop's pixel
+ * key; there are no cookies or credentials to protect. 64 KB at most.
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { storePixelBatch, verifyPixelBatch } from "~/domains/pixel/pixel.server";
+import { consumeProxyBudget } from "~/domains/storefront/rate-limit.server";
+
+const MAX_BYTES = 65_536;
+const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type" };
+
+function reply(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...CORS, ...headers } });
+}
+
+export const loader = () => reply(405, { error: "method_not_allowed" }, { Allow: "POST, OPTIONS" });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
+  if (request.method !== "POST") return reply(405, { error: "method_not_allowed" }, { Allow: "POST, OPTIONS" });
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) return reply(413, { error: "body_too_large" });
+  const text = await request.text();
+  if (text.length > MAX_BYTES) return reply(413, { error: "body_too_large" });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return reply(400, { error: "invalid_json" });
+  }
+  const verified = await verifyPixelBatch(body);
+  if (!verified.ok) return reply(verified.status, { error: verified.error });
+  // Counted only once the key is verified: nobody can spend another shop's budget.
+  const budget = await consumeProxyBudget(`pixel:${verified.batch.shop}`, null, false);
+  if (!budget.ok) return reply(429, { error: "rate_limited" }, { "Retry-After": String(budget.retryAfterSeconds) });
+  return reply(200, await storePixelBatch(verified.batch));
+};

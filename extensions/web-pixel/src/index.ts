@@ -1,0 +1,6 @@
+import { register } from "@shopify/web-pixels-extension";
+import { startPixel } from "./pixel";
+
+register((api) => {
+  startPixel(api);
+});

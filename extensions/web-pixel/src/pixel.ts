@@ -1,0 +1,85 @@
+/**
+ * Journey's web pixel: the storefront events behind the awareness and consideration stages and
+ * cart-based abandonment. Batches events (10 at most per request, or every 2 s, and at once for
+ * checkout_completed) and posts them as text/plain JSON, a CORS simple request with no preflight,
+ * with `keepalive` so a batch leaving with the page still arrives.
+ *
+ * Kept free of module state so tests can run it with a stand-in `analytics` and `fetch`.
+ */
+import type { ExtensionApi } from "@shopify/web-pixels-extension";
+
+export const PIXEL_EVENTS = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"] as const;
+
+type OutEvent = {
+  id: string;
+  name: (typeof PIXEL_EVENTS)[number];
+  timestamp: string;
+  clientId: string;
+  customerId: string | null;
+  checkoutToken: string | null;
+  cartToken: string | null;
+  productId: string | null;
+  url: string | null;
+};
+
+type AnyEvent = {
+  id: string;
+  name: string;
+  timestamp: string;
+  clientId: string;
+  context?: { document?: { location?: { href?: string } } };
+  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
+
+const MAX_BATCH = 10;
+const FLUSH_MS = 2000;
+
+export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "settings">, send: (url: string, body: string) => Promise<unknown> = defaultSend) {
+  const { shop, key, endpoint } = api.settings as { shop?: string; key?: string; endpoint?: string };
+  if (!shop || !key || !endpoint) return;
+  const queue: OutEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    while (queue.length) {
+      const events = queue.splice(0, MAX_BATCH);
+      send(endpoint, JSON.stringify({ shop, key, events })).catch(() => undefined);
+    }
+  };
+
+  const customerId = () => (api.init.data.customer?.id as string | undefined) ?? null;
+  const cartToken = () => (api.init.data.cart?.id as string | undefined) ?? null;
+
+  const push = (event: AnyEvent, extra: Partial<OutEvent>) => {
+    queue.push({
+      id: event.id,
+      name: event.name as OutEvent["name"],
+      timestamp: event.timestamp,
+      clientId: event.clientId,
+      customerId: customerId(),
+      checkoutToken: null,
+      cartToken: cartToken(),
+      productId: null,
+      url: event.context?.document?.location?.href ?? null,
+      ...extra,
+    });
+    if (queue.length >= MAX_BATCH || event.name === "checkout_completed") flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
+  };
+
+  const subscribe = (name: string, handler: (e: AnyEvent) => void) => api.analytics.subscribe(name, handler as never);
+  subscribe("page_viewed", (e) => push(e, {}));
+  subscribe("product_viewed", (e) => push(e, { productId: e.data?.productVariant?.product?.id ?? null }));
+  subscribe("product_added_to_cart", (e) => push(e, { productId: e.data?.cartLine?.merchandise?.product?.id ?? null }));
+  subscribe("checkout_started", (e) => push(e, { checkoutToken: e.data?.checkout?.token ?? null }));
+  subscribe("checkout_completed", (e) =>
+    push(e, { checkoutToken: e.data?.checkout?.token ?? null, customerId: e.data?.checkout?.order?.customer?.id ?? customerId() }),
+  );
+  return { flush };
+}
+
+function defaultSend(url: string, body: string) {
+  return fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } });
+}

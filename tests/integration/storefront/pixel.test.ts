@@ -1,0 +1,82 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { pixelKeyFor } from "~/domains/pixel/pixel-key.server";
+import { recordInstall } from "~/domains/shops/shops.server";
+import { closeQueues } from "~/queues/queues.server";
+import * as route from "~/routes/pixel.events";
+import { startPixel } from "../../../extensions/web-pixel/src/pixel";
+import { OTHER_SHOP, TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { resetQueues } from "#test/queues";
+
+beforeEach(async () => {
+  await resetDatabase();
+  await resetQueues();
+  await recordInstall({ shop: TEST_SHOP, scopes: null });
+});
+afterAll(closeQueues);
+
+const post = (body: string, headers: Record<string, string> = { "Content-Type": "text/plain" }) =>
+  route.action({ request: new Request("https://my-test-app.myshopify.io/pixel/events", { method: "POST", body, headers }), params: {}, context: {} } as never) as Promise<Response>;
+
+/** Runs the real pixel code with a stand-in analytics bus; returns what it would POST. */
+function runPixel(settings: Record<string, string>) {
+  const handlers = new Map<string, (e: unknown) => void>();
+  const sent: { url: string; body: string }[] = [];
+  const pixel = startPixel(
+    {
+      settings,
+      init: { data: { customer: { id: "gid://shopify/Customer/4242" }, cart: { id: "gid://shopify/Cart/c1-abc?key=secret" } } } as never,
+      analytics: { subscribe: (name: string, cb: (e: unknown) => void) => (handlers.set(name, cb), () => true) } as never,
+    },
+    async (url, body) => void sent.push({ url, body }),
+  );
+  const emit = (name: string, data: unknown, n: number) =>
+    handlers.get(name)!({ id: `evt-${name}-${n}`, name, timestamp: "2026-11-20T10:00:00.000Z", clientId: "client-1", context: { document: { location: { href: "https://shop.example/products/x?email=a@b.c" } } }, data });
+  return { handlers, sent, emit, flush: () => pixel!.flush() };
+}
+
+describe("web pixel → POST /pixel/events", () => {
+  it("subscribes to the five journey events and stores a batch once, like a webhook", async () => {
+    const settings = { shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), endpoint: "https://my-test-app.myshopify.io/pixel/events" };
+    const pixel = runPixel(settings);
+    expect([...pixel.handlers.keys()].sort()).toEqual(["checkout_completed", "checkout_started", "page_viewed", "product_added_to_cart", "product_viewed"]);
+    pixel.emit("page_viewed", {}, 1);
+    pixel.emit("product_viewed", { productVariant: { product: { id: "632910392" } } }, 1);
+    pixel.emit("product_added_to_cart", { cartLine: { merchandise: { product: { id: "632910392" } } } }, 1);
+    pixel.emit("checkout_started", { checkout: { token: "tok-1" } }, 1);
+    expect(pixel.sent).toHaveLength(0); // batched
+    pixel.emit("checkout_completed", { checkout: { token: "tok-1", order: { customer: { id: "4242" } } } }, 1);
+    expect(pixel.sent).toHaveLength(1);
+
+    const first = await post(pixel.sent[0]!.body);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await first.json()).toEqual({ stored: 5, duplicates: 0 });
+    const again = await post(pixel.sent[0]!.body);
+    expect(await again.json()).toEqual({ stored: 0, duplicates: 5 });
+
+    const rows = await db().pixelEvent.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.name)).toEqual(["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"]);
+    expect(rows[1]).toMatchObject({ shop: TEST_SHOP, productGid: "gid://shopify/Product/632910392", customerGid: "gid://shopify/Customer/4242", clientId: "client-1", cartToken: "c1-abc" });
+    expect(rows[3]!.checkoutToken).toBe("tok-1");
+    // Query strings (emails, tokens) never reach the table.
+    expect(rows[0]!.url).toBe("https://shop.example/products/x");
+  });
+
+  it("answers 401 to a batch signed with another shop's key, 404 for a shop that is not installed, 422 to junk", async () => {
+    const event = { id: "e1", name: "page_viewed", timestamp: "2026-11-20T10:00:00Z", clientId: "c" };
+    expect((await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(OTHER_SHOP), events: [event] }))).status).toBe(401);
+    expect((await post(JSON.stringify({ shop: OTHER_SHOP, key: pixelKeyFor(OTHER_SHOP), events: [event] }))).status).toBe(404);
+    expect((await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: [{ ...event, name: "add_payment_info" }] }))).status).toBe(422);
+    expect((await post("not json")).status).toBe(400);
+    expect((await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: Array(51).fill(event) }))).status).toBe(422);
+    expect(await db().pixelEvent.count()).toBe(0);
+  });
+
+  it("refuses oversized bodies (413) and other methods (405)", async () => {
+    expect((await post("x".repeat(70_000))).status).toBe(413);
+    const res = (await route.loader()) as Response;
+    expect(res.status).toBe(405);
+  });
+});
