@@ -286,3 +286,37 @@ export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanatio
     snapshot: snap ? { id: snap.id, asOf: snap.asOf, lookbackDays: snap.lookbackDays, singleOrderShare: snap.singleOrderShare, customersScored: snap.customersScored } : null,
   };
 }
+
+export type RfmEdges = { recency: string[]; frequency: number[]; monetary: bigint[] };
+export type EdgeMinimaInput = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
+
+/**
+ * The edges a scoring run uses: merchant breakpoints where set, the fixed F breakpoints when most
+ * customers bought once, quintiles of the data otherwise. Null when nobody is scored yet.
+ */
+export function resolveEdges(
+  minima: EdgeMinimaInput,
+  settings: RfmSettings,
+  currency: string | null,
+  asOfDate: string,
+  addDays: (d: string, n: number) => string,
+): { edges: RfmEdges | null; modes: { recency: DimensionMode; frequency: DimensionMode; monetary: DimensionMode }; singleOrderShare: number } {
+  const singleOrderShare = minima.scored > 0 ? minima.singleOrder / minima.scored : 0;
+  const configured = configuredEdges(settings, currency, asOfDate, addDays);
+  const fMode = frequencyMode(singleOrderShare, settings);
+  const modes = {
+    recency: configured.recency ? ("MERCHANT" as const) : ("QUINTILES" as const),
+    frequency: fMode,
+    monetary: configured.monetary ? ("MERCHANT" as const) : ("QUINTILES" as const),
+  };
+  if (minima.scored === 0) return { edges: null, modes, singleOrderShare };
+  return {
+    edges: {
+      recency: configured.recency ?? edgesFromMinima(minima.recency),
+      frequency: fMode === "MERCHANT" ? configured.frequency! : fMode === "FIXED" ? [...FIXED_FREQUENCY_EDGES] : edgesFromMinima(minima.frequency),
+      monetary: configured.monetary ?? edgesFromMinima(minima.monetary),
+    },
+    modes,
+    singleOrderShare,
+  };
+}

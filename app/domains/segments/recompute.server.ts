@@ -1,0 +1,217 @@
+/**
+ * Recomputing profiles (facts, RFM, stage) and segment memberships. Three entry points, one set
+ * of statements (segments.repo.server.ts), differing only in scope and in where edges come from:
+ *
+ * - recomputeCustomers: after an event, for a few customers; scores them against the latest
+ *   snapshot's quintile edges (falls back to a full recompute when there is no usable snapshot).
+ * - rescoreShop: debounced after incremental work; new edges from the stored facts, everyone
+ *   rescored. After it, the incremental path equals a full recompute (tested).
+ * - recomputeShop: nightly and on demand; facts re-read from orders, new edges, everyone.
+ *
+ * All are idempotent: rows that would not change are not written, and membership changes are
+ * set differences.
+ */
+import { createHash } from "node:crypto";
+import { addDays, localDate, safeTimeZone, startOfLocalDate } from "~/lib/calendar";
+import { logger } from "~/lib/logger.server";
+import { raw, sql, type Sql } from "~/lib/sql";
+import { getShopSettings } from "~/domains/shops/settings.server";
+import { STAGE_RULES_VERSION } from "~/domains/journey/stages";
+import { RFM_RULES_VERSION, resolveEdges, type RfmEdges } from "~/domains/segments/rfm";
+import { compileRule, referencedFacts, RULE_FACTS, validateRule, type CompileContext, type Rule } from "~/domains/segments/rules";
+import {
+  buildFacts,
+  computeEdgeMinima,
+  deleteStaleProfiles,
+  factsFromProfiles,
+  findSegment,
+  getShopRow,
+  guessShopCurrency,
+  inShopTransaction,
+  insertSnapshot,
+  latestSnapshot,
+  listActiveSegments,
+  lockCustomers,
+  pruneSnapshots,
+  refreshMembership,
+  writeProfiles,
+  type MembershipDelta,
+  type Scope,
+  type SegmentRow,
+  type SnapshotRow,
+} from "~/domains/segments/segments.repo.server";
+import type { Db } from "~/db.server";
+
+export type AnalyticsContext = {
+  shop: string;
+  asOf: Date;
+  asOfDate: string;
+  timezone: string;
+  currency: string;
+  windowStart: Date;
+  considerationStart: Date;
+  settings: Awaited<ReturnType<typeof getShopSettings>>;
+  /** Changes when anything that shapes scores or stages changes: then a full recompute runs. */
+  configKey: string;
+};
+
+/** Everything a recompute needs to know about the shop and the moment. */
+export async function analyticsContext(shop: string, asOf = new Date()): Promise<AnalyticsContext> {
+  const [row, settings] = await Promise.all([getShopRow(shop), getShopSettings(shop)]);
+  const timezone = safeTimeZone(row?.ianaTimezone);
+  const currency = row?.currency ?? (await guessShopCurrency(shop)) ?? "USD";
+  const asOfDate = localDate(asOf, timezone);
+  // The window holds `lookbackDays` shop-local days, today included.
+  const windowStart = startOfLocalDate(addDays(asOfDate, -(settings.rfm.lookbackDays - 1)), timezone);
+  const considerationStart = startOfLocalDate(addDays(asOfDate, -(settings.journey.considerationDays - 1)), timezone);
+  const configKey = createHash("sha256")
+    .update(JSON.stringify({ RFM_RULES_VERSION, STAGE_RULES_VERSION, rfm: settings.rfm, journey: settings.journey, timezone, currency }))
+    .digest("hex")
+    .slice(0, 16);
+  return { shop, asOf, asOfDate, timezone, currency, windowStart, considerationStart, settings, configKey };
+}
+
+function compileContext(ctx: AnalyticsContext): CompileContext {
+  return { currency: ctx.currency, timezone: ctx.timezone, asOf: ctx.asOf };
+}
+
+/** The values of the facts a rule reads, as a jsonb object (kept with each membership event). */
+function factsJsonSql(rule: Rule, alias = "p"): Sql {
+  const pairs = referencedFacts(rule).map((fact) => raw(`'${fact}', ${alias}."${RULE_FACTS[fact].column}"`));
+  return pairs.length ? sql`jsonb_build_object(${pairs.reduce((acc, p, i) => (i === 0 ? p : sql`${acc}, ${p}`), raw(""))})` : raw("'{}'::jsonb");
+}
+
+async function refreshSegments(tx: Db, ctx: AnalyticsContext, segments: SegmentRow[], scope: Scope): Promise<MembershipDelta[]> {
+  const deltas: MembershipDelta[] = [];
+  for (const segment of segments) {
+    const parsed = validateRule(segment.rule);
+    if (!parsed.ok) {
+      // Stored rules were validated on save; one that no longer parses (a fact removed in a new
+      // version) is skipped, loudly, rather than emptying the segment.
+      logger.error({ shop: ctx.shop, segmentId: segment.id.toString(), fieldErrors: parsed.fieldErrors }, "stored segment rule no longer validates");
+      continue;
+    }
+    deltas.push(
+      await refreshMembership(tx, ctx.shop, segment, compileRule(parsed.rule, compileContext(ctx)), factsJsonSql(parsed.rule), scope, ctx.asOf, ctx.asOfDate),
+    );
+  }
+  return deltas;
+}
+
+function snapshotEdges(s: SnapshotRow): RfmEdges | null {
+  if (s.customersScored === 0 || s.frequencyEdges.length !== 4) return null;
+  return { recency: s.recencyEdges.map((d) => d.toISOString().slice(0, 10)), frequency: s.frequencyEdges, monetary: s.monetaryEdges };
+}
+
+export type ShopRecomputeResult = {
+  scored: number;
+  prospects: number;
+  changed: number;
+  transitions: number;
+  removed: number;
+  memberships: MembershipDelta[];
+  snapshotId: bigint;
+  durationMs: number;
+};
+
+/**
+ * Whole-shop recompute. `source: "orders"` re-derives every fact from the normalized tables
+ * (nightly, settings change, backfill); `"profiles"` reuses stored facts and only refreshes edges,
+ * scores, stages and memberships (the debounced rescore).
+ */
+export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: "orders" | "profiles" } = {}): Promise<ShopRecomputeResult> {
+  const started = Date.now();
+  const ctx = await analyticsContext(shop, opts.asOf);
+  const segments = await listActiveSegments(shop);
+  return inShopTransaction(
+    shop,
+    "exclusive",
+    async (tx) => {
+      if (opts.source === "profiles") await factsFromProfiles(tx, shop);
+      else await buildFacts(tx, shop, "all", ctx);
+      const minima = await computeEdgeMinima(tx);
+      const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
+      const snapshot = await insertSnapshot(tx, {
+        shop,
+        rulesVersion: RFM_RULES_VERSION,
+        asOf: ctx.asOf,
+        timezone: ctx.timezone,
+        lookbackDays: ctx.settings.rfm.lookbackDays,
+        windowStart: ctx.windowStart,
+        currency: ctx.currency,
+        frequencyMode: resolved.modes.frequency,
+        recencyMode: resolved.modes.recency,
+        monetaryMode: resolved.modes.monetary,
+        singleOrderShare: resolved.singleOrderShare,
+        recencyEdges: (resolved.edges?.recency ?? []).map((d) => new Date(`${d}T00:00:00Z`)),
+        frequencyEdges: resolved.edges?.frequency ?? [],
+        monetaryEdges: resolved.edges?.monetary ?? [],
+        customersScored: minima.scored,
+        prospects: 0,
+        configKey: ctx.configKey,
+      });
+      const written = await writeProfiles(tx, shop, { ...ctx, edges: resolved.edges, snapshotId: snapshot.id });
+      const removed = await deleteStaleProfiles(tx, shop, "all");
+      const memberships = await refreshSegments(tx, ctx, segments, "all");
+      const prospects = await tx.customerProfile.count({ where: { shop, rfmGroup: "PROSPECTS" } });
+      const durationMs = Date.now() - started;
+      await tx.rfmSnapshot.update({ where: { id: snapshot.id }, data: { prospects, durationMs } });
+      await pruneSnapshots(tx, shop);
+      return {
+        scored: minima.scored,
+        prospects,
+        changed: written.changed.length,
+        transitions: written.transitions,
+        removed: removed.length,
+        memberships,
+        snapshotId: snapshot.id,
+        durationMs,
+      };
+    },
+    600_000,
+  );
+}
+
+export type CustomerRecomputeResult =
+  | { mode: "INCREMENTAL"; changed: string[]; removed: string[]; memberships: MembershipDelta[] }
+  | { mode: "FULL"; result: ShopRecomputeResult };
+
+/**
+ * Recomputes a few customers after their data changed. Without a snapshot made under the current
+ * settings and rule versions, the shop is recomputed whole instead (first event of a new shop,
+ * settings just changed): scores are only meaningful against edges of the same configuration.
+ */
+export async function recomputeCustomers(shop: string, customerGids: string[], opts: { asOf?: Date } = {}): Promise<CustomerRecomputeResult> {
+  const ctx = await analyticsContext(shop, opts.asOf);
+  const snapshot = await latestSnapshot(shop);
+  if (!snapshot || snapshot.configKey !== ctx.configKey || snapshot.rulesVersion !== RFM_RULES_VERSION) {
+    return { mode: "FULL", result: await recomputeShop(shop, { asOf: opts.asOf }) };
+  }
+  const segments = await listActiveSegments(shop);
+  return inShopTransaction(shop, "shared", async (tx) => {
+    await lockCustomers(tx, shop, customerGids);
+    await buildFacts(tx, shop, customerGids, ctx);
+    const written = await writeProfiles(tx, shop, { ...ctx, edges: snapshotEdges(snapshot), snapshotId: snapshot.id });
+    const removed = await deleteStaleProfiles(tx, shop, customerGids);
+    const memberships = await refreshSegments(tx, ctx, segments, customerGids);
+    return { mode: "INCREMENTAL" as const, changed: written.changed, removed, memberships };
+  });
+}
+
+/** (Re)materializes one segment for every customer: after it is created or its rule changes. */
+export async function materializeSegment(shop: string, segmentId: bigint, opts: { asOf?: Date } = {}): Promise<MembershipDelta | null> {
+  const segment = await findSegment(shop, segmentId);
+  if (!segment) return null;
+  const ctx = await analyticsContext(shop, opts.asOf);
+  return inShopTransaction(shop, "shared", async (tx) => {
+    // One materialization of a segment at a time; per-customer refreshes of it serialize on its row.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`segment:${segmentId}`}, 0))`;
+    const [delta] = await refreshSegments(tx, ctx, [segment], "all");
+    return delta ?? null;
+  });
+}
+
+/** Rule preview / explanation need the same compile context as materialization. */
+export async function ruleCompileContext(shop: string, asOf = new Date()): Promise<CompileContext> {
+  return compileContext(await analyticsContext(shop, asOf));
+}

@@ -1,0 +1,176 @@
+/**
+ * RFM on small hand-computed datasets, through the real SQL (segments.recompute-shop's path).
+ * Every expected score below is worked out in the comments from PRODUCT.md's definitions.
+ */
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { closeQueues } from "~/queues/queues.server";
+import { recomputeCustomers, recomputeShop } from "~/domains/segments/recompute.server";
+import { explainCustomer } from "~/domains/segments/profiles.server";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { makeCustomer, makeOrder, makeShop, profileOf } from "#test/analytics";
+
+const SHOP = TEST_SHOP;
+// Shop-local "today" is 2026-06-30 (UTC shop); the 365-day window starts 2025-07-01.
+const AS_OF = new Date("2026-06-30T12:00:00Z");
+
+beforeEach(resetDatabase);
+afterAll(closeQueues);
+
+/**
+ * Six scored customers (n = 6) and two prospects:
+ *   A: 4 paid orders of 50.00 (last 2026-06-29) + one order recorded in EUR shop money (a former
+ *      shop currency): F counts it (5), M does not (200.00).
+ *   B: 1 order 100.00 on 2026-06-29 (presented in EUR, shop money USD: counts), + a test order.
+ *   C: 2 orders of 100.00 (last 2026-03-01), 30.00 refunded → M 170.00.
+ *   D: 1 order 2025-12-01.  E: 1 order 2025-07-01 (first day of the window: inside).
+ *   F: 1 order 2025-06-30 (the day before the window): scored on R, F = 0, M = 0.
+ *   G: no orders.  H: only a refunded, a cancelled and a test order.
+ * One-order share (F = 1): B, D, E = 3/6 = 50% > 40% → F uses fixed breakpoints 1,2,3,4-5,6+.
+ * R by last-order date, ascending k: F 1, E 2, D 3, C 4, A and B tie at 6 → ceil(5k/6): 1,2,3,4,5,5.
+ * M ascending: F 0 (k1), B D E 100 (k4), C 170 (k5), A 200 (k6) → 1, 4, 4, 4, 5, 5.
+ */
+async function seedGrid() {
+  await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+  for (const id of ["A", "B", "C", "D", "E", "F", "G", "H"].map((_, i) => i + 1)) await makeCustomer(SHOP, { id });
+  for (const d of ["2026-04-01", "2026-05-01", "2026-06-01", "2026-06-29"]) await makeOrder(SHOP, { customer: 1, processedAt: `${d}T10:00:00Z`, subtotal: "50.00" });
+  await makeOrder(SHOP, { customer: 1, processedAt: "2026-06-15T10:00:00Z", subtotal: "999.00", currency: "EUR" });
+  await makeOrder(SHOP, { customer: 2, processedAt: "2026-06-29T20:00:00Z", presentmentCurrency: "EUR" });
+  await makeOrder(SHOP, { customer: 2, processedAt: "2026-06-20T10:00:00Z", subtotal: "500.00", test: true });
+  await makeOrder(SHOP, { customer: 3, processedAt: "2026-02-01T10:00:00Z" });
+  await makeOrder(SHOP, { customer: 3, processedAt: "2026-03-01T10:00:00Z", financialStatus: "partially_refunded", refunds: ["30.00"] });
+  await makeOrder(SHOP, { customer: 4, processedAt: "2025-12-01T10:00:00Z" });
+  await makeOrder(SHOP, { customer: 5, processedAt: "2025-07-01T00:00:00Z" });
+  await makeOrder(SHOP, { customer: 6, processedAt: "2025-06-30T23:59:59Z" });
+  await makeOrder(SHOP, { customer: 8, processedAt: "2026-06-01T10:00:00Z", financialStatus: "refunded", refunds: ["100.00"] });
+  await makeOrder(SHOP, { customer: 8, processedAt: "2026-06-02T10:00:00Z", cancelled: true, financialStatus: "voided" });
+  await makeOrder(SHOP, { customer: 8, processedAt: "2026-06-03T10:00:00Z", test: true });
+  // A guest order (no customer) belongs to nobody.
+  await makeOrder(SHOP, { customer: null, email: "guest@example.net", processedAt: "2026-06-29T10:00:00Z", subtotal: "5000.00" });
+}
+
+describe("RFM scoring (segments.recompute-shop)", () => {
+  it("scores the hand-computed grid: ties together, fixed F breakpoints, window edges, refunds, currencies", async () => {
+    await seedGrid();
+    const result = await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(result.scored).toBe(6);
+    expect(result.prospects).toBe(2);
+    const expected: Record<number, [number, number, number, string]> = {
+      1: [5, 4, 5, "CHAMPIONS"],
+      2: [5, 1, 4, "NEW"],
+      3: [4, 2, 5, "POTENTIAL_LOYALISTS"],
+      4: [3, 1, 4, "ABOUT_TO_SLEEP"],
+      5: [2, 1, 4, "HIBERNATING"],
+      6: [1, 1, 1, "LOST"],
+    };
+    for (const [id, [r, f, m, group]] of Object.entries(expected)) {
+      const p = await profileOf(SHOP, id);
+      expect({ id, r: p?.rScore, f: p?.fScore, m: p?.mScore, group: p?.rfmGroup }).toEqual({ id, r, f, m, group });
+    }
+    for (const id of [7, 8]) expect(await profileOf(SHOP, id)).toMatchObject({ rfmGroup: "PROSPECTS", rScore: null, fScore: null, mScore: null, ordersCount: 0 });
+    expect(await profileOf(SHOP, 1)).toMatchObject({ ordersCount: 5, windowOrders: 5, amountSpentMinor: 20000n, windowSpentMinor: 20000n });
+    expect(await profileOf(SHOP, 3)).toMatchObject({ ordersCount: 2, amountSpentMinor: 17000n, averageOrderMinor: 8500n });
+    expect(await profileOf(SHOP, 6)).toMatchObject({ ordersCount: 1, windowOrders: 0, windowSpentMinor: 0n, amountSpentMinor: 10000n });
+    expect(await profileOf(SHOP, 5)).toMatchObject({ windowOrders: 1 });
+
+    const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot).toMatchObject({ frequencyMode: "FIXED", recencyMode: "QUINTILES", monetaryMode: "QUINTILES", singleOrderShare: 0.5, customersScored: 6 });
+    expect(snapshot.frequencyEdges).toEqual([2, 3, 4, 6]);
+    expect(snapshot.monetaryEdges).toEqual([10000n, 10000n, 10000n, 17000n]);
+    expect(snapshot.recencyEdges.map((d) => d.toISOString().slice(0, 10))).toEqual(["2025-07-01", "2025-12-01", "2026-03-01", "2026-06-29"]);
+  });
+
+  it("uses quintiles of F when at most 40% of customers bought once", async () => {
+    // F = 1, 2, 2, 3, 5 (share 1/5): k = 1, 3, 3, 4, 5 → ceil(5k/5) = 1, 3, 3, 4, 5.
+    await makeShop(SHOP);
+    const counts = [1, 2, 2, 3, 5];
+    for (const [i, n] of counts.entries()) {
+      await makeCustomer(SHOP, { id: i + 1 });
+      for (let k = 0; k < n; k++) await makeOrder(SHOP, { customer: i + 1, processedAt: `2026-06-${String(10 + k).padStart(2, "0")}T10:00:00Z` });
+    }
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const f = await Promise.all(counts.map((_, i) => profileOf(SHOP, i + 1).then((p) => p?.fScore)));
+    expect(f).toEqual([1, 3, 3, 4, 5]);
+    const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot.frequencyMode).toBe("QUINTILES");
+    expect(snapshot.frequencyEdges).toEqual([2, 2, 3, 5]);
+  });
+
+  it("gives the same scores whatever order the rows were inserted in", async () => {
+    await seedGrid();
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const forward = await db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" }, select: { customerGid: true, rScore: true, fScore: true, mScore: true, rfmGroup: true } });
+    await resetDatabase();
+    // Same data, customers and orders created in reverse.
+    await makeShop(SHOP);
+    const orders = await (async () => {
+      await seedGrid();
+      return db().order.findMany({ where: { shop: SHOP } });
+    })();
+    await resetDatabase();
+    await makeShop(SHOP);
+    for (let id = 8; id >= 1; id--) await makeCustomer(SHOP, { id });
+    for (const o of orders.reverse()) {
+      const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = o;
+      await db().order.create({ data: rest });
+    }
+    await db().refund.create({ data: { shop: SHOP, refundGid: "gid://shopify/Refund/r1", orderGid: orders.find((o) => o.financialStatus === "partially_refunded")!.orderGid, currency: "USD", subtotalMinor: 3000n, taxMinor: 0n, totalMinor: 3000n, processedAt: AS_OF } });
+    await db().refund.create({ data: { shop: SHOP, refundGid: "gid://shopify/Refund/r2", orderGid: orders.find((o) => o.financialStatus === "refunded")!.orderGid, currency: "USD", subtotalMinor: 10000n, taxMinor: 0n, totalMinor: 10000n, processedAt: AS_OF } });
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const backward = await db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" }, select: { customerGid: true, rScore: true, fScore: true, mScore: true, rfmGroup: true } });
+    expect(backward).toEqual(forward);
+  });
+
+  it("handles a shop with no orders: everyone a prospect, no edges", async () => {
+    await makeShop(SHOP);
+    await makeCustomer(SHOP, { id: 1 });
+    const result = await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(result).toMatchObject({ scored: 0, prospects: 1 });
+    expect(await profileOf(SHOP, 1)).toMatchObject({ rfmGroup: "PROSPECTS", stage: "AWARENESS" });
+    const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot.frequencyEdges).toEqual([]);
+  });
+
+  it("runs twice with the same result and rewrites nothing the second time", async () => {
+    await seedGrid();
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const before = await db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" } });
+    const again = await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(again.changed).toBe(0);
+    expect(again.transitions).toBe(0);
+    expect(await db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" } })).toEqual(before);
+  });
+
+  it("scores one changed customer against the snapshot's edges (incremental path)", async () => {
+    await seedGrid();
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    // D orders again today: last order 2026-06-30 ≥ R edge 2026-06-29 → R 5; F 2 → fixed F 2 → POTENTIAL_LOYALISTS.
+    await makeOrder(SHOP, { customer: 4, processedAt: "2026-06-30T09:00:00Z" });
+    const result = await recomputeCustomers(SHOP, ["gid://shopify/Customer/4"], { asOf: AS_OF });
+    expect(result.mode).toBe("INCREMENTAL");
+    expect(await profileOf(SHOP, 4)).toMatchObject({ rScore: 5, fScore: 2, mScore: 5, rfmGroup: "POTENTIAL_LOYALISTS", ordersCount: 2 });
+  });
+
+  it("explains a customer: values, quintile edges, the grid cell, Shopify's group next to ours", async () => {
+    await seedGrid();
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    await db().customerProfile.update({
+      where: { shop_customerGid: { shop: SHOP, customerGid: "gid://shopify/Customer/3" } },
+      data: { shopifyRfmGroup: "ACTIVE", shopifyRfmReadAt: AS_OF },
+    });
+    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/3");
+    expect(explained?.rfm).toMatchObject({
+      group: "POTENTIAL_LOYALISTS",
+      scores: { r: 4, f: 2, m: 5 },
+      values: { recencyDays: 121, windowOrders: 2, windowSpentMinor: 17000n },
+      cell: { r: [4, 5], f: [2, 3] },
+      shopify: { group: "ACTIVE", closestToOurs: "ACTIVE", agrees: true },
+    });
+    // R 4 covers last orders 2026-03-01 .. 2026-06-28: 2 to 121 days ago.
+    expect(explained?.rfm.edges?.recencyDays.find((b) => b.score === 4)).toEqual({ score: 4, minDays: 2, maxDays: 121 });
+    expect(explained?.orders.map((o) => o.excludedBecause)).toEqual([null, null]);
+    const h = await explainCustomer(SHOP, "gid://shopify/Customer/8");
+    expect(h?.orders.map((o) => o.excludedBecause).sort()).toEqual(["CANCELLED", "REFUNDED", "TEST"]);
+  });
+});
