@@ -1,0 +1,15 @@
+/** Polls a bulk operation: status, progress (objectCount) and, once COMPLETED, the JSONL url (valid 7 days). */
+export const BackfillBulkOperation = `#graphql
+  query BackfillBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      partialDataUrl
+      completedAt
+    }
+  }
+`;

@@ -1,0 +1,118 @@
+/**
+ * Bulk query document: every order with its line items (child objects) and refunds. Without
+ * read_all_orders Shopify returns only the last 60 days of orders.
+ */
+export const BackfillOrders = `#graphql
+  query BackfillOrders {
+    orders {
+      edges {
+        node {
+          id
+          name
+          number
+          email
+          currencyCode
+          presentmentCurrencyCode
+          displayFinancialStatus
+          displayFulfillmentStatus
+          cancelledAt
+          cancelReason
+          closedAt
+          test
+          tags
+          processedAt
+          createdAt
+          updatedAt
+          sourceName
+          customerAcceptsMarketing
+          customer {
+            id
+            firstName
+            lastName
+            createdAt
+            updatedAt
+            defaultEmailAddress {
+              emailAddress
+            }
+          }
+          subtotalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          currentSubtotalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalDiscountsSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalTaxSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalShippingPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          refunds {
+            id
+            createdAt
+            processedAt
+            totalRefundedSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
+          lineItems {
+            edges {
+              node {
+                id
+                title
+                variantTitle
+                sku
+                quantity
+                product {
+                  id
+                }
+                variant {
+                  id
+                }
+                originalUnitPriceSet {
+                  shopMoney {
+                    amount
+                    currencyCode
+                  }
+                }
+                totalDiscountSet {
+                  shopMoney {
+                    amount
+                    currencyCode
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
