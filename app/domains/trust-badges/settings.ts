@@ -5,11 +5,12 @@
  */
 import { z } from "zod";
 
-export const PAYMENT_ICONS = ["visa", "mastercard", "amex", "discover", "paypal", "apple_pay", "google_pay", "shop_pay", "klarna"] as const;
+/** Shopify's payment type names: the theme renders each with the `payment_type_svg_tag` filter. */
+export const PAYMENT_ICONS = ["visa", "master", "american_express", "discover", "paypal", "apple_pay", "google_pay", "shopify_pay", "klarna"] as const;
 export const GUARANTEES = ["secure_checkout", "free_shipping", "money_back_30", "easy_returns", "premium_quality"] as const;
 
 export const TrustBadgeSettingsSchema = z.object({
-  paymentIcons: z.array(z.enum(PAYMENT_ICONS)).max(PAYMENT_ICONS.length).default(["visa", "mastercard", "amex", "paypal", "apple_pay", "shop_pay"]),
+  paymentIcons: z.array(z.enum(PAYMENT_ICONS)).max(PAYMENT_ICONS.length).default(["visa", "master", "american_express", "paypal", "apple_pay", "shopify_pay"]),
   guarantees: z.array(z.enum(GUARANTEES)).max(GUARANTEES.length).default(["secure_checkout", "free_shipping", "money_back_30"]),
   /** A line of the merchant's own words under the badges (plain text). */
   customText: z.string().trim().max(120).default(""),

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { check } from "@shopify/theme-check-node";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { blockDefaults, EXTENSION_DIR, renderBlock } from "#test/liquid-theme";
+
+const summary = {
+  count: 2,
+  average: "4.5",
+  histogram: [0, 0, 0, 1, 1],
+  reviews: [
+    { id: "12", author: "Eve <script>", rating: 5, title: "<b>Great</b>", body: 'Loved it <img src=x onerror="alert(1)">\nTwice', verified: true, date: "2026-11-01" },
+    { id: "11", author: "Sam", rating: 4, title: null, body: "Good", verified: false, date: "2026-10-01" },
+  ],
+};
+const product = { id: 7000, title: 'Mug "XL"', url: "/products/mug", metafields: { "$app:reviews": { summary: { value: summary } }, reviews: { rating: { value: { rating: 4.5 } }, rating_count: { value: 2 } } } };
+const config = {
+  badges: { payment: ["visa", "paypal"], guarantees: ["free_shipping", "easy_returns"], text: "Ships from <Lyon>" },
+  loyalty: { enabled: true, pointsPerUnit: 1, signupBonus: 100, reviewBonus: 50, redeemPointsPerUnit: 100, minRedeemPoints: 500, currency: "EUR", tiers: [] },
+  reviews: { allowGuests: false },
+};
+const app = { metafields: { storefront: { config: { value: config } } } };
+
+describe("theme app extension", () => {
+  it("passes Shopify's theme check for app extensions with no offense", async () => {
+    const offenses = await check(EXTENSION_DIR);
+    expect(offenses.map((o) => `${o.check} ${o.uri.split("/").slice(-2).join("/")}:${o.start.line} ${o.message}`)).toEqual([]);
+  });
+
+  it("stays inside Shopify's limits: ≤ 30 blocks, ≤ 100 KB of Liquid, JS and CSS ≤ 10 KB compressed, valid JSON locales", () => {
+    const blocks = readdirSync(path.join(EXTENSION_DIR, "blocks"));
+    expect(blocks.length).toBeLessThanOrEqual(30);
+    const liquid = [...blocks.map((b) => path.join("blocks", b)), ...readdirSync(path.join(EXTENSION_DIR, "snippets")).map((s) => path.join("snippets", s))];
+    expect(liquid.reduce((n, f) => n + readFileSync(path.join(EXTENSION_DIR, f)).length, 0)).toBeLessThan(100_000);
+    for (const asset of ["journey.js", "journey.css"]) expect(gzipSync(readFileSync(path.join(EXTENSION_DIR, "assets", asset)), { level: 9 }).length).toBeLessThan(10_240);
+    for (const file of readdirSync(path.join(EXTENSION_DIR, "locales"))) expect(() => JSON.parse(readFileSync(path.join(EXTENSION_DIR, "locales", file), "utf8"))).not.toThrow();
+  });
+
+  it("has the same translation keys in English and French", () => {
+    const keys = (file: string) => {
+      const flat = (o: Record<string, unknown>, p = ""): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === "object" && v ? flat(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`]));
+      return flat(JSON.parse(readFileSync(path.join(EXTENSION_DIR, "locales", file), "utf8"))).sort();
+    };
+    expect(keys("fr.json")).toEqual(keys("en.default.json"));
+    expect(keys("fr.schema.json")).toEqual(keys("en.default.schema.json"));
+  });
+});
+
+describe("blocks rendered from app-owned metafields", () => {
+  it("product reviews: aggregate, escaped review text, verified badge and AggregateRating JSON-LD", async () => {
+    const html = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product, app, customer: { id: 1, first_name: "Jon" } });
+    expect(html).toContain("4.5 out of 5, based on 2 reviews");
+    expect(html).toContain("Eve &lt;script&gt;");
+    expect(html).toContain("&lt;b&gt;Great&lt;/b&gt;");
+    expect(html).toMatch(/Loved it &lt;img src=x onerror=(&quot;|&#34;)alert\(1\)(&quot;|&#34;)&gt;<br \/>/);
+    expect(html).not.toMatch(/<script>|<img src=x|<b>Great/);
+    expect(html.match(/Verified buyer/g)).toHaveLength(1 + 1); // one badge, one data-msg attribute
+    const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!);
+    expect(ld).toMatchObject({ "@type": "Product", name: 'Mug "XL"', aggregateRating: { "@type": "AggregateRating", ratingValue: "4.5", reviewCount: 2 } });
+    expect(html).toContain('action="/apps/journey/reviews/7000"');
+    expect(html).toContain('value="Jon"');
+  });
+
+  it("product reviews without reviews: no rating markup; guests are asked to sign in", async () => {
+    const html = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product: { ...product, metafields: {} }, app });
+    expect(html).toContain("No reviews yet");
+    expect(html).not.toContain("ld+json");
+    expect(html).toContain('href="/account/login"');
+    expect(html).not.toContain("<form");
+  });
+
+  it("trust badges: the merchant's payment icons and guarantees, escaped text, device targeting", async () => {
+    const html = await renderBlock("trust-badges", { ...blockDefaults("trust-badges"), devices: "mobile" }, { app });
+    expect(html).toContain("journey-device--mobile");
+    expect(html).toContain("<title id=\"pi-visa\">visa</title>");
+    expect(html).toContain("<title id=\"pi-paypal\">paypal</title>");
+    expect(html).not.toContain("pi-master");
+    expect(html).toContain("Free shipping");
+    expect(html).toContain("Easy returns");
+    expect(html).toContain("Ships from &lt;Lyon&gt;");
+  });
+
+  it("loyalty: the signed-in customer's balance from the customer metafield; guests get the teaser; French too", async () => {
+    const customer = { id: 9, first_name: "Ann", metafields: { "$app:loyalty": { points: { value: { balance: 1234, pending: 50, tier: "Gold" } } } } };
+    const html = await renderBlock("loyalty-points", {}, { app, customer });
+    expect(html).toMatch(/data-balance>1234</);
+    expect(html).toContain("50 more points on the way");
+    expect(html).toContain("Tier: Gold");
+    const guest = await renderBlock("loyalty-points", {}, { app });
+    expect(guest).toContain("Earn points on every order");
+    expect(guest).toContain("100 points for creating an account");
+    expect(guest).not.toContain("data-balance");
+    const fr = await renderBlock("loyalty-points", {}, { app, customer }, "fr");
+    expect(fr).toContain("Niveau : Gold");
+  });
+});
