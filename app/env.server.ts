@@ -40,6 +40,8 @@ const EnvSchema = z
     /** PROCESSED/SKIPPED deliveries older than this many days are pruned (they hold personal data). */
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    /** Queues this worker process serves (comma-separated); default all. Lets operators scale workloads apart. */
+    WORKER_QUEUES: z.string().optional(),
     /** BullMQ key prefix (Redis) so several deployments or test runs can share one server. */
     QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default("bull"),
     /** How long a worker's job lock lasts; a killed worker's job is re-run after it (BullMQ stalled check). */

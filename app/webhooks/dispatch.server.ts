@@ -5,12 +5,12 @@
  * retry it: it would fail the same way).
  */
 import type { z } from "zod";
-import type { Db } from "~/db.server";
+import type { SqlClient } from "~/db.server";
 import { applyCheckoutDeleted, applyCheckoutPayload } from "~/domains/checkouts/checkouts.server";
 import { applyCustomerDeleted, applyCustomerPayload, customerGidOf } from "~/domains/customers/customers.server";
 import { applyOrderPayload, applyRefundPayload } from "~/domains/orders/orders.server";
 import { exportCustomerData, redactCustomer, redactShop } from "~/domains/shops/privacy.server";
-import { getShop, getShopStateForDelivery, recordScopesUpdate, recordUninstall } from "~/domains/shops/shops.server";
+import { getShopStateForDelivery, recordScopesUpdate, recordUninstall, shopCurrency } from "~/domains/shops/shops.server";
 import type { JobItem } from "~/queues/jobs";
 import { followUpsFor, type ChangeCause } from "~/domains/customers/changes.server";
 import {
@@ -53,7 +53,7 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   return result.data;
 }
 
-type Handler = (tx: Db, ctx: DeliveryContext, payload: unknown) => Promise<DispatchResult>;
+type Handler = (sql: SqlClient, ctx: DeliveryContext, payload: unknown) => Promise<DispatchResult>;
 
 const CAUSE: Partial<Record<WebhookTopic, ChangeCause>> = {
   "orders/create": "order",
@@ -77,8 +77,8 @@ function processed(ctx: DeliveryContext, outcome: string, customerGid: string | 
   return { status: "PROCESSED", outcome, customerGid, followUps };
 }
 
-const orderHandler: Handler = async (tx, ctx, payload) => {
-  const r = await applyOrderPayload(tx, ctx.shop, parse(OrderPayloadSchema, payload), ctx.occurredAt);
+const orderHandler: Handler = async (sql, ctx, payload) => {
+  const r = await applyOrderPayload(sql, ctx.shop, parse(OrderPayloadSchema, payload), ctx.occurredAt);
   return processed(ctx, r.outcome, r.customerGid, r.orderGid);
 };
 
@@ -88,49 +88,49 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
   "orders/updated": orderHandler,
   "orders/cancelled": orderHandler,
   "orders/fulfilled": orderHandler,
-  "refunds/create": async (tx, ctx, payload) => {
-    const shop = await getShop(ctx.shop, tx);
-    const r = await applyRefundPayload(tx, ctx.shop, parse(RefundPayloadSchema, payload), shop?.currency ?? null, ctx.occurredAt);
+  "refunds/create": async (sql, ctx, payload) => {
+    const currency = await shopCurrency(sql, ctx.shop);
+    const r = await applyRefundPayload(sql, ctx.shop, parse(RefundPayloadSchema, payload), currency, ctx.occurredAt);
     return processed(ctx, r.outcome, r.customerGid, r.orderGid);
   },
-  "checkouts/create": async (tx, ctx, payload) => {
-    const r = await applyCheckoutPayload(tx, ctx.shop, parse(CheckoutPayloadSchema, payload), ctx.occurredAt);
+  "checkouts/create": async (sql, ctx, payload) => {
+    const r = await applyCheckoutPayload(sql, ctx.shop, parse(CheckoutPayloadSchema, payload), ctx.occurredAt);
     return processed(ctx, r.outcome, r.customerGid);
   },
-  "checkouts/update": async (tx, ctx, payload) => HANDLERS["checkouts/create"](tx, ctx, payload),
-  "checkouts/delete": async (tx, ctx, payload) => {
-    const outcome = await applyCheckoutDeleted(tx, ctx.shop, parse(CheckoutDeletePayloadSchema, payload), ctx.occurredAt);
+  "checkouts/update": async (sql, ctx, payload) => HANDLERS["checkouts/create"](sql, ctx, payload),
+  "checkouts/delete": async (sql, ctx, payload) => {
+    const outcome = await applyCheckoutDeleted(sql, ctx.shop, parse(CheckoutDeletePayloadSchema, payload), ctx.occurredAt);
     return { status: "PROCESSED", outcome };
   },
-  "customers/create": async (tx, ctx, payload) => {
+  "customers/create": async (sql, ctx, payload) => {
     const parsed = parse(CustomerPayloadSchema, payload);
-    const outcome = await applyCustomerPayload(tx, ctx.shop, parsed, ctx.occurredAt);
+    const outcome = await applyCustomerPayload(sql, ctx.shop, parsed, ctx.occurredAt);
     return processed(ctx, outcome, customerGidOf(parsed));
   },
-  "customers/update": async (tx, ctx, payload) => HANDLERS["customers/create"](tx, ctx, payload),
-  "customers/delete": async (tx, ctx, payload) => {
+  "customers/update": async (sql, ctx, payload) => HANDLERS["customers/create"](sql, ctx, payload),
+  "customers/delete": async (sql, ctx, payload) => {
     const customerGid = customerGidOf(parse(CustomerDeletePayloadSchema, payload))!;
-    return processed(ctx, await applyCustomerDeleted(tx, ctx.shop, customerGid, ctx.occurredAt), customerGid);
+    return processed(ctx, await applyCustomerDeleted(sql, ctx.shop, customerGid, ctx.occurredAt), customerGid);
   },
-  "app/uninstalled": async (tx, ctx, payload) => {
+  "app/uninstalled": async (sql, ctx, payload) => {
     const shop = parse(ShopPayloadSchema, payload);
-    const outcome = await recordUninstall(tx, ctx.shop, { name: shop.name, email: shop.email, currency: shop.currency, ianaTimezone: shop.iana_timezone });
+    const outcome = await recordUninstall(sql, ctx.shop, { name: shop.name, email: shop.email, currency: shop.currency, ianaTimezone: shop.iana_timezone });
     return { status: "PROCESSED", outcome };
   },
-  "app/scopes_update": async (tx, ctx, payload) => {
-    const outcome = await recordScopesUpdate(tx, ctx.shop, parse(ScopesUpdatePayloadSchema, payload).current);
+  "app/scopes_update": async (sql, ctx, payload) => {
+    const outcome = await recordScopesUpdate(sql, ctx.shop, parse(ScopesUpdatePayloadSchema, payload).current);
     return { status: "PROCESSED", outcome };
   },
-  "customers/data_request": async (tx, ctx, payload) => {
-    const r = await exportCustomerData(tx, ctx.shop, parse(DataRequestPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
+  "customers/data_request": async (sql, ctx, payload) => {
+    const r = await exportCustomerData(sql, ctx.shop, parse(DataRequestPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
     return { status: "PROCESSED", outcome: r.outcome };
   },
-  "customers/redact": async (tx, ctx, payload) => {
-    const r = await redactCustomer(tx, ctx.shop, parse(CustomerRedactPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
+  "customers/redact": async (sql, ctx, payload) => {
+    const r = await redactCustomer(sql, ctx.shop, parse(CustomerRedactPayloadSchema, payload), ctx.eventId, ctx.receivedAt);
     return { status: "PROCESSED", outcome: r.outcome };
   },
-  "shop/redact": async (tx, ctx) => {
-    const r = await redactShop(tx, ctx.shop);
+  "shop/redact": async (sql, ctx) => {
+    const r = await redactShop(sql, ctx.shop);
     return { status: "PROCESSED", outcome: r.outcome };
   },
 };
@@ -138,14 +138,14 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
 /** Topics still applied after uninstall: privacy law outlives the install, and uninstall repeats. */
 const AFTER_UNINSTALL = new Set<WebhookTopic>(["app/uninstalled", "app/scopes_update"]);
 
-export async function dispatch(tx: Db, ctx: DeliveryContext, payload: unknown): Promise<DispatchResult> {
+export async function dispatch(sql: SqlClient, ctx: DeliveryContext, payload: unknown): Promise<DispatchResult> {
   if (!isComplianceTopic(ctx.topic) && !AFTER_UNINSTALL.has(ctx.topic)) {
-    if ((await getShopStateForDelivery(tx, ctx.shop)) === "uninstalled") {
+    if ((await getShopStateForDelivery(sql, ctx.shop)) === "uninstalled") {
       return { status: "SKIPPED", outcome: "shop uninstalled" };
     }
   }
   try {
-    return await HANDLERS[ctx.topic](tx, ctx, payload);
+    return await HANDLERS[ctx.topic](sql, ctx, payload);
   } catch (error) {
     if (error instanceof PayloadRejected) return { status: "REJECTED", outcome: error.message };
     throw error;

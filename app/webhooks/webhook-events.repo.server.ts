@@ -3,7 +3,7 @@
  */
 import type { WebhookStatus } from "@prisma/client";
 import DataLoader from "dataloader";
-import { db, isDatabaseUnavailable, sqlPool, type Db } from "~/db.server";
+import { db, isDatabaseUnavailable, sqlPool, type SqlClient } from "~/db.server";
 
 export type NewDelivery = {
   webhookId: string;
@@ -85,10 +85,12 @@ export type DeliveryForProcessing = {
   payloadText: string | null;
 };
 
-export async function getDelivery(id: bigint, tx: Db = db()): Promise<DeliveryForProcessing | null> {
-  const rows = await tx.$queryRaw<DeliveryForProcessing[]>`
-    SELECT "id", "shop", "topic", "apiVersion", "triggeredAt", "receivedAt", "status", "payload"::text AS "payloadText"
-    FROM "WebhookEvent" WHERE "id" = ${id}`;
+export async function getDelivery(sql: SqlClient, id: bigint): Promise<DeliveryForProcessing | null> {
+  const rows = await sql.query<DeliveryForProcessing>(
+    `SELECT "id", "shop", "topic", "apiVersion", "triggeredAt", "receivedAt", "status", "payload"::text AS "payloadText"
+     FROM "WebhookEvent" WHERE "id" = $1`,
+    [id],
+  );
   return rows[0] ?? null;
 }
 
@@ -96,28 +98,23 @@ export async function getDelivery(id: bigint, tx: Db = db()): Promise<DeliveryFo
  * Locks the delivery row for the rest of the transaction, so two workers given the same id (a
  * stalled job re-run next to its original) apply it once: the second sees it is no longer RECEIVED.
  */
-export async function lockDelivery(tx: Db, id: bigint): Promise<WebhookStatus | null> {
-  const rows = await tx.$queryRaw<{ status: WebhookStatus }[]>`SELECT "status" FROM "WebhookEvent" WHERE "id" = ${id} FOR UPDATE`;
+export async function lockDelivery(sql: SqlClient, id: bigint): Promise<WebhookStatus | null> {
+  const rows = await sql.query<{ status: WebhookStatus }>(`SELECT "status" FROM "WebhookEvent" WHERE "id" = $1 FOR UPDATE`, [id]);
   return rows[0]?.status ?? null;
 }
 
+/** Marks the delivery done. A missing row is fine: shop/redact deletes the shop's deliveries, this one included. */
 export async function finishDelivery(
-  tx: Db,
+  sql: SqlClient,
   id: bigint,
   result: { status: Extract<WebhookStatus, "PROCESSED" | "SKIPPED" | "REJECTED">; outcome: string; customerGid?: string | null },
 ): Promise<void> {
-  // updateMany: shop/redact deletes the shop's deliveries, this one included.
-  await tx.webhookEvent.updateMany({
-    where: { id },
-    data: {
-      status: result.status,
-      outcome: result.outcome,
-      customerGid: result.customerGid ?? undefined,
-      processedAt: new Date(),
-      attempts: { increment: 1 },
-      lastError: null,
-    },
-  });
+  await sql.query(
+    `UPDATE "WebhookEvent" SET "status" = $2::"WebhookStatus", "outcome" = $3, "customerGid" = COALESCE($4, "customerGid"),
+            "processedAt" = now(), "attempts" = "attempts" + 1, "lastError" = NULL
+     WHERE "id" = $1`,
+    [id, result.status, result.outcome, result.customerGid ?? null],
+  );
 }
 
 export async function recordDeliveryFailure(id: bigint, error: string, final: boolean): Promise<void> {

@@ -17,7 +17,13 @@ const { disconnectDb } = await import("~/db.server");
 try {
   const registry = buildRegistry();
   await assertRedisNoEviction();
-  const running = startWorkers(registry);
+  const { env } = await import("~/env.server");
+  const { QueueName } = await import("~/queues/jobs");
+  const all = Object.values(QueueName) as string[];
+  const wanted = env().WORKER_QUEUES?.split(",").map((q) => q.trim()).filter(Boolean) ?? all;
+  const unknown = wanted.filter((q) => !all.includes(q));
+  if (unknown.length) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${all.join(", ")})`);
+  const running = startWorkers(registry, wanted as (typeof QueueName)[keyof typeof QueueName][]);
   await upsertSchedules();
   logger.info({ queues: running.workers.map((w) => w.name) }, "worker started");
 

@@ -1,47 +1,65 @@
-import type { Db } from "~/db.server";
-import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-mapping";
-import { lockResource } from "~/lib/locks.server";
-
 /**
- * Writes the checkout and replaces its line items unless a newer version is stored. Fields set by
- * others (the completing order, a deletion) are never cleared by a later payload.
+ * Checkout writes of the delivery path, in plain SQL on the delivery's transaction (see sqlPool()
+ * in db.server.ts). Fields set by others (the completing order, a deletion) are never cleared by a
+ * later payload; a payload older than the stored one updates nothing.
  */
+import type { SqlClient } from "~/db.server";
+import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-mapping";
+
+const COLUMNS = [
+  "token", "checkoutId", "cartToken", "customerGid", "email", "phone", "hasContact", "currency", "presentmentCurrency",
+  "subtotalMinor", "totalMinor", "sourceName", "source", "landingSite", "referringSite", "deviceId", "customerLocale",
+  "shopifyCreatedAt", "sourceUpdatedAt", "completedAt", "closedAt", "orderGid",
+] as const satisfies readonly (keyof (CheckoutRow & { orderGid: string | null }))[];
+
+const KEEP_IF_NEW_IS_NULL = new Set(["completedAt", "orderGid"]);
+const LINE_COLUMNS = ["position", "productGid", "variantGid", "title", "variantTitle", "sku", "quantity", "priceMinor"] as const satisfies readonly (keyof CheckoutLineRow)[];
+
+const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(", ");
+const placeholders = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(", ");
+
 export async function upsertCheckout(
-  tx: Db,
+  sql: SqlClient,
   shop: string,
   checkout: CheckoutRow & { orderGid: string | null },
   lineItems: CheckoutLineRow[],
 ): Promise<"APPLIED" | "STALE"> {
-  await lockResource(tx, `checkout:${shop}:${checkout.token}`);
-  const existing = await tx.checkout.findUnique({
-    where: { shop_token: { shop, token: checkout.token } },
-    select: { sourceUpdatedAt: true, completedAt: true, orderGid: true },
-  });
-  if (existing && existing.sourceUpdatedAt > checkout.sourceUpdatedAt) return "STALE";
-  const data = {
-    ...checkout,
-    completedAt: checkout.completedAt ?? existing?.completedAt ?? null,
-    orderGid: checkout.orderGid ?? existing?.orderGid ?? null,
-  };
-  const saved = await tx.checkout.upsert({
-    where: { shop_token: { shop, token: checkout.token } },
-    create: { shop, ...data },
-    update: data,
-    select: { id: true },
-  });
-  await tx.checkoutLineItem.deleteMany({ where: { checkoutId: saved.id } });
+  const set = COLUMNS.filter((c) => c !== "token")
+    .map((c) => (KEEP_IF_NEW_IS_NULL.has(c) ? `"${c}" = COALESCE(EXCLUDED."${c}", "Checkout"."${c}")` : `"${c}" = EXCLUDED."${c}"`))
+    .join(", ");
+  const rows = await sql.query<{ id: bigint }>(
+    `INSERT INTO "Checkout" ("shop", ${quoted(COLUMNS)}, "updatedAt")
+     VALUES ($1, ${placeholders(COLUMNS.length, 1)}, now())
+     ON CONFLICT ("shop", "token") DO UPDATE SET ${set}, "updatedAt" = now()
+     WHERE "Checkout"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+     RETURNING "id"`,
+    [shop, ...COLUMNS.map((c) => checkout[c])],
+  );
+  const saved = rows[0];
+  if (!saved) return "STALE";
+  await sql.query(`DELETE FROM "CheckoutLineItem" WHERE "checkoutId" = $1`, [saved.id]);
   if (lineItems.length) {
-    await tx.checkoutLineItem.createMany({ data: lineItems.map((li) => ({ shop, checkoutId: saved.id, ...li })) });
+    const width = LINE_COLUMNS.length + 2;
+    await sql.query(
+      `INSERT INTO "CheckoutLineItem" ("shop", "checkoutId", ${quoted(LINE_COLUMNS)})
+       VALUES ${lineItems.map((_, i) => `(${placeholders(width, i * width)})`).join(", ")}`,
+      lineItems.flatMap((li) => [shop, saved.id, ...LINE_COLUMNS.map((c) => li[c])]),
+    );
   }
   return "APPLIED";
 }
 
-/** checkouts/delete: matched by numeric id, else cart token. Returns how many rows it marked. */
-export async function markCheckoutDeleted(tx: Db, shop: string, ref: { checkoutId: string; token: string | null; cartToken: string | null }, at: Date) {
-  const or = [{ checkoutId: ref.checkoutId }, ...(ref.token ? [{ token: ref.token }] : [])];
-  let { count } = await tx.checkout.updateMany({ where: { shop, OR: or }, data: { deletedAt: at } });
-  if (count === 0 && ref.cartToken) {
-    ({ count } = await tx.checkout.updateMany({ where: { shop, cartToken: ref.cartToken, completedAt: null }, data: { deletedAt: at } }));
+/** checkouts/delete: matched by numeric id or token, else by cart token. Returns how many rows it marked. */
+export async function markCheckoutDeleted(sql: SqlClient, shop: string, ref: { checkoutId: string; token: string | null; cartToken: string | null }, at: Date) {
+  let rows = await sql.query(
+    `UPDATE "Checkout" SET "deletedAt" = $4, "updatedAt" = now() WHERE "shop" = $1 AND ("checkoutId" = $2 OR "token" = $3) RETURNING "id"`,
+    [shop, ref.checkoutId, ref.token, at],
+  );
+  if (rows.length === 0 && ref.cartToken) {
+    rows = await sql.query(
+      `UPDATE "Checkout" SET "deletedAt" = $3, "updatedAt" = now() WHERE "shop" = $1 AND "cartToken" = $2 AND "completedAt" IS NULL RETURNING "id"`,
+      [shop, ref.cartToken, at],
+    );
   }
-  return count;
+  return rows.length;
 }

@@ -1,64 +1,76 @@
-import type { Db } from "~/db.server";
+/**
+ * Customer writes of the delivery path, in plain SQL on the delivery's transaction (see
+ * sqlPool() in db.server.ts for why not Prisma here). Each is one atomic statement: ON CONFLICT
+ * takes the row lock, so concurrent deliveries about one customer apply one after the other.
+ */
+import type { SqlClient } from "~/db.server";
 import type { CustomerFields, CustomerRow } from "~/domains/customers/customer-mapping";
-import { lockResource } from "~/lib/locks.server";
 
-/** Applies a customers/* payload unless a newer one was applied already. */
-export async function upsertCustomer(tx: Db, shop: string, row: CustomerRow): Promise<"APPLIED" | "STALE"> {
-  await lockResource(tx, `customer:${shop}:${row.customerGid}`);
-  const existing = await tx.customer.findUnique({
-    where: { shop_customerGid: { shop, customerGid: row.customerGid } },
-    select: { sourceUpdatedAt: true },
-  });
-  if (existing?.sourceUpdatedAt && existing.sourceUpdatedAt > row.sourceUpdatedAt) return "STALE";
-  const data = {
-    email: row.email,
-    phone: row.phone,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    state: row.state,
-    verifiedEmail: row.verifiedEmail,
-    locale: row.locale,
-    shopifyCreatedAt: row.shopifyCreatedAt,
-    sourceUpdatedAt: row.sourceUpdatedAt,
-    deletedAt: null,
-    ...(row.tags !== undefined ? { tags: row.tags } : {}),
-    ...(row.acceptsMarketing !== undefined ? { acceptsMarketing: row.acceptsMarketing } : {}),
-  };
-  await tx.customer.upsert({
-    where: { shop_customerGid: { shop, customerGid: row.customerGid } },
-    create: { shop, customerGid: row.customerGid, ...data },
-    update: data,
-  });
-  return "APPLIED";
+/** Applies a customers/* payload unless a newer one was applied already (no row back = stale). */
+export async function upsertCustomer(sql: SqlClient, shop: string, row: CustomerRow): Promise<"APPLIED" | "STALE"> {
+  const rows = await sql.query(
+    `INSERT INTO "Customer" ("shop", "customerGid", "email", "phone", "firstName", "lastName", "state", "verifiedEmail",
+                             "locale", "shopifyCreatedAt", "sourceUpdatedAt", "tags", "acceptsMarketing", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::text[], '{}'), $13, now())
+     ON CONFLICT ("shop", "customerGid") DO UPDATE SET
+       "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
+       "lastName" = EXCLUDED."lastName", "state" = EXCLUDED."state", "verifiedEmail" = EXCLUDED."verifiedEmail",
+       "locale" = EXCLUDED."locale", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt", "deletedAt" = NULL,
+       -- Since API 2025-01 customers/* payloads carry no tags or consent: keep what we have then.
+       "tags" = CASE WHEN $12::text[] IS NULL THEN "Customer"."tags" ELSE EXCLUDED."tags" END,
+       "acceptsMarketing" = COALESCE(EXCLUDED."acceptsMarketing", "Customer"."acceptsMarketing"),
+       "updatedAt" = now()
+     WHERE "Customer"."sourceUpdatedAt" IS NULL OR "Customer"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+     RETURNING "id"`,
+    [
+      shop, row.customerGid, row.email, row.phone, row.firstName, row.lastName, row.state, row.verifiedEmail,
+      row.locale, row.shopifyCreatedAt, row.sourceUpdatedAt, row.tags ?? null, row.acceptsMarketing ?? null,
+    ],
+  );
+  return rows.length ? "APPLIED" : "STALE";
 }
 
 /**
  * The customer embedded in an order or checkout: creates the row if missing and fills fields it
- * lacks, never overwriting what a customers/* payload (the authority) already set.
+ * lacks, never overwriting what a customers/* payload (the authority) set, nor a deleted customer.
  */
-export async function upsertCustomerReference(tx: Db, shop: string, fields: CustomerFields, acceptsMarketing?: boolean | null) {
-  await lockResource(tx, `customer:${shop}:${fields.customerGid}`);
-  const existing = await tx.customer.findUnique({ where: { shop_customerGid: { shop, customerGid: fields.customerGid } } });
-  if (!existing) {
-    await tx.customer.create({ data: { shop, ...fields, acceptsMarketing: acceptsMarketing ?? null } });
-    return;
-  }
-  if (existing.deletedAt) return;
-  const fill: Record<string, unknown> = {};
-  for (const key of ["email", "phone", "firstName", "lastName", "state", "verifiedEmail", "shopifyCreatedAt"] as const) {
-    if (existing[key] === null && fields[key] !== null) fill[key] = fields[key];
-  }
-  if (existing.acceptsMarketing === null && acceptsMarketing !== undefined && acceptsMarketing !== null) fill.acceptsMarketing = acceptsMarketing;
-  if (Object.keys(fill).length) await tx.customer.update({ where: { id: existing.id }, data: fill });
+export async function upsertCustomerReference(sql: SqlClient, shop: string, f: CustomerFields, acceptsMarketing?: boolean | null) {
+  await sql.query(
+    `INSERT INTO "Customer" ("shop", "customerGid", "email", "phone", "firstName", "lastName", "state", "verifiedEmail",
+                             "shopifyCreatedAt", "acceptsMarketing", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+     ON CONFLICT ("shop", "customerGid") DO UPDATE SET
+       "email" = COALESCE("Customer"."email", EXCLUDED."email"),
+       "phone" = COALESCE("Customer"."phone", EXCLUDED."phone"),
+       "firstName" = COALESCE("Customer"."firstName", EXCLUDED."firstName"),
+       "lastName" = COALESCE("Customer"."lastName", EXCLUDED."lastName"),
+       "state" = COALESCE("Customer"."state", EXCLUDED."state"),
+       "verifiedEmail" = COALESCE("Customer"."verifiedEmail", EXCLUDED."verifiedEmail"),
+       "shopifyCreatedAt" = COALESCE("Customer"."shopifyCreatedAt", EXCLUDED."shopifyCreatedAt"),
+       "acceptsMarketing" = COALESCE("Customer"."acceptsMarketing", EXCLUDED."acceptsMarketing"),
+       "updatedAt" = now()
+     WHERE "Customer"."deletedAt" IS NULL
+       AND ("Customer"."email", "Customer"."phone", "Customer"."firstName", "Customer"."lastName", "Customer"."state",
+            "Customer"."verifiedEmail", "Customer"."shopifyCreatedAt", "Customer"."acceptsMarketing")
+           IS DISTINCT FROM
+           (COALESCE("Customer"."email", EXCLUDED."email"), COALESCE("Customer"."phone", EXCLUDED."phone"),
+            COALESCE("Customer"."firstName", EXCLUDED."firstName"), COALESCE("Customer"."lastName", EXCLUDED."lastName"),
+            COALESCE("Customer"."state", EXCLUDED."state"), COALESCE("Customer"."verifiedEmail", EXCLUDED."verifiedEmail"),
+            COALESCE("Customer"."shopifyCreatedAt", EXCLUDED."shopifyCreatedAt"),
+            COALESCE("Customer"."acceptsMarketing", EXCLUDED."acceptsMarketing"))`,
+    [shop, f.customerGid, f.email, f.phone, f.firstName, f.lastName, f.state, f.verifiedEmail, f.shopifyCreatedAt, acceptsMarketing ?? null],
+  );
 }
 
 /** customers/delete: keep the row (orders still reference it) but clear what identifies the person. */
-export async function markCustomerDeleted(tx: Db, shop: string, customerGid: string, at: Date) {
-  await lockResource(tx, `customer:${shop}:${customerGid}`);
-  const cleared = { email: null, phone: null, firstName: null, lastName: null, tags: [], deletedAt: at };
-  await tx.customer.upsert({
-    where: { shop_customerGid: { shop, customerGid } },
-    create: { shop, customerGid, ...cleared, sourceUpdatedAt: at },
-    update: cleared,
-  });
+export async function markCustomerDeleted(sql: SqlClient, shop: string, customerGid: string, at: Date) {
+  await sql.query(
+    `INSERT INTO "Customer" ("shop", "customerGid", "deletedAt", "sourceUpdatedAt", "updatedAt")
+     VALUES ($1, $2, $3, $3, now())
+     ON CONFLICT ("shop", "customerGid") DO UPDATE SET
+       "email" = NULL, "phone" = NULL, "firstName" = NULL, "lastName" = NULL, "tags" = '{}',
+       "deletedAt" = EXCLUDED."deletedAt", "updatedAt" = now()`,
+    [shop, customerGid, at],
+  );
 }

@@ -1,56 +1,80 @@
-import type { Db } from "~/db.server";
+/**
+ * Order and refund writes of the delivery path, in plain SQL on the delivery's transaction (see
+ * sqlPool() in db.server.ts). The conditional upsert is the out-of-order guard: a payload older
+ * than the stored one updates nothing, and ON CONFLICT's row lock orders concurrent deliveries.
+ */
+import type { SqlClient } from "~/db.server";
 import type { LineItemRow, OrderRow, RefundRow } from "~/domains/orders/order-mapping";
-import { lockResource } from "~/lib/locks.server";
+
+const ORDER_COLUMNS = [
+  "orderGid", "name", "orderNumber", "customerGid", "email", "currency", "presentmentCurrency", "lineItemsMinor",
+  "discountsMinor", "subtotalMinor", "taxMinor", "shippingMinor", "totalMinor", "financialStatus", "fulfillmentStatus",
+  "fulfilledAt", "cancelledAt", "cancelReason", "closedAt", "test", "buyerAcceptsMarketing", "tags", "processedAt",
+  "shopifyCreatedAt", "checkoutToken", "cartToken", "sourceName", "landingSite", "referringSite", "userAgent", "sourceUpdatedAt",
+] as const satisfies readonly (keyof OrderRow)[];
+
+const LINE_COLUMNS = ["lineItemGid", "productGid", "variantGid", "title", "variantTitle", "sku", "quantity", "priceMinor", "discountMinor"] as const satisfies readonly (keyof LineItemRow)[];
+
+const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(", ");
+const placeholders = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(", ");
 
 /**
- * Writes the order and replaces its line items, unless a newer version of the order is stored
- * (out-of-order or retried deliveries). Equal timestamps re-apply the same state: harmless.
+ * Writes the order and replaces its line items, unless a newer version of the order is stored.
+ * Equal timestamps re-apply the same state: harmless.
  */
-export async function upsertOrder(tx: Db, shop: string, order: OrderRow, lineItems: LineItemRow[]): Promise<"APPLIED" | "STALE"> {
-  await lockResource(tx, `order:${shop}:${order.orderGid}`);
-  const existing = await tx.order.findUnique({
-    where: { shop_orderGid: { shop, orderGid: order.orderGid } },
-    select: { id: true, sourceUpdatedAt: true },
-  });
-  if (existing && existing.sourceUpdatedAt > order.sourceUpdatedAt) return "STALE";
-  const saved = await tx.order.upsert({
-    where: { shop_orderGid: { shop, orderGid: order.orderGid } },
-    create: { shop, ...order },
-    update: order,
-    select: { id: true },
-  });
-  await tx.orderLineItem.deleteMany({ where: { orderId: saved.id } });
+export async function upsertOrder(sql: SqlClient, shop: string, order: OrderRow, lineItems: LineItemRow[]): Promise<"APPLIED" | "STALE"> {
+  const rows = await sql.query<{ id: bigint }>(
+    `INSERT INTO "Order" ("shop", ${quoted(ORDER_COLUMNS)}, "updatedAt")
+     VALUES ($1, ${placeholders(ORDER_COLUMNS.length, 1)}, now())
+     ON CONFLICT ("shop", "orderGid") DO UPDATE SET
+       ${ORDER_COLUMNS.filter((c) => c !== "orderGid").map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")}, "updatedAt" = now()
+     WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+     RETURNING "id"`,
+    [shop, ...ORDER_COLUMNS.map((c) => order[c])],
+  );
+  const saved = rows[0];
+  if (!saved) return "STALE";
+  await sql.query(`DELETE FROM "OrderLineItem" WHERE "orderId" = $1`, [saved.id]);
   if (lineItems.length) {
-    await tx.orderLineItem.createMany({ data: lineItems.map((li) => ({ shop, orderId: saved.id, ...li })) });
+    const width = LINE_COLUMNS.length + 2;
+    await sql.query(
+      `INSERT INTO "OrderLineItem" ("shop", "orderId", ${quoted(LINE_COLUMNS)})
+       VALUES ${lineItems.map((_, i) => `(${placeholders(width, i * width)})`).join(", ")}
+       ON CONFLICT ("shop", "lineItemGid") DO UPDATE SET "orderId" = EXCLUDED."orderId"`,
+      lineItems.flatMap((li) => [shop, saved.id, ...LINE_COLUMNS.map((c) => li[c])]),
+    );
   }
   return "APPLIED";
 }
 
-/**
- * A refund never changes once created, so converging on one row per refund GID is enough. It can
- * arrive twice at once (refunds/create and the order's refunds array), hence the lock.
- */
-export async function upsertRefund(tx: Db, shop: string, refund: RefundRow) {
-  await lockResource(tx, `refund:${shop}:${refund.refundGid}`);
-  await tx.refund.upsert({
-    where: { shop_refundGid: { shop, refundGid: refund.refundGid } },
-    create: { shop, ...refund },
-    update: refund,
-  });
+/** A refund never changes once created: the first writer wins, any repeat is a no-op. */
+export async function upsertRefund(sql: SqlClient, shop: string, r: RefundRow) {
+  await sql.query(
+    `INSERT INTO "Refund" ("shop", "refundGid", "orderGid", "currency", "subtotalMinor", "taxMinor", "totalMinor", "processedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT ("shop", "refundGid") DO NOTHING`,
+    [shop, r.refundGid, r.orderGid, r.currency, r.subtotalMinor, r.taxMinor, r.totalMinor, r.processedAt],
+  );
 }
 
 /** Links a checkout to the order that completed it (either may arrive first). */
-export async function linkCheckoutToOrder(tx: Db, shop: string, checkoutToken: string, orderGid: string, completedAt: Date) {
-  await tx.checkout.updateMany({ where: { shop, token: checkoutToken, orderGid: null }, data: { orderGid } });
-  await tx.checkout.updateMany({ where: { shop, token: checkoutToken, completedAt: null }, data: { completedAt } });
+export async function linkCheckoutToOrder(sql: SqlClient, shop: string, checkoutToken: string, orderGid: string, completedAt: Date) {
+  await sql.query(
+    `UPDATE "Checkout" SET "orderGid" = COALESCE("orderGid", $3), "completedAt" = COALESCE("completedAt", $4), "updatedAt" = now()
+     WHERE "shop" = $1 AND "token" = $2 AND ("orderGid" IS NULL OR "completedAt" IS NULL)`,
+    [shop, checkoutToken, orderGid, completedAt],
+  );
 }
 
-export async function findOrderGidByCheckoutToken(tx: Db, shop: string, checkoutToken: string) {
-  const order = await tx.order.findFirst({ where: { shop, checkoutToken }, select: { orderGid: true, processedAt: true } });
-  return order;
+export async function findOrderByCheckoutToken(sql: SqlClient, shop: string, checkoutToken: string) {
+  const rows = await sql.query<{ orderGid: string; processedAt: Date }>(
+    `SELECT "orderGid", "processedAt" FROM "Order" WHERE "shop" = $1 AND "checkoutToken" = $2 ORDER BY "processedAt" LIMIT 1`,
+    [shop, checkoutToken],
+  );
+  return rows[0] ?? null;
 }
 
-export async function findOrderCustomerGid(tx: Db, shop: string, orderGid: string): Promise<string | null> {
-  const order = await tx.order.findUnique({ where: { shop_orderGid: { shop, orderGid } }, select: { customerGid: true } });
-  return order?.customerGid ?? null;
+export async function findOrderCustomerGid(sql: SqlClient, shop: string, orderGid: string): Promise<string | null> {
+  const rows = await sql.query<{ customerGid: string | null }>(`SELECT "customerGid" FROM "Order" WHERE "shop" = $1 AND "orderGid" = $2`, [shop, orderGid]);
+  return rows[0]?.customerGid ?? null;
 }

@@ -3,137 +3,198 @@
  * covers WebhookEvent payloads as well as the normalized tables.
  *
  * - customers/data_request: collect everything held on the customer into a ComplianceRequest the
- *   merchant downloads (admin "Privacy requests" page, or `npm run report -- privacy`).
+ *   merchant downloads (admin "Privacy requests" page).
  * - customers/redact: erase the customer's personal data everywhere; orders stay, anonymous, so
  *   shop totals do not change.
  * - shop/redact (48 h after uninstall): delete every row of the shop, in every table with a
  *   `shop` column, found from the Prisma schema so a new table cannot be forgotten.
  *
- * Due date: Shopify gives 30 days; we complete in the same job and record both dates.
+ * Runs in the delivery's SQL transaction (see sqlPool() in db.server.ts). Due date: Shopify gives
+ * 30 days; we complete in the same job and record both dates.
+ *
+ * A feature that stores personal data adds its table to CUSTOMER_TABLES (what to export, how to
+ * erase); tests/integration/workers/privacy.test.ts checks every table with a customerGid column is
+ * listed.
  */
 import { Prisma } from "@prisma/client";
-import { db, type Db } from "~/db.server";
+import { db, type SqlClient } from "~/db.server";
 import { toGid } from "~/lib/gid";
-import { toJsonSafe } from "~/lib/json";
 import type { CustomerRedactPayload, DataRequestPayload } from "~/webhooks/payloads";
 
 const COMPLIANCE_DAYS = 30;
 
+/** Who a request is about. `$1` shop, `$2` customer GIDs, `$3` email, `$4` order GIDs, `$5` numeric customer id. */
 type Subject = { customerGids: string[]; email: string | null; orderGids: string[]; numericCustomerId: string | null };
+const subjectParams = (shop: string, s: Subject) => [shop, s.customerGids, s.email, s.orderGids, s.numericCustomerId];
 
-/** Resolves who the request is about: the customer's GID, plus any stored customer with the same email. */
-async function resolveSubject(
-  tx: Db,
-  shop: string,
-  customer: { id?: string | null; email?: string | null },
-  orderIds: string[],
-): Promise<Subject> {
-  const email = customer.email?.toLowerCase() ?? null;
-  const gids = new Set<string>();
-  if (customer.id) gids.add(toGid("Customer", customer.id));
-  if (email) {
-    for (const c of await tx.customer.findMany({ where: { shop, email }, select: { customerGid: true } })) gids.add(c.customerGid);
-  }
-  const customerGids = [...gids];
-  const orderGids = new Set(orderIds.map((id) => toGid("Order", id)));
-  const orders = await tx.order.findMany({
-    where: { shop, OR: [{ customerGid: { in: customerGids } }, ...(email ? [{ email }] : [])] },
-    select: { orderGid: true },
+/** Runs SQL written against the five subject parameters, passing only those it uses (Postgres refuses extras). */
+function querySubject<R>(sql: SqlClient, text: string, params: unknown[]) {
+  const used: number[] = [];
+  const renumbered = text.replace(/\$(\d+)/g, (_, n: string) => {
+    if (!used.includes(Number(n))) used.push(Number(n));
+    return `$${used.indexOf(Number(n)) + 1}`;
   });
-  for (const o of orders) orderGids.add(o.orderGid);
-  return { customerGids, email, orderGids: [...orderGids], numericCustomerId: customer.id ?? null };
+  return sql.query<R>(renumbered, used.map((n) => params[n - 1]));
 }
+
+/** Rows of a table that belong to the subject (SQL over the parameters above; alias `t`). */
+const ABOUT_CUSTOMER = `t."shop" = $1 AND (t."customerGid" = ANY($2::text[]) OR ($3::text IS NOT NULL AND lower(t."email") = $3))`;
+
+/**
+ * Per-customer tables: how to select the subject's rows for an export, and how to erase them.
+ * `erase` is SQL run with the subject parameters (null: the rows hold nothing personal).
+ */
+export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase: string | null }[] = [
+  {
+    table: "Customer",
+    key: "customers",
+    about: ABOUT_CUSTOMER,
+    erase: `DELETE FROM "Customer" t WHERE ${ABOUT_CUSTOMER}`,
+  },
+  {
+    table: "Order",
+    key: "orders",
+    about: `t."shop" = $1 AND t."orderGid" = ANY($4::text[])`,
+    // Orders stay (shop totals), without anything that identifies the buyer.
+    erase: `UPDATE "Order" t SET "customerGid" = NULL, "email" = NULL, "userAgent" = NULL, "landingSite" = NULL,
+              "referringSite" = NULL, "updatedAt" = now()
+            WHERE t."shop" = $1 AND t."orderGid" = ANY($4::text[])`,
+  },
+  {
+    table: "Refund",
+    key: "refunds",
+    about: `t."shop" = $1 AND t."orderGid" = ANY($4::text[])`,
+    erase: null, // amounts only, nothing personal
+  },
+  {
+    table: "Checkout",
+    key: "checkouts",
+    about: ABOUT_CUSTOMER,
+    erase: `UPDATE "Checkout" t SET "customerGid" = NULL, "email" = NULL, "phone" = NULL, "landingSite" = NULL,
+              "referringSite" = NULL, "updatedAt" = now()
+            WHERE ${ABOUT_CUSTOMER}`,
+  },
+];
 
 /** Raw deliveries that mention the subject: by the worker's customerGid, or by the payload itself. */
-function deliveriesAbout(shop: string, s: Subject) {
-  const gids = s.customerGids.length ? s.customerGids : ["-"];
-  const orders = s.orderGids.length ? s.orderGids : ["-"];
-  return Prisma.sql`"shop" = ${shop} AND (
-       "customerGid" = ANY(${gids})
-    OR "payload"->'customer'->>'admin_graphql_api_id' = ANY(${gids})
-    OR "payload"->'customer'->>'id' = ${s.numericCustomerId ?? "-"}
-    OR lower("payload"->>'email') = ${s.email ?? "-"}
-    OR lower("payload"->>'contact_email') = ${s.email ?? "-"}
-    OR lower("payload"->'customer'->>'email') = ${s.email ?? "-"}
-    OR "payload"->>'admin_graphql_api_id' = ANY(${orders})
-    OR ('gid://shopify/Order/' || ("payload"->>'order_id')) = ANY(${orders}))`;
+const DELIVERIES_ABOUT = `t."shop" = $1 AND (
+       t."customerGid" = ANY($2::text[])
+    OR t."payload"->'customer'->>'admin_graphql_api_id' = ANY($2::text[])
+    OR t."payload"->'customer'->>'id' = $5::text
+    OR lower(t."payload"->>'email') = $3
+    OR lower(t."payload"->>'contact_email') = $3
+    OR lower(t."payload"->'customer'->>'email') = $3
+    OR t."payload"->>'admin_graphql_api_id' = ANY($4::text[])
+    OR ('gid://shopify/Order/' || (t."payload"->>'order_id')) = ANY($4::text[]))`;
+
+/** Resolves who the request is about: the customer's GID, stored customers with the same email, their orders. */
+async function resolveSubject(sql: SqlClient, shop: string, customer: { id?: string | null; email?: string | null }, orderIds: string[]): Promise<Subject> {
+  const email = customer.email?.toLowerCase() ?? null;
+  const gids = new Set<string>(customer.id ? [toGid("Customer", customer.id)] : []);
+  if (email) {
+    const rows = await sql.query<{ customerGid: string }>(`SELECT "customerGid" FROM "Customer" WHERE "shop" = $1 AND lower("email") = $2`, [shop, email]);
+    for (const r of rows) gids.add(r.customerGid);
+  }
+  const orderGids = new Set(orderIds.map((id) => toGid("Order", id)));
+  const orders = await sql.query<{ orderGid: string }>(
+    `SELECT "orderGid" FROM "Order" WHERE "shop" = $1 AND ("customerGid" = ANY($2::text[]) OR ($3::text IS NOT NULL AND lower("email") = $3))`,
+    [shop, [...gids], email],
+  );
+  for (const o of orders) orderGids.add(o.orderGid);
+  return { customerGids: [...gids], email, orderGids: [...orderGids], numericCustomerId: customer.id ?? null };
 }
 
-/** Everything the app holds on the subject, JSON-safe. */
-async function collect(tx: Db, shop: string, s: Subject) {
-  const customerOr = [{ customerGid: { in: s.customerGids } }, ...(s.email ? [{ email: s.email }] : [])];
-  const [customers, orders, refunds, checkouts, deliveries] = await Promise.all([
-    tx.customer.findMany({ where: { shop, OR: customerOr } }),
-    tx.order.findMany({ where: { shop, orderGid: { in: s.orderGids } }, include: { lineItems: true } }),
-    tx.refund.findMany({ where: { shop, orderGid: { in: s.orderGids } } }),
-    tx.checkout.findMany({ where: { shop, OR: customerOr }, include: { lineItems: true } }),
-    tx.$queryRaw<{ topic: string; receivedAt: Date; payload: unknown }[]>`
-      SELECT "topic", "receivedAt", "payload" FROM "WebhookEvent" WHERE ${deliveriesAbout(shop, s)} AND "payload" IS NOT NULL
-      ORDER BY "receivedAt"`,
-  ]);
-  return toJsonSafe({ customers, orders, refunds, checkouts, webhookDeliveries: deliveries }) as Record<string, unknown[]>;
+/**
+ * Everything held on the subject as one JSON document, built by Postgres (json_agg keeps ids and
+ * amounts exact). Order and checkout line items ride along with their parent rows.
+ */
+async function collect(sql: SqlClient, shop: string, s: Subject): Promise<string> {
+  const withLines: Record<string, string> = {
+    Order: `(SELECT COALESCE(json_agg(li), '[]') FROM "OrderLineItem" li WHERE li."orderId" = t."id")`,
+    Checkout: `(SELECT COALESCE(json_agg(li), '[]') FROM "CheckoutLineItem" li WHERE li."checkoutId" = t."id")`,
+  };
+  const parts = CUSTOMER_TABLES.map(({ table, key, about }) => {
+    const row = withLines[table] ? `to_jsonb(t) || jsonb_build_object('lineItems', ${withLines[table]})` : `to_jsonb(t)`;
+    return `'${key}', (SELECT COALESCE(jsonb_agg(${row}), '[]') FROM "${table}" t WHERE ${about})`;
+  });
+  parts.push(`'webhookDeliveries', (SELECT COALESCE(jsonb_agg(jsonb_build_object('topic', t."topic", 'receivedAt', t."receivedAt", 'payload', t."payload") ORDER BY t."receivedAt"), '[]')
+                FROM "WebhookEvent" t WHERE ${DELIVERIES_ABOUT} AND t."payload" IS NOT NULL)`);
+  const rows = await querySubject<{ data: string }>(sql, `SELECT jsonb_build_object(${parts.join(",\n")})::text AS data`, subjectParams(shop, s));
+  return rows[0]!.data;
 }
 
 function dueDate(from: Date) {
   return new Date(from.getTime() + COMPLIANCE_DAYS * 24 * 3600 * 1000);
 }
 
+async function recordRequest(
+  sql: SqlClient,
+  r: { shop: string; topic: string; webhookEventId: bigint; customerGid: string | null; customerEmail: string | null; dataRequestId: string | null; receivedAt: Date; exportJson: string | null },
+) {
+  await sql.query(
+    `INSERT INTO "ComplianceRequest" ("shop", "topic", "webhookEventId", "customerGid", "customerEmail", "dataRequestId", "receivedAt", "dueAt", "completedAt", "export")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9::jsonb)
+     ON CONFLICT ("webhookEventId") DO UPDATE SET "completedAt" = now(), "export" = EXCLUDED."export"`,
+    [r.shop, r.topic, r.webhookEventId, r.customerGid, r.customerEmail, r.dataRequestId, r.receivedAt, dueDate(r.receivedAt), r.exportJson],
+  );
+}
+
 /** customers/data_request. Idempotent by the delivery id (ComplianceRequest.webhookEventId). */
-export async function exportCustomerData(tx: Db, shop: string, payload: DataRequestPayload, webhookEventId: bigint, receivedAt: Date) {
-  const subject = await resolveSubject(tx, shop, payload.customer, payload.orders_requested);
-  const data = await collect(tx, shop, subject);
-  const row = {
+export async function exportCustomerData(sql: SqlClient, shop: string, payload: DataRequestPayload, webhookEventId: bigint, receivedAt: Date) {
+  const subject = await resolveSubject(sql, shop, payload.customer, payload.orders_requested);
+  const data = await collect(sql, shop, subject);
+  const document = JSON.stringify({ generatedAt: new Date().toISOString(), shop, customer: payload.customer }).slice(0, -1) + "," + data.slice(1);
+  await recordRequest(sql, {
     shop,
     topic: "customers/data_request",
+    webhookEventId,
     customerGid: subject.customerGids[0] ?? null,
     customerEmail: subject.email,
     dataRequestId: payload.data_request?.id ?? null,
     receivedAt,
-    dueAt: dueDate(receivedAt),
-    completedAt: new Date(),
-    export: { generatedAt: new Date().toISOString(), shop, customer: payload.customer, ...data } as Prisma.InputJsonValue,
-  };
-  await tx.complianceRequest.upsert({ where: { webhookEventId }, create: { webhookEventId, ...row }, update: row });
+    exportJson: document,
+  });
   return { outcome: "EXPORTED" as const, customerGid: subject.customerGids[0] ?? null };
 }
 
 /** customers/redact. Idempotent: a second run finds nothing left to erase. */
-export async function redactCustomer(tx: Db, shop: string, payload: CustomerRedactPayload, webhookEventId: bigint, receivedAt: Date) {
-  const s = await resolveSubject(tx, shop, payload.customer, payload.orders_to_redact);
-  const customerOr = [{ customerGid: { in: s.customerGids } }, ...(s.email ? [{ email: s.email }] : [])];
-  await tx.order.updateMany({
-    where: { shop, orderGid: { in: s.orderGids } },
-    data: { customerGid: null, email: null, userAgent: null, landingSite: null, referringSite: null },
-  });
-  await tx.checkout.updateMany({
-    where: { shop, OR: customerOr },
-    data: { customerGid: null, email: null, phone: null, landingSite: null, referringSite: null },
-  });
-  await tx.customer.deleteMany({ where: { shop, OR: customerOr } });
-  await tx.$executeRaw`UPDATE "WebhookEvent" SET "payload" = NULL, "rawBody" = NULL, "customerGid" = NULL, "redactedAt" = now()
-    WHERE ${deliveriesAbout(shop, s)}`;
+export async function redactCustomer(sql: SqlClient, shop: string, payload: CustomerRedactPayload, webhookEventId: bigint, receivedAt: Date) {
+  const s = await resolveSubject(sql, shop, payload.customer, payload.orders_to_redact);
+  const params = subjectParams(shop, s);
+  for (const { erase } of CUSTOMER_TABLES) if (erase) await querySubject(sql, erase, params);
+  await querySubject(sql, `UPDATE "WebhookEvent" t SET "payload" = NULL, "rawBody" = NULL, "customerGid" = NULL, "redactedAt" = now() WHERE ${DELIVERIES_ABOUT}`, params);
   // Earlier data-request exports of this customer are copies of the same data.
-  await tx.complianceRequest.updateMany({
-    where: { shop, OR: [{ customerGid: { in: s.customerGids } }, ...(s.email ? [{ customerEmail: s.email }] : [])] },
-    data: { export: Prisma.DbNull, customerEmail: null },
+  await sql.query(
+    `UPDATE "ComplianceRequest" SET "export" = NULL, "customerEmail" = NULL
+     WHERE "shop" = $1 AND ("customerGid" = ANY($2::text[]) OR ($3::text IS NOT NULL AND lower("customerEmail") = $3))`,
+    [shop, s.customerGids, s.email],
+  );
+  await recordRequest(sql, {
+    shop,
+    topic: "customers/redact",
+    webhookEventId,
+    customerGid: s.customerGids[0] ?? null,
+    customerEmail: null,
+    dataRequestId: null,
+    receivedAt,
+    exportJson: null,
   });
-  const row = { shop, topic: "customers/redact", customerGid: s.customerGids[0] ?? null, receivedAt, dueAt: dueDate(receivedAt), completedAt: new Date() };
-  await tx.complianceRequest.upsert({ where: { webhookEventId }, create: { webhookEventId, ...row }, update: row });
   return { outcome: "REDACTED" as const };
 }
 
 /** Prisma models that hold a `shop` column, children (models with a foreign key) first. */
-function tenantTables(): string[] {
+export function tenantTables(): string[] {
   const models = Prisma.dmmf.datamodel.models.filter((m) => m.fields.some((f) => f.name === "shop"));
   const isChild = (m: (typeof models)[number]) => m.fields.some((f) => f.relationFromFields && f.relationFromFields.length > 0);
   return [...models.filter(isChild), ...models.filter((m) => !isChild(m))].map((m) => m.dbName ?? m.name);
 }
 
 /** shop/redact: every row of the shop, in every tenant table, sessions and raw deliveries included. */
-export async function redactShop(tx: Db, shop: string) {
+export async function redactShop(sql: SqlClient, shop: string) {
   let rows = 0;
   for (const table of tenantTables()) {
-    rows += await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "shop" = $1`, shop);
+    const [deleted] = await sql.query<{ n: bigint }>(`WITH d AS (DELETE FROM "${table}" WHERE "shop" = $1 RETURNING 1) SELECT count(*) AS n FROM d`, [shop]);
+    rows += Number(deleted!.n);
   }
   return { outcome: "SHOP_REDACTED" as const, rows };
 }
@@ -152,5 +213,3 @@ export async function getDataExport(shop: string, id: bigint) {
   const row = await db().complianceRequest.findFirst({ where: { shop, id, topic: "customers/data_request" }, select: { export: true } });
   return row?.export ?? null;
 }
-
-export { tenantTables };

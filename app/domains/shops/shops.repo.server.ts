@@ -1,4 +1,4 @@
-import { db, type Db } from "~/db.server";
+import { db, type Db, type SqlClient } from "~/db.server";
 
 export async function upsertInstalledShop(shop: string, scopes: string | null, tx: Db = db()) {
   await tx.shop.upsert({
@@ -8,41 +8,52 @@ export async function upsertInstalledShop(shop: string, scopes: string | null, t
   });
 }
 
+// Delivery-path writes below are plain SQL on the delivery's transaction (see sqlPool() in db.server.ts).
+
 /**
  * The shop's install state, creating the row for a shop we have not seen yet (an install in
- * flight). INSERT … ON CONFLICT, not Prisma's upsert: a new shop's first deliveries arrive
- * together, and Prisma's select-then-insert lets two of them collide on the key.
+ * flight). INSERT … ON CONFLICT, not an upsert that selects first: a new shop's first deliveries
+ * arrive together and would collide on the key.
  */
-export async function getOrCreateShop(tx: Db, shop: string) {
-  await tx.$executeRaw`INSERT INTO "Shop" ("shop", "updatedAt") VALUES (${shop}, now()) ON CONFLICT ("shop") DO NOTHING`;
-  return tx.shop.findUniqueOrThrow({ where: { shop }, select: { shop: true, uninstalledAt: true, currency: true } });
+export async function getOrCreateShop(sql: SqlClient, shop: string) {
+  await sql.query(`INSERT INTO "Shop" ("shop", "updatedAt") VALUES ($1, now()) ON CONFLICT ("shop") DO NOTHING`, [shop]);
+  const rows = await sql.query<{ uninstalledAt: Date | null; currency: string | null }>(`SELECT "uninstalledAt", "currency" FROM "Shop" WHERE "shop" = $1`, [shop]);
+  return rows[0]!;
 }
 
-export async function markShopUninstalled(
-  tx: Db,
-  shop: string,
-  details: { name?: string | null; email?: string | null; currency?: string | null; ianaTimezone?: string | null },
-) {
-  const data = {
-    uninstalledAt: new Date(),
-    ...(details.name ? { name: details.name } : {}),
-    ...(details.email ? { email: details.email } : {}),
-    ...(details.currency ? { currency: details.currency } : {}),
-    ...(details.ianaTimezone ? { ianaTimezone: details.ianaTimezone } : {}),
-  };
-  await tx.shop.upsert({ where: { shop }, create: { shop, ...data }, update: data });
-  const { count } = await tx.session.deleteMany({ where: { shop } });
-  return count;
+export type ShopFacts = { name?: string | null; email?: string | null; currency?: string | null; ianaTimezone?: string | null };
+
+/** Marks the shop uninstalled (keeping facts the payload adds) and removes its sessions: its tokens are dead. */
+export async function markShopUninstalled(sql: SqlClient, shop: string, d: ShopFacts) {
+  await sql.query(
+    `INSERT INTO "Shop" ("shop", "uninstalledAt", "name", "email", "currency", "ianaTimezone", "updatedAt")
+     VALUES ($1, now(), $2, $3, $4, $5, now())
+     ON CONFLICT ("shop") DO UPDATE SET "uninstalledAt" = now(),
+       "name" = COALESCE(EXCLUDED."name", "Shop"."name"), "email" = COALESCE(EXCLUDED."email", "Shop"."email"),
+       "currency" = COALESCE(EXCLUDED."currency", "Shop"."currency"),
+       "ianaTimezone" = COALESCE(EXCLUDED."ianaTimezone", "Shop"."ianaTimezone"), "updatedAt" = now()`,
+    [shop, d.name ?? null, d.email ?? null, d.currency ?? null, d.ianaTimezone ?? null],
+  );
+  await sql.query(`DELETE FROM "Session" WHERE "shop" = $1`, [shop]);
 }
 
-export async function updateShopScopes(tx: Db, shop: string, scopes: string) {
-  await tx.shop.upsert({ where: { shop }, create: { shop, scopes }, update: { scopes } });
-  await tx.session.updateMany({ where: { shop }, data: { scope: scopes } });
+export async function updateShopScopes(sql: SqlClient, shop: string, scopes: string) {
+  await sql.query(
+    `INSERT INTO "Shop" ("shop", "scopes", "updatedAt") VALUES ($1, $2, now())
+     ON CONFLICT ("shop") DO UPDATE SET "scopes" = EXCLUDED."scopes", "updatedAt" = now()`,
+    [shop, scopes],
+  );
+  await sql.query(`UPDATE "Session" SET "scope" = $2 WHERE "shop" = $1`, [shop, scopes]);
 }
 
 /** Remembers the shop currency the first time a payload tells us (orders carry it in shop_money). */
-export async function rememberShopCurrency(tx: Db, shop: string, currency: string) {
-  await tx.shop.updateMany({ where: { shop, currency: null }, data: { currency } });
+export async function rememberShopCurrency(sql: SqlClient, shop: string, currency: string) {
+  await sql.query(`UPDATE "Shop" SET "currency" = $2, "updatedAt" = now() WHERE "shop" = $1 AND "currency" IS NULL`, [shop, currency]);
+}
+
+export async function shopCurrency(sql: SqlClient, shop: string): Promise<string | null> {
+  const rows = await sql.query<{ currency: string | null }>(`SELECT "currency" FROM "Shop" WHERE "shop" = $1`, [shop]);
+  return rows[0]?.currency ?? null;
 }
 
 export async function findShop(shop: string, tx: Db = db()) {

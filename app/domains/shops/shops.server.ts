@@ -2,7 +2,7 @@
  * Shop lifecycle: install, uninstall, scope changes. Privacy (data requests and redaction) is in
  * privacy.server.ts.
  */
-import type { Db } from "~/db.server";
+import type { Db, SqlClient } from "~/db.server";
 import { adminQuery, type AdminGraphql } from "~/shopify/admin.server";
 import { ShopDetails } from "~/shopify/operations/ShopDetails";
 import {
@@ -11,12 +11,14 @@ import {
   getOrCreateShop,
   markShopUninstalled,
   rememberShopCurrency,
+  shopCurrency,
+  type ShopFacts,
   updateShopDetails,
   updateShopScopes,
   upsertInstalledShop,
 } from "~/domains/shops/shops.repo.server";
 
-export { findShop as getShop, rememberShopCurrency };
+export { findShop as getShop, rememberShopCurrency, shopCurrency };
 
 /** How much the app holds for the shop (home page). */
 export async function getShopDataSummary(shop: string) {
@@ -46,8 +48,8 @@ export type ShopState = "installed" | "uninstalled";
  * Install state for a delivery. A shop we have never seen is treated as installed (Shopify only
  * delivers to installed apps; the delivery can beat afterAuth) and its row is created.
  */
-export async function getShopStateForDelivery(tx: Db, shop: string): Promise<ShopState> {
-  const row = await getOrCreateShop(tx, shop);
+export async function getShopStateForDelivery(sql: SqlClient, shop: string): Promise<ShopState> {
+  const row = await getOrCreateShop(sql, shop);
   return row.uninstalledAt ? "uninstalled" : "installed";
 }
 
@@ -56,17 +58,13 @@ export async function getShopStateForDelivery(tx: Db, shop: string): Promise<Sho
  * data stays until shop/redact, 48 hours later, in case the merchant reinstalls.
  * Idempotent: a repeat delivery finds no sessions and marks it again.
  */
-export async function recordUninstall(
-  tx: Db,
-  shop: string,
-  details: { name?: string | null; email?: string | null; currency?: string | null; ianaTimezone?: string | null },
-): Promise<"UNINSTALLED"> {
-  await markShopUninstalled(tx, shop, details);
+export async function recordUninstall(sql: SqlClient, shop: string, details: ShopFacts): Promise<"UNINSTALLED"> {
+  await markShopUninstalled(sql, shop, details);
   return "UNINSTALLED";
 }
 
 /** app/scopes_update: the merchant approved a new set of scopes. Idempotent by value. */
-export async function recordScopesUpdate(tx: Db, shop: string, scopes: string[]): Promise<"SCOPES_UPDATED"> {
-  await updateShopScopes(tx, shop, scopes.join(","));
+export async function recordScopesUpdate(sql: SqlClient, shop: string, scopes: string[]): Promise<"SCOPES_UPDATED"> {
+  await updateShopScopes(sql, shop, scopes.join(","));
   return "SCOPES_UPDATED";
 }

@@ -153,3 +153,14 @@ describe("app/scopes_update", () => {
     expect((await db().session.findFirstOrThrow()).scope).toBe("read_orders,read_customers,write_customers");
   });
 });
+
+describe("privacy coverage", () => {
+  it("lists every table holding a customerGid in CUSTOMER_TABLES, so export and redaction reach it", async () => {
+    const { CUSTOMER_TABLES } = await import("~/domains/shops/privacy.server");
+    const withCustomer = Prisma.dmmf.datamodel.models.filter((m) => m.fields.some((f) => f.name === "customerGid")).map((m) => m.dbName ?? m.name);
+    // WebhookEvent is covered by its own payload rule; ComplianceRequest is the request log itself.
+    const covered = new Set([...CUSTOMER_TABLES.map((t) => t.table), "WebhookEvent", "ComplianceRequest"]);
+    const missing = withCustomer.filter((t) => !covered.has(t));
+    expect(missing, `add these tables to CUSTOMER_TABLES in app/domains/shops/privacy.server.ts: ${missing.join(", ")}`).toEqual([]);
+  });
+});

@@ -34,26 +34,37 @@ describe("the worker process", () => {
   });
 
   it("re-runs a job whose worker was SIGKILLed mid-job; the tables equal one clean run", async () => {
-    const body = orderPayload({ id: "8002", customerId: "8802", checkoutToken: "tok-8002" });
-    // Hold the order's lock so the worker blocks inside its transaction, mid-job.
+    const first = orderPayload({ id: "8002", customerId: "8802", financialStatus: "pending", updatedAt: "2026-10-01T10:00:00Z" });
+    const paid = { ...first, financial_status: "paid", updated_at: "2026-10-01T10:05:00Z" };
+    await deliverAndProcess("orders/create", first);
+    // Hold the order's row so the worker blocks inside its transaction, mid-job.
     const blocker = new pg.Client(pgPoolConfig(process.env.DATABASE_URL!));
     await blocker.connect();
-    await blocker.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`order:${TEST_SHOP}:gid://shopify/Order/8002`]);
+    await blocker.query("BEGIN");
+    await blocker.query(`SELECT 1 FROM "Order" WHERE "orderGid" = 'gid://shopify/Order/8002' FOR UPDATE`);
 
-    const first = await startWorkerProcess({ WORKER_LOCK_DURATION_MS: "1500" });
-    await deliver("orders/create", body, { webhookId: "killed" });
+    // Only the webhooks queue: other features' follow-up jobs must not compete for the order row.
+    const killed = await startWorkerProcess({ WORKER_LOCK_DURATION_MS: "1500", WORKER_QUEUES: "webhooks" });
+    await deliver("orders/paid", paid, { webhookId: "killed" });
     await waitFor(
-      async () => (await blocker.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rowCount,
+      async () =>
+        (
+          await blocker.query(
+            // The delivery's transaction (the only worker queue running) waiting for the held order row.
+            `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE NOT l.granted AND l.locktype = 'transactionid' AND a.datname = current_database()`,
+          )
+        ).rowCount,
       20_000,
-      "the worker to block on the order lock",
+      "the worker to block on the order row",
     );
-    first.child.kill("SIGKILL");
-    await first.exited;
-    await blocker.query("SELECT pg_advisory_unlock_all()");
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    await blocker.query("ROLLBACK");
     await blocker.end();
     expect(await statusOf("killed")).toBe("RECEIVED"); // the killed transaction left nothing behind
 
-    const second = await startWorkerProcess({ WORKER_LOCK_DURATION_MS: "1500" });
+    const second = await startWorkerProcess({ WORKER_LOCK_DURATION_MS: "1500", WORKER_QUEUES: "webhooks" });
     try {
       await waitFor(async () => (await statusOf("killed")) === "PROCESSED", 30_000, "the stalled job to be re-run");
     } finally {
@@ -63,7 +74,8 @@ describe("the worker process", () => {
     const afterCrash = await snapshotShop(TEST_SHOP);
 
     await resetDatabase();
-    await deliverAndProcess("orders/create", body);
+    await deliverAndProcess("orders/create", first);
+    await deliverAndProcess("orders/paid", paid);
     expect(afterCrash).toEqual(await snapshotShop(TEST_SHOP));
   }, 90_000);
 });
