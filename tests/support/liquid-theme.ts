@@ -12,9 +12,15 @@ export const EXTENSION_DIR = path.resolve(__dirname, "../../extensions/storefron
 
 type Messages = Record<string, unknown>;
 
-function lookup(messages: Messages, key: string): string | undefined {
+/** A key's text; plural keys ({one, other}) pick by `count`, as Shopify's `t` does. */
+function lookup(messages: Messages, key: string, count?: unknown): string | undefined {
   const value = key.split(".").reduce<unknown>((node, part) => (node as Messages | undefined)?.[part], messages);
-  return typeof value === "string" ? value : undefined;
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && count !== undefined) {
+    const forms = value as Record<string, string>;
+    return Number(count) === 1 ? forms.one : forms.other;
+  }
+  return undefined;
 }
 
 /** Liquid hands `filter: name: value` arguments as [name, value] pairs. */
@@ -54,9 +60,9 @@ export function themeEngine(locale: "en" | "fr" = "en") {
     );
   }
   engine.registerFilter("t", (key: string, ...args: unknown[]) => {
-    const text = lookup(messages, key) ?? lookup(fallback, key);
-    if (text === undefined) throw new Error(`missing translation ${key}`);
     const vars = namedArgs(args);
+    const text = lookup(messages, key, vars.count) ?? lookup(fallback, key, vars.count);
+    if (text === undefined) throw new Error(`missing translation ${key}`);
     return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   });
   engine.registerFilter("asset_url", (name: string) => `/assets/${name}`);

@@ -39,7 +39,7 @@ export async function syncProductRating(shop: string, productGid: string, admin?
     count: rating.count,
     average: averageOf(rating.count, rating.ratingSum),
     histogram: rating.histogram,
-    reviews: latest.map((r) => ({ author: r.authorName, rating: r.rating, title: r.title, body: r.body.slice(0, 600), verified: r.verifiedBuyer, date: r.publishedAt?.toISOString().slice(0, 10) ?? null })),
+    reviews: latest.map((r) => ({ id: r.id.toString(), author: r.authorName, rating: r.rating, title: r.title, body: r.body.slice(0, 600), verified: r.verifiedBuyer, date: r.publishedAt?.toISOString().slice(0, 10) ?? null })),
   });
   const ratingValue = ratingMetafieldValue(rating.count, rating.ratingSum);
   const set = [

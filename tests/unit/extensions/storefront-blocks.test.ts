@@ -51,6 +51,7 @@ describe("blocks rendered from app-owned metafields", () => {
   it("product reviews: aggregate, escaped review text, verified badge and AggregateRating JSON-LD", async () => {
     const html = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product, app, customer: { id: 1, first_name: "Jon" } });
     expect(html).toContain("4.5 out of 5, based on 2 reviews");
+    expect(await renderBlock("rating-stars", {}, { product })).toContain("(2)");
     expect(html).toContain("Eve &lt;script&gt;");
     expect(html).toContain("&lt;b&gt;Great&lt;/b&gt;");
     expect(html).toMatch(/Loved it &lt;img src=x onerror=(&quot;|&#34;)alert\(1\)(&quot;|&#34;)&gt;<br \/>/);

@@ -1,0 +1,159 @@
+/**
+ * The widgets in a real browser (Debian's chromium through playwright-core): the blocks rendered
+ * by an offline Liquid engine on a local product page, per-shopper data through signed app-proxy
+ * requests to the app's real routes, metafields written by the app's real jobs.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
+import { syncOrderPoints } from "~/domains/loyalty/loyalty.server";
+import { syncProductRating } from "~/domains/reviews/reviews.jobs.server";
+import { submitReview } from "~/domains/reviews/reviews.server";
+import { updateShopSettings } from "~/domains/shops/settings.server";
+import { syncShopConfig } from "~/domains/storefront/storefront.jobs.server";
+import { closeQueues } from "~/queues/queues.server";
+import * as loyalty from "~/routes/proxy.loyalty";
+import * as redeem from "~/routes/proxy.loyalty.redeem";
+import * as prompt from "~/routes/proxy.reviews.prompt";
+import * as reviews from "~/routes/proxy.reviews.$productId";
+import { sessionStorage } from "~/shopify.server";
+import { AdminApiStandIn } from "#test/admin-api";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { orderPayload } from "#test/payloads";
+import { deliverAndProcess } from "#test/process";
+import { resetQueues } from "#test/queues";
+import { MetafieldStore, startStorefront, STOREFRONT_APP_OWNER } from "#test/storefront-server";
+
+const CUSTOMER = "321321";
+const PRODUCT = 7000;
+const SHOTS = path.resolve(__dirname, "../../../.cache/screenshots");
+
+let api: AdminApiStandIn;
+let browser: Browser;
+let store: Awaited<ReturnType<typeof startStorefront>>;
+const metafields = new MetafieldStore();
+
+beforeAll(async () => {
+  await resetDatabase();
+  await resetQueues();
+  mkdirSync(SHOTS, { recursive: true });
+  api = new AdminApiStandIn().install();
+  metafields.attach(api);
+  api.on("CurrentAppInstallation", { currentAppInstallation: { id: STOREFRONT_APP_OWNER } });
+  api.on("WebPixelCurrent", { webPixel: null });
+  api.on("WebPixelCreate", { webPixelCreate: { webPixel: { id: "gid://shopify/WebPixel/1" }, userErrors: [] } });
+  api.on("DiscountCodeBasicCreate", { discountCodeBasicCreate: { codeDiscountNode: { id: "gid://shopify/DiscountCodeNode/1" }, userErrors: [] } });
+  await sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
+  await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+  await updateShopSettings(TEST_SHOP, "trustBadges", { paymentIcons: ["visa", "paypal"], guarantees: ["free_shipping", "easy_returns"], customText: "Shipped from Lyon" });
+
+  // The customer bought the product (640 points); another shopper already reviewed it.
+  await deliverAndProcess("orders/paid", orderPayload({ id: "9100", customerId: CUSTOMER, subtotal: "640.00" }));
+  await syncOrderPoints(TEST_SHOP, "gid://shopify/Order/9100");
+  await deliverAndProcess("orders/paid", orderPayload({ id: "9101", customerId: "555001", subtotal: "10.00" }));
+  await submitReview({ shop: TEST_SHOP, productGid: `gid://shopify/Product/${PRODUCT}`, customerGid: "gid://shopify/Customer/555001", raw: { rating: 4, body: "Sturdy <b>mug</b>", authorName: "Ann", requestKey: "seed-review-1" } });
+  // What the workers would do: mirror to Shopify (here, into the stand-in's metafield store).
+  await syncShopConfig(TEST_SHOP);
+  await syncProductRating(TEST_SHOP, `gid://shopify/Product/${PRODUCT}`);
+  const account = await db().loyaltyAccount.findFirstOrThrow({ where: { customerGid: `gid://shopify/Customer/${CUSTOMER}` } });
+  await syncLoyaltyMetafield(TEST_SHOP, account.id);
+
+  store = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews } });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    // playwright gives every launch a fresh profile directory of its own (it refuses --user-data-dir).
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await store?.close();
+  await api?.uninstall();
+  await closeQueues();
+});
+
+async function openProduct(customerId: string | null) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    (window as unknown as { __cls: number }).__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) (window as unknown as { __cls: number }).__cls += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await page.goto(`${store.url}/login?customer=${customerId ?? ""}&next=/products/${PRODUCT}`);
+  return { page, context, errors };
+}
+
+describe("storefront widgets in chromium", () => {
+  it("shows the trust badges, the stars and the published review", async () => {
+    const { page, context, errors } = await openProduct(null);
+    const badges = page.locator(".journey-trust");
+    await expect.poll(() => badges.isVisible()).toBe(true);
+    expect(await page.locator(".journey-trust__payments title").allTextContents()).toEqual(["visa", "paypal"]);
+    expect(await page.locator(".journey-badge").allTextContents()).toEqual([expect.stringContaining("Free shipping"), expect.stringContaining("Easy returns")]);
+    expect(await page.locator(".journey-trust__text").textContent()).toBe("Shipped from Lyon");
+    expect(await page.locator(".journey-rating__count").textContent()).toBe("(1)");
+    expect(await page.locator(".journey-review__body").first().textContent()).toBe("Sturdy mug");
+    expect(await page.locator(".journey-reviews__login a").textContent()).toBe("Sign in to write a review");
+    await page.screenshot({ path: path.join(SHOTS, "storefront-guest.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a signed-in customer's points balance, refreshed from the app proxy, and redeems points for a code", async () => {
+    const { page, context, errors } = await openProduct(CUSTOMER);
+    await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("640");
+    await page.locator(".journey-loyalty__panel summary", { hasText: "Spend points" }).click();
+    const option = page.locator("[data-options] button").first();
+    await expect.poll(() => option.textContent()).toBe("500 points for 5.00 USD off");
+    await option.click();
+    await expect.poll(() => page.locator(".journey-code").textContent()).toMatch(/^PTS-/);
+    await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("140");
+    expect(await db().loyaltyRedemption.count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, "storefront-loyalty.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("submits a review with the keyboard-accessible form; script in the text stays text", async () => {
+    const { page, context, errors } = await openProduct(CUSTOMER);
+    await page.locator(".journey-reviews__write summary").click();
+    await page.locator(".journey-rate label[for$='-r5']").click();
+    await page.getByLabel("Title (optional)").fill("Perfect <script>alert(1)</script>");
+    await page.getByLabel("Your review", { exact: true }).fill("Keeps coffee hot. <img src=x onerror=alert(1)>");
+    await page.getByRole("button", { name: "Submit review" }).click();
+    await expect.poll(() => page.locator(".journey-reviews .journey-form__status").textContent()).toBe("Thank you! Your review is published.");
+    const stored = await db().review.findFirstOrThrow({ where: { customerGid: `gid://shopify/Customer/${CUSTOMER}` } });
+    expect(stored).toMatchObject({ rating: 5, title: "Perfect", body: "Keeps coffee hot.", verifiedBuyer: true, status: "PUBLISHED" });
+    // A second try is refused: one review per customer and product.
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, "storefront-review.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("does not shift the layout while per-shopper data arrives", async () => {
+    const slow = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, proxyDelayMs: 400 });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      (window as unknown as { __cls: number }).__cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number })[]) (window as unknown as { __cls: number }).__cls += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.goto(`${slow.url}/login?customer=${CUSTOMER}&next=/products/${PRODUCT}`);
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (window as unknown as { __cls: number }).__cls)).toBe(0);
+    await context.close();
+    await slow.close();
+  });
+});
