@@ -5,7 +5,8 @@
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { averageOf, ratingMetafieldValue } from "~/domains/reviews/rating";
-import { getProductRating, markRatingSynced, publishedReviews } from "~/domains/reviews/reviews.repo.server";
+import { getProductRating, markRatingSynced, publishedReviews, staleRatings } from "~/domains/reviews/reviews.repo.server";
+import { enqueueMany } from "~/queues/enqueue.server";
 import { scheduleReviewRequest, sendReviewRequest } from "~/domains/reviews/reviews.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
 import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql } from "~/shopify/admin.server";
@@ -65,6 +66,11 @@ export const reviewJobs = {
   [JobName.ReviewsSendRequest]: async (data) => {
     const { shop, requestId, step } = SendData.parse(data);
     return sendReviewRequest(shop, BigInt(requestId), step);
+  },
+  [JobName.ReviewsSyncStaleRatings]: async () => {
+    const stale = await staleRatings(1_000);
+    await enqueueMany(stale.map((p) => ({ name: JobName.ReviewsSyncProductRating, data: { shop: p.shop, productGid: p.productGid } })));
+    return `ENQUEUED_${stale.length}`;
   },
   [JobName.ReviewsSyncProductRating]: async (data) => {
     const { shop, productGid } = ShopProduct.parse(data);

@@ -48,6 +48,14 @@ export async function saveProductRating(tx: Db, shop: string, productGid: string
   return tx.productRating.upsert({ where: { shop_productGid: { shop, productGid } }, create: { shop, productGid, ...value }, update: value });
 }
 
+/** Products whose published aggregate differs from what was last written to Shopify. */
+export async function staleRatings(take: number) {
+  return db().$queryRaw<{ shop: string; productGid: string }[]>`
+    SELECT "shop", "productGid" FROM "ProductRating"
+    WHERE "syncedCount" IS DISTINCT FROM "count" OR "syncedSum" IS DISTINCT FROM "ratingSum"
+    LIMIT ${take}`;
+}
+
 export async function markRatingSynced(shop: string, productGid: string, count: number, sum: number) {
   await db().productRating.update({ where: { shop_productGid: { shop, productGid } }, data: { syncedCount: count, syncedSum: sum, syncedAt: new Date() } });
 }

@@ -74,6 +74,59 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
               "referringSite" = NULL, "updatedAt" = now()
             WHERE ${ABOUT_CUSTOMER}`,
   },
+  // Storefront (issue 5). Ledger entries and redemptions go before their account.
+  {
+    table: "LoyaltyLedgerEntry",
+    key: "loyaltyLedger",
+    about: `t."shop" = $1 AND t."accountId" IN (SELECT t."id" FROM "LoyaltyAccount" t WHERE ${ABOUT_CUSTOMER})`,
+    erase: `DELETE FROM "LoyaltyLedgerEntry" e WHERE e."shop" = $1 AND e."accountId" IN (SELECT t."id" FROM "LoyaltyAccount" t WHERE ${ABOUT_CUSTOMER})`,
+  },
+  {
+    table: "LoyaltyRedemption",
+    key: "loyaltyRedemptions",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    erase: `DELETE FROM "LoyaltyRedemption" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+  },
+  {
+    table: "LoyaltyAccount",
+    key: "loyaltyAccounts",
+    about: ABOUT_CUSTOMER,
+    erase: `DELETE FROM "LoyaltyAccount" t WHERE ${ABOUT_CUSTOMER}`,
+  },
+  {
+    table: "Review",
+    key: "reviews",
+    about: ABOUT_CUSTOMER,
+    // The customer's reviews go; the product aggregates are recomputed without them in the same
+    // statement (a data-modifying CTE's siblings see the old rows, hence the explicit exclusion),
+    // and the reviews.sync-stale-ratings schedule rewrites the products' rating metafields.
+    erase: `WITH gone AS (DELETE FROM "Review" t WHERE ${ABOUT_CUSTOMER} RETURNING t."id", t."shop", t."productGid"),
+            fresh AS (
+              SELECT r."shop", r."productGid", count(*)::int AS n, sum(r."rating")::int AS s,
+                     ARRAY[count(*) FILTER (WHERE r."rating" = 1), count(*) FILTER (WHERE r."rating" = 2), count(*) FILTER (WHERE r."rating" = 3),
+                           count(*) FILTER (WHERE r."rating" = 4), count(*) FILTER (WHERE r."rating" = 5)]::int[] AS h
+              FROM "Review" r
+              WHERE r."status" = 'PUBLISHED' AND r."id" NOT IN (SELECT "id" FROM gone)
+                AND (r."shop", r."productGid") IN (SELECT "shop", "productGid" FROM gone)
+              GROUP BY r."shop", r."productGid")
+            UPDATE "ProductRating" pr
+            SET "count" = coalesce(f.n, 0), "ratingSum" = coalesce(f.s, 0), "histogram" = coalesce(f.h, ARRAY[0, 0, 0, 0, 0]), "updatedAt" = now()
+            FROM (SELECT DISTINCT "shop", "productGid" FROM gone) g LEFT JOIN fresh f ON f."shop" = g."shop" AND f."productGid" = g."productGid"
+            WHERE pr."shop" = g."shop" AND pr."productGid" = g."productGid"`,
+  },
+  {
+    table: "ReviewRequest",
+    key: "reviewRequests",
+    about: ABOUT_CUSTOMER,
+    erase: `DELETE FROM "ReviewRequest" t WHERE ${ABOUT_CUSTOMER}`,
+  },
+  {
+    table: "PixelEvent",
+    key: "pixelEvents",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    // The anonymous browser id ties the rest of the visits to the person, so the events go.
+    erase: `DELETE FROM "PixelEvent" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+  },
 ];
 
 /** Raw deliveries that mention the subject: by the worker's customerGid, or by the payload itself. */
