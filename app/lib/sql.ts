@@ -53,3 +53,17 @@ export function render(fragment: Sql): [string, ...unknown[]] {
   });
   return [text, ...fragment.values];
 }
+
+/**
+ * An instant as Prisma stores DateTime columns: `timestamp(3)` WITHOUT time zone, holding UTC.
+ * Compare and insert through this, never `::timestamptz` against those columns: the implicit
+ * cast would use the session's TimeZone setting.
+ */
+export function utc(instant: Date): Sql {
+  return sql`(${instant}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+/** The calendar date, in an IANA zone, of a stored (UTC, no time zone) timestamp expression. */
+export function localDateOf(column: Sql, timeZone: string): Sql {
+  return sql`(((${column}) AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}::text)::date`;
+}

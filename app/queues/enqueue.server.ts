@@ -8,6 +8,37 @@ import type { JobsOptions } from "bullmq";
 import DataLoader from "dataloader";
 import { JOB_QUEUE, JobName, QueueName, type JobItem } from "~/queues/jobs";
 import { getQueue } from "~/queues/queues.server";
+import { gidTail } from "~/lib/gid";
+
+/** Debounce delay of a customer recompute: merges a burst (orders/create, orders/paid, checkouts/update of one purchase). */
+export const RECOMPUTE_DEBOUNCE_MS = 250;
+
+/**
+ * Per-job BullMQ options: debounce and one-at-a-time rules (deduplication ids `<purpose>-<key>`).
+ * `keepLastIfActive`: an add while the job runs schedules exactly one more run after it, so a
+ * change arriving mid-recompute is never lost. Explicit options passed to enqueue() win.
+ */
+function jobOptionsFor(item: JobItem): JobsOptions {
+  switch (item.name) {
+    case JobName.SegmentsRecomputeCustomer:
+      return { delay: RECOMPUTE_DEBOUNCE_MS, deduplication: { id: `rfm-${item.data.shop}-${gidTail(item.data.customerGid)}`, keepLastIfActive: true } };
+    case JobName.SegmentsRescoreShop:
+      return { delay: 60_000, deduplication: { id: `rescore-${item.data.shop}`, keepLastIfActive: true } };
+    case JobName.SegmentsRecomputeShop:
+      return { deduplication: { id: `recompute-${item.data.shop}`, keepLastIfActive: true } };
+    case JobName.SegmentsMaterializeSegment:
+      return { deduplication: { id: `materialize-${item.data.segmentId}`, keepLastIfActive: true } };
+    case JobName.SegmentsSyncSegment:
+      return { delay: 2_000, deduplication: { id: `sync-${item.data.segmentId}`, keepLastIfActive: true } };
+    case JobName.AbandonmentSweepShop:
+      // While a sweep of the shop is queued or running, the next minute's one is dropped.
+      return { deduplication: { id: `sweep-${item.data.shop}` } };
+    case JobName.BackfillRun:
+      return { deduplication: { id: `backfill-${item.data.runId}`, keepLastIfActive: true } };
+    default:
+      return {};
+  }
+}
 
 /** Deterministic job id per job name (never containing ':', which BullMQ reserves). */
 function jobIdFor(item: JobItem): string | undefined {
@@ -29,7 +60,7 @@ function jobIdFor(item: JobItem): string | undefined {
  */
 export async function enqueue(item: JobItem, opts: JobsOptions = {}, timeoutMs?: number): Promise<string | undefined> {
   const adding = getQueue(JOB_QUEUE[item.name])
-    .add(item.name, item.data, { jobId: jobIdFor(item), ...opts })
+    .add(item.name, item.data, { jobId: jobIdFor(item), ...jobOptionsFor(item), ...opts })
     .then((job) => job.id);
   return withTimeout(adding, item.name, timeoutMs);
 }
@@ -79,7 +110,7 @@ export async function enqueueMany(items: JobItem[]): Promise<void> {
   }
   await Promise.all(
     [...byQueue].map(([queueName, list]) =>
-      getQueue(queueName).addBulk(list.map((item) => ({ name: item.name, data: item.data, opts: { jobId: jobIdFor(item) } }))),
+      getQueue(queueName).addBulk(list.map((item) => ({ name: item.name, data: item.data, opts: { jobId: jobIdFor(item), ...jobOptionsFor(item) } }))),
     ),
   );
 }

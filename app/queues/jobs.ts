@@ -17,6 +17,32 @@ export enum QueueName {
 
 export enum JobName {
   /**
+   * Recompute one customer's profile (facts, RFM against the latest snapshot, stage, segment
+   * memberships). Enqueued by the segments reaction on every customer change and by the
+   * abandonment sweep; debounced per customer (enqueue.server.ts). Idempotent: unchanged rows are
+   * not rewritten, memberships are set differences (SegmentMember (segmentId, customerGid)).
+   */
+  SegmentsRecomputeCustomer = "segments.recompute-customer",
+  /** New quintile edges from the stored facts, everyone rescored. Debounced per shop after incremental work. Idempotent by nature. */
+  SegmentsRescoreShop = "segments.rescore-shop",
+  /**
+   * Whole-shop recompute (abandonment outcomes, then facts, RFM, stages, memberships). The nightly
+   * per-shop scheduler, backfills and settings changes enqueue it. Idempotent: a rerun rewrites nothing.
+   */
+  SegmentsRecomputeShop = "segments.recompute-shop",
+  /** Materialize one segment after it is created, edited or deleted. Idempotent: set difference. */
+  SegmentsMaterializeSegment = "segments.materialize-segment",
+  /** Write a synced segment's membership to Shopify (tags or app metafield). Idempotent by SegmentSyncState. */
+  SegmentsSyncSegment = "segments.sync-segment",
+  /** Upsert one nightly recompute scheduler per installed shop (and drop stale ones). Scheduled hourly; idempotent by scheduler id. */
+  SegmentsScheduleShops = "segments.schedule-shops",
+  /** Fan out abandonment.sweep-shop to every shop with checkouts. Scheduled every minute. */
+  AbandonmentSweep = "abandonment.sweep",
+  /** Classify new/changed checkouts of a shop, re-attribute recoveries, rebuild affected days. Idempotent: recomputed from rows. */
+  AbandonmentSweepShop = "abandonment.sweep-shop",
+  /** One resumable step of a shop's bulk-operation history backfill (BackfillRun holds the position). */
+  BackfillRun = "backfill.run",
+  /**
    * Normalize one stored delivery into tables. Enqueued by webhooks/ingest.server.ts and by the
    * redrive. Idempotent by WebhookEvent.status (only RECEIVED rows are applied) and by the unique
    * resource keys of the tables it writes.
@@ -49,13 +75,20 @@ export enum JobName {
   ReviewsSendRequest = "reviews.send-request",
   /** Recompute a product's published-review aggregate and write reviews.rating / rating_count and the review summary metafields. */
   ReviewsSyncProductRating = "reviews.sync-product-rating",
-  /** Enqueue the rating sync of products whose aggregate differs from what Shopify has (missed syncs, redactions). Scheduled. */
-  ReviewsSyncStaleRatings = "reviews.sync-stale-ratings",
   /** Mirror the shop's storefront settings to the app-data metafield the blocks read, and connect the web pixel. */
   StorefrontSyncShopConfig = "storefront.sync-shop-config",
 }
 
 export type JobDataMap = {
+  [JobName.SegmentsRecomputeCustomer]: { shop: string; customerGid: string };
+  [JobName.SegmentsRescoreShop]: { shop: string };
+  [JobName.SegmentsRecomputeShop]: { shop: string; reason?: "nightly" | "settings" | "backfill" | "manual" };
+  [JobName.SegmentsMaterializeSegment]: { shop: string; segmentId: string };
+  [JobName.SegmentsSyncSegment]: { shop: string; segmentId: string };
+  [JobName.SegmentsScheduleShops]: Record<string, never>;
+  [JobName.AbandonmentSweep]: Record<string, never>;
+  [JobName.AbandonmentSweepShop]: { shop: string };
+  [JobName.BackfillRun]: { shop: string; runId: string };
   [JobName.WebhooksProcessEvent]: { eventId: string };
   [JobName.WebhooksRedrive]: Record<string, never>;
   [JobName.WebhooksPrune]: Record<string, never>;
@@ -67,7 +100,6 @@ export type JobDataMap = {
   [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
   [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
   [JobName.ReviewsSyncProductRating]: { shop: string; productGid: string };
-  [JobName.ReviewsSyncStaleRatings]: Record<string, never>;
   [JobName.StorefrontSyncShopConfig]: { shop: string };
 };
 
@@ -92,6 +124,15 @@ export type JobContext = {
 };
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  [JobName.SegmentsRecomputeCustomer]: QueueName.Compute,
+  [JobName.SegmentsRescoreShop]: QueueName.Compute,
+  [JobName.SegmentsRecomputeShop]: QueueName.Compute,
+  [JobName.SegmentsMaterializeSegment]: QueueName.Compute,
+  [JobName.SegmentsSyncSegment]: QueueName.ShopifySync,
+  [JobName.SegmentsScheduleShops]: QueueName.Maintenance,
+  [JobName.AbandonmentSweep]: QueueName.Maintenance,
+  [JobName.AbandonmentSweepShop]: QueueName.Compute,
+  [JobName.BackfillRun]: QueueName.ShopifySync,
   [JobName.WebhooksProcessEvent]: QueueName.Webhooks,
   [JobName.WebhooksRedrive]: QueueName.Maintenance,
   [JobName.WebhooksPrune]: QueueName.Maintenance,
@@ -103,6 +144,5 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.ReviewsScheduleRequest]: QueueName.Compute,
   [JobName.ReviewsSendRequest]: QueueName.Compute,
   [JobName.ReviewsSyncProductRating]: QueueName.ShopifySync,
-  [JobName.ReviewsSyncStaleRatings]: QueueName.Maintenance,
   [JobName.StorefrontSyncShopConfig]: QueueName.ShopifySync,
 };

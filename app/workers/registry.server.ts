@@ -7,6 +7,9 @@ import { webhookJobs } from "~/webhooks/webhooks.jobs.server";
 import { loyaltyJobs } from "~/domains/loyalty/loyalty.jobs.server";
 import { reviewJobs } from "~/domains/reviews/reviews.jobs.server";
 import { storefrontJobs } from "~/domains/storefront/storefront.jobs.server";
+import { segmentJobs } from "~/domains/segments/segments.jobs.server";
+import { abandonmentJobs } from "~/domains/abandonment/abandonment.jobs.server";
+import { backfillJobs } from "~/domains/backfill/backfill.jobs.server";
 
 type HandlerModule = { [N in JobName]?: JobHandler<N> };
 export type Registry = { [N in JobName]: JobHandler<N> };
@@ -17,6 +20,9 @@ export const HANDLER_MODULES: Record<string, HandlerModule> = {
   loyalty: loyaltyJobs,
   reviews: reviewJobs,
   storefront: storefrontJobs,
+  segments: segmentJobs,
+  abandonment: abandonmentJobs,
+  backfill: backfillJobs,
 };
 
 export function buildRegistry(modules: Record<string, HandlerModule> = HANDLER_MODULES): Registry {

@@ -8,10 +8,11 @@ import { JOB_QUEUE, JobName, type JobItem } from "~/queues/jobs";
 type Schedule = { id: string; every?: number; pattern?: string; job: JobItem };
 
 export const SCHEDULES: Schedule[] = [
+  { id: "abandonment-sweep", every: 60_000, job: { name: JobName.AbandonmentSweep, data: {} } },
+  { id: "segments-schedule-shops", every: 3_600_000, job: { name: JobName.SegmentsScheduleShops, data: {} } },
   { id: "webhooks-redrive", every: 60_000, job: { name: JobName.WebhooksRedrive, data: {} } },
   { id: "webhooks-prune", pattern: "17 3 * * *", job: { name: JobName.WebhooksPrune, data: {} } },
   { id: "loyalty-release-pending", every: 10 * 60_000, job: { name: JobName.LoyaltyReleasePending, data: {} } },
-  { id: "reviews-sync-stale-ratings", every: 10 * 60_000, job: { name: JobName.ReviewsSyncStaleRatings, data: {} } },
   { id: "loyalty-expire-inactive", pattern: "41 4 * * *", job: { name: JobName.LoyaltyExpireInactive, data: {} } },
 ];
 

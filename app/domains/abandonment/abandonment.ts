@@ -23,7 +23,7 @@
  *   never converted; recovered revenue is the recovering order's total in shop money.
  */
 import { z } from "zod";
-import { raw, sql, type Sql } from "~/lib/sql";
+import { raw, sql, utc, type Sql } from "~/lib/sql";
 
 export const CHECKOUT_STATUSES = ["OPEN", "COMPLETED", "ABANDONED", "RECOVERED", "NO_CONTACT"] as const;
 export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
@@ -42,7 +42,7 @@ export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContac
 /** Status and abandonment time of a checkout at `asOf`, as SQL. */
 export function classifySql(c: CheckoutColumns, thresholdMinutes: number, asOf: Date): { status: Sql; abandonedAt: Sql } {
   const deadline = sql`(${c.lastActivityAt} + make_interval(mins => ${thresholdMinutes}::int))`;
-  const now = sql`${asOf}::timestamptz`;
+  const now = utc(asOf);
   const status = sql`(CASE
     WHEN ${c.completedAt} IS NOT NULL AND ${c.completedAt} <= ${deadline} THEN 'COMPLETED'
     WHEN ${c.completedAt} IS NULL AND ${now} < ${deadline} THEN 'OPEN'

@@ -10,6 +10,7 @@ import { enqueueMany } from "~/queues/enqueue.server";
 import type { JobItem } from "~/queues/jobs";
 import { loyaltyReaction } from "~/domains/loyalty/reactions";
 import { reviewsReaction } from "~/domains/reviews/reactions";
+import { segmentsReaction } from "~/domains/segments/reactions";
 
 export type ChangeCause = "order" | "refund" | "checkout" | "customer" | "loyalty" | "review" | "pixel";
 
@@ -27,7 +28,7 @@ export type CustomerChange = {
 export type Reaction = (change: CustomerChange) => JobItem[];
 
 /** Features register their reaction here (one line each). */
-const REACTIONS: Reaction[] = [loyaltyReaction, reviewsReaction];
+const REACTIONS: Reaction[] = [loyaltyReaction, reviewsReaction, segmentsReaction];
 
 export function followUpsFor(change: CustomerChange): JobItem[] {
   return REACTIONS.flatMap((react) => react(change));

@@ -19,7 +19,7 @@
  * recompute time for moves back (a lapse is noticed, not dated).
  */
 import { z } from "zod";
-import { raw, sql, type Sql } from "~/lib/sql";
+import { raw, sql, utc, type Sql } from "~/lib/sql";
 
 export const STAGE_RULES_VERSION = 1;
 
@@ -56,7 +56,7 @@ export type StageParams = { windowStart: Date; considerationStart: Date; asOf: D
 
 type StageRule = { stage: Stage; reason: StageReason; when: (c: StageColumns, p: StageParams) => Sql; at: (c: StageColumns, p: StageParams) => Sql };
 
-const ts = (d: Date) => sql`${d}::timestamptz`;
+const ts = (d: Date) => utc(d);
 
 export const STAGE_RULES: readonly StageRule[] = [
   {

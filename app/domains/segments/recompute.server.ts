@@ -24,7 +24,8 @@ import {
   computeEdgeMinima,
   deleteStaleProfiles,
   factsFromProfiles,
-  findSegment,
+  exitAllMembers,
+  findSegmentAnyState,
   getShopRow,
   guessShopCurrency,
   inShopTransaction,
@@ -198,14 +199,21 @@ export async function recomputeCustomers(shop: string, customerGids: string[], o
   });
 }
 
-/** (Re)materializes one segment for every customer: after it is created or its rule changes. */
+/**
+ * (Re)materializes one segment for every customer: after it is created or its rule changes. A
+ * deleted segment's members all exit. Null when the segment never existed.
+ */
 export async function materializeSegment(shop: string, segmentId: bigint, opts: { asOf?: Date } = {}): Promise<MembershipDelta | null> {
-  const segment = await findSegment(shop, segmentId);
+  const segment = await findSegmentAnyState(shop, segmentId);
   if (!segment) return null;
   const ctx = await analyticsContext(shop, opts.asOf);
   return inShopTransaction(shop, "shared", async (tx) => {
     // One materialization of a segment at a time; per-customer refreshes of it serialize on its row.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`segment:${segmentId}`}, 0))`;
+    if (segment.deletedAt) {
+      const exited = await exitAllMembers(tx, shop, segment, ctx.asOf);
+      return { segmentId, entered: [], exited };
+    }
     const [delta] = await refreshSegments(tx, ctx, [segment], "all");
     return delta ?? null;
   });

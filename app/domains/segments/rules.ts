@@ -34,7 +34,7 @@
  */
 import { addDays, localDate, startOfLocalDate } from "~/lib/calendar";
 import { toMinor } from "~/lib/money";
-import { join, raw, sql, type Sql } from "~/lib/sql";
+import { join, raw, sql, utc, type Sql } from "~/lib/sql";
 import { STAGES } from "~/domains/journey/stages";
 import { RFM_GROUPS_WITH_PROSPECTS } from "~/domains/segments/rfm";
 
@@ -193,7 +193,7 @@ export function compileCondition(c: Condition, ctx: CompileContext, alias = "p")
   const def = RULE_FACTS[c.fact];
   const col = raw(`${alias}."${def.column}"`);
   const today = localDate(ctx.asOf, ctx.timezone);
-  const dayStart = (date: string) => sql`${startOfLocalDate(date, ctx.timezone)}::timestamptz`;
+  const dayStart = (date: string) => utc(startOfLocalDate(date, ctx.timezone));
   let expr: Sql;
   switch (def.type) {
     case "number":

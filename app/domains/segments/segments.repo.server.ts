@@ -7,7 +7,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { db, type Db } from "~/db.server";
-import { empty, raw, render, sql, type Sql } from "~/lib/sql";
+import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
 import { netSpendSql, orderExclusionSql, refundedSql } from "~/domains/segments/facts";
 import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql } from "~/domains/segments/rfm";
 import { STAGE_RULES_VERSION, stageIndexSql, stageSql } from "~/domains/journey/stages";
@@ -65,8 +65,8 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
   const refunds = refundedSql("o", shop, scope === "all" ? "aggregate" : "lookup");
   const excluded = orderExclusionSql("o", refunds.value);
   const net = netSpendSql("o", refunds.value);
-  const windowStart = sql`${p.windowStart}::timestamptz`;
-  const considerationStart = sql`${p.considerationStart}::timestamptz`;
+  const windowStart = utc(p.windowStart);
+  const considerationStart = utc(p.considerationStart);
   await x(tx, raw(`DROP TABLE IF EXISTS analytics_facts`));
   await x(
     tx,
@@ -124,7 +124,7 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
       cart.last_at AS "lastCartActivityAt",
       COALESCE(agg.w_orders, 0) AS "windowOrders",
       COALESCE(agg.w_spent, 0::bigint) AS "windowSpentMinor",
-      (agg.last_at AT TIME ZONE ${p.timezone})::date AS "lastOrderDate",
+      ${localDateOf(raw("agg.last_at"), p.timezone)} AS "lastOrderDate",
       COALESCE(c."shopifyCreatedAt", c."createdAt") AS "customerSince"
     FROM "Customer" c
     LEFT JOIN agg ON agg.gid = c."customerGid"
@@ -218,7 +218,7 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
     },
     { windowStart: p.windowStart, considerationStart: p.considerationStart, asOf: p.asOf },
   );
-  const asOf = sql`${p.asOf}::timestamptz`;
+  const asOf = utc(p.asOf);
   const transitionAt = sql`(CASE
       WHEN old.stage IS NULL THEN g.stage_at
       WHEN ${stageIndexSql(raw("g.stage"))} > ${stageIndexSql(raw("old.stage"))} THEN GREATEST(g.stage_at, old."stageSince")
@@ -265,7 +265,8 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
         ${stage.stage} AS stage, ${stage.reason} AS reason, ${stage.at} AS stage_at
       FROM n
     ), old AS (
-      SELECT p."customerGid", p.stage, p."stageSince" FROM "CustomerProfile" p
+      -- Rules version 0: a placeholder (backfill stored Shopify's group first), never staged.
+      SELECT p."customerGid", CASE WHEN p."stageRulesVersion" > 0 THEN p.stage END AS stage, p."stageSince" FROM "CustomerProfile" p
       WHERE p.shop = ${shop} AND p."customerGid" IN (SELECT "customerGid" FROM g)
     ), moved AS (
       SELECT g."customerGid", old.stage AS from_stage, g.stage AS to_stage, ${transitionAt} AS at, g.reason
@@ -277,7 +278,7 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
       RETURNING 1
     ), fl AS (
       INSERT INTO "JourneyFlowDaily" (shop, day, "fromStage", "toStage", count)
-      SELECT ${shop}::text, (at AT TIME ZONE ${p.timezone}::text)::date, COALESCE(from_stage, ''), to_stage, count(*)::int FROM moved GROUP BY 2, 3, 4
+      SELECT ${shop}::text, ${localDateOf(raw("at"), p.timezone)}, COALESCE(from_stage, ''), to_stage, count(*)::int FROM moved GROUP BY 2, 3, 4
       ON CONFLICT (shop, day, "fromStage", "toStage") DO UPDATE SET count = "JourneyFlowDaily".count + EXCLUDED.count
       RETURNING 1
     ), up AS (
@@ -338,6 +339,11 @@ export async function findSegment(shop: string, id: bigint, tx: Db = db()): Prom
   return tx.segment.findFirst({ where: { shop, id, deletedAt: null } });
 }
 
+/** Including soft-deleted ones (jobs that clean up after a deletion). */
+export async function findSegmentAnyState(shop: string, id: bigint, tx: Db = db()): Promise<SegmentRow | null> {
+  return tx.segment.findFirst({ where: { shop, id } });
+}
+
 export async function findSegmentByName(shop: string, name: string, tx: Db = db()) {
   return tx.segment.findFirst({ where: { shop, name, deletedAt: null }, select: { id: true } });
 }
@@ -374,7 +380,7 @@ export async function refreshMembership(
       WHERE p.shop = ${shop} ${scoped('p."customerGid"', scope)} AND ${predicate}
     ), ins AS (
       INSERT INTO "SegmentMember" (shop, "segmentId", "customerGid", "enteredAt", "ruleVersion")
-      SELECT ${shop}, ${segment.id}::bigint, w."customerGid", ${at}::timestamptz, ${segment.ruleVersion}::int FROM want w
+      SELECT ${shop}, ${segment.id}::bigint, w."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM want w
       ON CONFLICT ("segmentId", "customerGid") DO NOTHING
       RETURNING "customerGid"
     ), del AS (
@@ -383,14 +389,14 @@ export async function refreshMembership(
       RETURNING m."customerGid"
     ), ev AS (
       INSERT INTO "SegmentMemberEvent" (shop, "segmentId", "customerGid", kind, at, "ruleVersion", facts)
-      SELECT ${shop}, ${segment.id}::bigint, i."customerGid", 'ENTERED', ${at}::timestamptz, ${segment.ruleVersion}::int, w.facts
+      SELECT ${shop}, ${segment.id}::bigint, i."customerGid", 'ENTERED', ${utc(at)}, ${segment.ruleVersion}::int, w.facts
         FROM ins i JOIN want w ON w."customerGid" = i."customerGid"
       UNION ALL
-      SELECT ${shop}, ${segment.id}::bigint, d."customerGid", 'EXITED', ${at}::timestamptz, ${segment.ruleVersion}::int, NULL::jsonb FROM del d
+      SELECT ${shop}, ${segment.id}::bigint, d."customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int, NULL::jsonb FROM del d
       RETURNING 1
     ), cnt AS (
       UPDATE "Segment" SET "memberCount" = "memberCount" + (SELECT count(*) FROM ins) - (SELECT count(*) FROM del),
-        "materializedAt" = ${at}::timestamptz
+        "materializedAt" = ${utc(at)}
       WHERE id = ${segment.id}
       RETURNING "memberCount"
     ), size AS (
@@ -409,14 +415,16 @@ export async function refreshMembership(
 }
 
 /** Exits every member of a deleted segment (with events) and clears its count. */
-export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date) {
-  await x(
+export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date): Promise<string[]> {
+  const rows = await q<{ customerGid: string }>(
     tx,
-    sql`WITH del AS (DELETE FROM "SegmentMember" WHERE "segmentId" = ${segment.id} RETURNING "customerGid")
-    INSERT INTO "SegmentMemberEvent" (shop, "segmentId", "customerGid", kind, at, "ruleVersion")
-    SELECT ${shop}, ${segment.id}::bigint, "customerGid", 'EXITED', ${at}::timestamptz, ${segment.ruleVersion}::int FROM del`,
+    sql`WITH del AS (DELETE FROM "SegmentMember" WHERE "segmentId" = ${segment.id} RETURNING "customerGid"),
+    ev AS (INSERT INTO "SegmentMemberEvent" (shop, "segmentId", "customerGid", kind, at, "ruleVersion")
+      SELECT ${shop}, ${segment.id}::bigint, "customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int FROM del)
+    SELECT "customerGid" FROM del`,
   );
   await tx.segment.update({ where: { id: segment.id }, data: { memberCount: 0 } });
+  return rows.map((r) => r.customerGid);
 }
 
 export { q as queryFragment, x as executeFragment };

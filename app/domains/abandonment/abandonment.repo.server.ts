@@ -1,0 +1,251 @@
+/**
+ * Data access for abandonment: per-checkout outcomes, window attribution and the daily tables.
+ * The SQL expressions come from abandonment.ts; every statement takes a scope ("all" or a list of
+ * checkout tokens / buyer keys), so the nightly recompute and the minute sweep run the same code.
+ */
+import { db, type Db } from "~/db.server";
+import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
+import { buyerKeySql, classifySql, dimensionSql } from "~/domains/abandonment/abandonment";
+import { orderExclusionSql, refundedSql } from "~/domains/segments/facts";
+
+type Scope = "all" | string[];
+
+const q = <T = Record<string, unknown>>(tx: Db, fragment: Sql) => tx.$queryRawUnsafe<T[]>(...render(fragment));
+const x = (tx: Db, fragment: Sql) => tx.$executeRawUnsafe(...render(fragment));
+
+function scoped(column: string, scope: Scope): Sql {
+  return scope === "all" ? empty : sql` AND ${raw(column)} = ANY(${scope}::text[])`;
+}
+
+export async function inShopTransaction<T>(shop: string, fn: (tx: Db) => Promise<T>, timeoutMs = 300_000): Promise<T> {
+  return db().$transaction(
+    async (tx) => {
+      // One abandonment writer per shop at a time (sweep, nightly): they touch the same day rows.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`abandonment:${shop}`}, 0))`;
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
+      return fn(tx);
+    },
+    { timeout: timeoutMs, maxWait: 30_000 },
+  );
+}
+
+export async function getSweepState(shop: string, tx: Db = db()) {
+  return tx.abandonmentSweepState.findUnique({ where: { shop } });
+}
+
+export async function saveSweepState(tx: Db, shop: string, data: { checkoutWatermark: bigint; orderWatermark: bigint; configKey: string; lastSweepAt: Date }) {
+  await tx.abandonmentSweepState.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+}
+
+export async function maxIds(tx: Db, shop: string): Promise<{ checkout: bigint; order: bigint }> {
+  const [row] = await q<{ checkout: bigint | null; order: bigint | null }>(
+    tx,
+    sql`SELECT (SELECT max(id) FROM "Checkout" WHERE shop = ${shop}) AS checkout, (SELECT max(id) FROM "Order" WHERE shop = ${shop}) AS "order"`,
+  );
+  return { checkout: row?.checkout ?? 0n, order: row?.order ?? 0n };
+}
+
+/**
+ * Checkouts the sweep must look at: rows added since the last sweep, the checkouts of orders added
+ * since then (completions), every still-OPEN one, and everything started in the last week (late
+ * updates). Plus the buyers of the new orders (window attribution).
+ */
+export async function sweepCandidates(tx: Db, shop: string, since: { checkout: bigint; order: bigint }, recentDay: string) {
+  const rows = await q<{ token: string | null; buyer: string | null }>(
+    tx,
+    sql`SELECT token, NULL AS buyer FROM "Checkout" WHERE shop = ${shop} AND id > ${since.checkout}::bigint
+    UNION SELECT o."checkoutToken", ${buyerKeySql(raw("o.email"), raw('o."customerGid"'))} FROM "Order" o
+      WHERE o.shop = ${shop} AND o.id > ${since.order}::bigint
+    UNION SELECT token, NULL FROM "CheckoutOutcome" WHERE shop = ${shop} AND (status = 'OPEN' OR day >= ${recentDay}::date)`,
+  );
+  const tokens = new Set<string>();
+  const buyers = new Set<string>();
+  for (const r of rows) {
+    if (r.token) tokens.add(r.token);
+    if (r.buyer) buyers.add(r.buyer);
+  }
+  return { tokens: [...tokens], buyers: [...buyers] };
+}
+
+export type ClassifyParams = { thresholdMinutes: number; asOf: Date; timezone: string };
+
+/**
+ * Re-derives the outcome of every checkout in scope from the Checkout row, its order and the
+ * outcome already stored (which remembers the last activity seen before completion). Rows that
+ * did not change are not rewritten. Returns the days, customers and buyers whose figures may
+ * have moved (old and new values).
+ */
+export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: ClassifyParams) {
+  // Inactivity starts at the last update while the checkout was open. Once completed, or once
+  // counted abandoned, that moment is frozen from what we remembered (a late update of an
+  // abandoned checkout does not un-abandon it; its completion recovers it).
+  const activity = sql`(CASE
+      WHEN c."completedAt" IS NULL AND prev.status IS DISTINCT FROM 'ABANDONED' THEN c."sourceUpdatedAt"
+      ELSE COALESCE(prev."lastActivityAt", c."shopifyCreatedAt") END)`;
+  const cls = classifySql({ lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"') }, p.thresholdMinutes, p.asOf);
+  const dims = dimensionSql({ sourceName: raw('b."sourceName"'), landingSite: raw('b."landingSite"'), referringSite: raw('b."referringSite"'), deviceId: raw('b."deviceId"') });
+  const cols = [
+    "checkoutRowId",
+    "startedAt",
+    "day",
+    "customerGid",
+    "buyerKey",
+    "hasContact",
+    "currency",
+    "valueMinor",
+    "lastActivityAt",
+    "sourceUpdatedAt",
+    "completedAt",
+    "orderGid",
+    "status",
+    "abandonedAt",
+    "recoveredAt",
+    "recoveredOrderGid",
+    "recoveredMinor",
+    "shopCurrency",
+    "channel",
+    "source",
+    "landingPage",
+    "device",
+    "thresholdMinutes",
+  ];
+  const list = cols.map((c) => `"${c}"`).join(", ");
+  const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
+  const current = cols.map((c) => `"CheckoutOutcome"."${c}"`).join(", ");
+  return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null }>(
+    tx,
+    sql`WITH a AS (
+      SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c.currency, c."totalMinor",
+        c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
+        ${activity} AS activity, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer
+      FROM "Checkout" c LEFT JOIN "CheckoutOutcome" prev ON prev.shop = c.shop AND prev.token = c.token
+      WHERE c.shop = ${shop} ${scoped("c.token", tokens)}
+    ), b AS (
+      SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at FROM a
+    ), up AS (
+      INSERT INTO "CheckoutOutcome" (shop, token, ${raw(list)}, "computedAt")
+      SELECT ${shop}, b.token, b.id, b."shopifyCreatedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)}, b."customerGid",
+        ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))}, (b."hasContact" OR b."completedAt" IS NOT NULL), b.currency, b."totalMinor",
+        b.activity, b."sourceUpdatedAt", b."completedAt", b."orderGid", b.status, b.abandoned_at,
+        CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END,
+        CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END,
+        CASE WHEN b.status = 'RECOVERED' THEN o."totalMinor" END,
+        CASE WHEN b.status = 'RECOVERED' THEN o.currency END,
+        ${dims.channel}, ${dims.source}, ${dims.landingPage}, ${dims.device},
+        ${p.thresholdMinutes}::int, ${utc(p.asOf)}
+      FROM b LEFT JOIN "Order" o ON o.shop = ${shop} AND o."orderGid" = b."orderGid"
+      ON CONFLICT (shop, token) DO UPDATE SET (${raw(list)}, "computedAt") = (${raw(excluded)}, EXCLUDED."computedAt")
+      WHERE (${raw(current)}) IS DISTINCT FROM (${raw(excluded)})
+      RETURNING token, day, "customerGid", "buyerKey"
+    )
+    SELECT up.day, a.old_day AS "oldDay", up."customerGid", a.old_customer AS "oldCustomerGid", up."buyerKey", a.old_buyer AS "oldBuyerKey"
+    FROM up JOIN a ON a.token = up.token`,
+  );
+}
+
+export type WindowParams = { windowDays: number; asOf: Date };
+
+/**
+ * Window attribution for the abandoned checkouts of the given buyers (or all): each qualifying
+ * order of a buyer goes to one abandoned checkout (the one it completed, else the buyer's latest
+ * abandonment before it, within the window); each checkout keeps its earliest such order.
+ * Checkouts of these buyers that lost their attribution are cleared. Returns changed rows' days.
+ */
+export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: WindowParams) {
+  const refunds = refundedSql("o", shop, buyers === "all" ? "aggregate" : "lookup");
+  const key = buyerKeySql(raw("o.email"), raw('o."customerGid"'));
+  const orderScope =
+    buyers === "all"
+      ? empty
+      : sql` AND ${key} = ANY(${buyers}::text[]) AND o."processedAt" > (SELECT COALESCE(min("abandonedAt"), 'infinity') FROM ab)`;
+  return q<{ day: Date; customerGid: string | null }>(
+    tx,
+    sql`WITH ab AS (
+      SELECT token, "buyerKey", "abandonedAt" FROM "CheckoutOutcome"
+      WHERE shop = ${shop} AND "abandonedAt" IS NOT NULL AND "buyerKey" IS NOT NULL ${scoped('"buyerKey"', buyers)}
+    ), ord AS (
+      SELECT o."orderGid", o."processedAt", o."totalMinor", o.currency, ${key} AS key, o."checkoutToken"
+      FROM "Order" o ${refunds.join}
+      WHERE o.shop = ${shop} AND ${orderExclusionSql("o", refunds.value)} IS NULL ${orderScope}
+    ), cand AS (
+      SELECT DISTINCT ON (ord."orderGid") ord."orderGid", ord."processedAt", ord."totalMinor", ord.currency, ab.token
+      FROM ord JOIN ab ON ab."buyerKey" = ord.key AND ord."processedAt" > ab."abandonedAt"
+        AND ord."processedAt" <= ab."abandonedAt" + make_interval(days => ${p.windowDays}::int)
+      ORDER BY ord."orderGid", (ord."checkoutToken" IS NOT DISTINCT FROM ab.token) DESC, ab."abandonedAt" DESC, ab.token
+    ), firsts AS (
+      SELECT DISTINCT ON (token) token, "orderGid", "processedAt", "totalMinor", currency FROM cand ORDER BY token, "processedAt", "orderGid"
+    ), target AS (
+      SELECT co.token, f."orderGid", f."processedAt", f."totalMinor", f.currency FROM "CheckoutOutcome" co
+      LEFT JOIN firsts f ON f.token = co.token
+      WHERE co.shop = ${shop} ${scoped('co."buyerKey"', buyers)}
+    )
+    UPDATE "CheckoutOutcome" co SET "windowOrderGid" = t."orderGid", "windowRecoveredAt" = t."processedAt",
+      "windowRecoveredMinor" = t."totalMinor", "shopCurrency" = COALESCE(t.currency, co."shopCurrency")
+    FROM target t
+    WHERE co.shop = ${shop} AND co.token = t.token
+      AND (co."windowOrderGid", co."windowRecoveredAt", co."windowRecoveredMinor") IS DISTINCT FROM (t."orderGid", t."processedAt", t."totalMinor")
+    RETURNING co.day, co."customerGid"`,
+  );
+}
+
+/** Rebuilds the daily, breakdown and product tables for the given days (or all) from outcomes. */
+export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], asOf: Date) {
+  if (days !== "all" && days.length === 0) return;
+  const dayScope = days === "all" ? empty : sql` AND day = ANY(${days}::date[])`;
+  const oDayScope = days === "all" ? empty : sql` AND o.day = ANY(${days}::date[])`;
+  await x(tx, sql`DELETE FROM "AbandonmentDaily" WHERE shop = ${shop} ${dayScope}`);
+  await x(tx, sql`DELETE FROM "AbandonmentBreakdownDaily" WHERE shop = ${shop} ${dayScope}`);
+  await x(tx, sql`DELETE FROM "AbandonedProductDaily" WHERE shop = ${shop} ${dayScope}`);
+  const counted = raw(`status IN ('ABANDONED', 'RECOVERED')`);
+  await x(
+    tx,
+    sql`INSERT INTO "AbandonmentDaily" (shop, day, currency, started, "withContact", completed, open, abandoned, "noContact",
+      "abandonedValueMinor", "recoveredLink", "recoveredLinkMinor", "recoveredWindow", "recoveredWindowMinor", "shopCurrency",
+      "recoveryMinutes", "computedAt")
+    SELECT ${shop}, day, currency, count(*)::int, count(*) FILTER (WHERE "hasContact")::int,
+      count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int, count(*) FILTER (WHERE status = 'OPEN')::int,
+      count(*) FILTER (WHERE ${counted})::int, count(*) FILTER (WHERE status = 'NO_CONTACT')::int,
+      COALESCE(sum("valueMinor") FILTER (WHERE ${counted}), 0)::bigint,
+      count(*) FILTER (WHERE status = 'RECOVERED')::int, COALESCE(sum("recoveredMinor") FILTER (WHERE status = 'RECOVERED'), 0)::bigint,
+      count(*) FILTER (WHERE "windowOrderGid" IS NOT NULL)::int, COALESCE(sum("windowRecoveredMinor"), 0)::bigint,
+      max("shopCurrency"),
+      COALESCE(array_agg(GREATEST(0, floor(extract(epoch FROM ("recoveredAt" - "abandonedAt")) / 60))::int ORDER BY "recoveredAt" - "abandonedAt")
+        FILTER (WHERE status = 'RECOVERED'), '{}'),
+      ${utc(asOf)}
+    FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
+    GROUP BY day, currency`,
+  );
+  const breakdown = (dim: string) =>
+    sql`SELECT day, ${raw(`'${dim}'`)} AS dimension, ${raw(`"${dim}"`)} AS value, count(*)::int AS started,
+      count(*) FILTER (WHERE "hasContact")::int AS wc, count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int AS completed,
+      count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'RECOVERED')::int AS recovered
+    FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope} GROUP BY day, ${raw(`"${dim}"`)}`;
+  await x(
+    tx,
+    sql`INSERT INTO "AbandonmentBreakdownDaily" (shop, day, dimension, value, started, "withContact", completed, abandoned, "recoveredLink")
+    SELECT ${shop}, day, dimension, value, started, wc, completed, abandoned, recovered FROM (
+      ${breakdown("channel")} UNION ALL ${breakdown("source")} UNION ALL ${breakdown("landingPage")} UNION ALL ${breakdown("device")}
+    ) b`,
+  );
+  await x(
+    tx,
+    sql`INSERT INTO "AbandonedProductDaily" (shop, day, "productKey", "productGid", title, currency, checkouts, quantity, "valueMinor")
+    SELECT ${shop}, o.day, COALESCE(li."productGid", 'title:' || left(li.title, 200)), max(li."productGid"), max(li.title), o.currency,
+      count(DISTINCT o.token)::int, sum(li.quantity)::int, sum(li."priceMinor" * li.quantity)::bigint
+    FROM "CheckoutOutcome" o JOIN "CheckoutLineItem" li ON li."checkoutId" = o."checkoutRowId"
+    WHERE o.shop = ${shop} AND o.status IN ('ABANDONED', 'RECOVERED') ${oDayScope}
+    GROUP BY o.day, 3, o.currency`,
+  );
+}
+
+/** Outcomes whose Checkout row is gone (a redacted shop's leftovers): removed, days returned. */
+export async function deleteOrphanOutcomes(tx: Db, shop: string) {
+  return q<{ day: Date; customerGid: string | null }>(
+    tx,
+    sql`DELETE FROM "CheckoutOutcome" co WHERE co.shop = ${shop}
+      AND NOT EXISTS (SELECT 1 FROM "Checkout" c WHERE c.shop = co.shop AND c.token = co.token)
+      RETURNING co.day, co."customerGid"`,
+  );
+}
+
+export { q as queryFragment };

@@ -1,0 +1,32 @@
+/** backfill.run: one resumable step of a shop's history import; re-enqueues itself until done. */
+import { UnrecoverableError } from "bullmq";
+import { isTerminal } from "~/shopify/admin.server";
+import { enqueue } from "~/queues/enqueue.server";
+import { JobName, type JobHandler } from "~/queues/jobs";
+import { runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
+import { updateRun } from "~/domains/backfill/backfill.repo.server";
+
+export const handleBackfillRun: JobHandler<JobName.BackfillRun> = async ({ shop, runId }) => {
+  try {
+    const step = await runBackfillStep(shop, BigInt(runId));
+    if (step.againInMs !== null) await enqueue({ name: JobName.BackfillRun, data: { shop, runId } }, { delay: step.againInMs });
+    return step.outcome;
+  } catch (error) {
+    if (isTerminal(error)) {
+      await updateRun(BigInt(runId), { status: "FAILED", error: error instanceof Error ? error.message.slice(0, 500) : String(error), finishedAt: new Date() });
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    }
+    throw error;
+  }
+};
+
+/** Starts a shop's backfill (install, admin button, CLI) and enqueues its first step. */
+export async function requestBackfill(shop: string) {
+  const { run, created } = await startBackfill(shop);
+  await enqueue({ name: JobName.BackfillRun, data: { shop, runId: run.id.toString() } });
+  return { runId: run.id, created };
+}
+
+export const backfillJobs = {
+  [JobName.BackfillRun]: handleBackfillRun,
+} satisfies { [N in JobName]?: JobHandler<N> };

@@ -1,0 +1,55 @@
+/** BackfillRun rows, and the transaction imported objects are applied in. */
+import type { Prisma } from "@prisma/client";
+import { db, sqlTransaction, type SqlClient } from "~/db.server";
+
+export type BackfillRunRow = Prisma.BackfillRunGetPayload<object>;
+
+/** The shop's running backfill, or a new one. One at a time per shop. */
+export async function findOrCreateRun(shop: string): Promise<{ run: BackfillRunRow; created: boolean }> {
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`backfill:${shop}`}, 0))`;
+    const running = await tx.backfillRun.findFirst({ where: { shop, status: "RUNNING" }, orderBy: { id: "desc" } });
+    if (running) return { run: running, created: false };
+    return { run: await tx.backfillRun.create({ data: { shop, status: "RUNNING", phase: "CUSTOMERS" } }), created: true };
+  });
+}
+
+export async function getRun(shop: string, id: bigint) {
+  return db().backfillRun.findFirst({ where: { shop, id } });
+}
+
+export async function latestRun(shop: string) {
+  return db().backfillRun.findFirst({ where: { shop }, orderBy: { id: "desc" } });
+}
+
+export async function updateRun(id: bigint, data: Prisma.BackfillRunUncheckedUpdateInput) {
+  return db().backfillRun.update({ where: { id }, data });
+}
+
+/** Applies a batch of imported objects and records the progress in the same transaction. */
+export async function applyBatch(runId: bigint, linesDone: number, imported: Record<string, number>, fn: (sql: SqlClient) => Promise<void>) {
+  await sqlTransaction(async (sql) => {
+    await fn(sql);
+    await sql.query(`UPDATE "BackfillRun" SET "linesDone" = $2, "objectsImported" = $3::jsonb, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $1`, [
+      runId,
+      linesDone,
+      JSON.stringify(imported),
+    ]);
+  });
+}
+
+/**
+ * Shopify's own RFM group for customers, kept on their profile. A customer without a profile yet
+ * gets a placeholder one (a known contact, not scored) that the recompute completes.
+ */
+export async function rememberShopifyRfmGroups(sql: SqlClient, shop: string, groups: { customerGid: string; group: string | null }[]) {
+  if (!groups.length) return;
+  await sql.query(
+    `INSERT INTO "CustomerProfile" (shop, "customerGid", "rfmGroup", "rfmRulesVersion", stage, "stageRulesVersion", "stageSince", "stageReason",
+       "computedAt", "shopifyRfmGroup", "shopifyRfmReadAt")
+     SELECT $1, g.gid, 'PROSPECTS', 0, 'AWARENESS', 0, now() AT TIME ZONE 'UTC', 'AWARENESS_KNOWN_CONTACT', 'epoch', g.grp, now() AT TIME ZONE 'UTC'
+     FROM unnest($2::text[], $3::text[]) AS g(gid, grp)
+     ON CONFLICT (shop, "customerGid") DO UPDATE SET "shopifyRfmGroup" = EXCLUDED."shopifyRfmGroup", "shopifyRfmReadAt" = EXCLUDED."shopifyRfmReadAt"`,
+    [shop, groups.map((g) => g.customerGid), groups.map((g) => g.group)],
+  );
+}

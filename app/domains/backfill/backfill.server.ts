@@ -1,0 +1,231 @@
+/**
+ * History backfill through Admin GraphQL bulk operations, as a resumable state machine stored in
+ * BackfillRun: CUSTOMERS → ORDERS → ABANDONED_CHECKOUTS (each: start a bulk query, poll it, stream
+ * its JSONL) → RECOMPUTE (abandonment + segments, whole shop) → DONE.
+ *
+ * Each call of runBackfillStep does a bounded amount of work and says when to be called again;
+ * the job re-enqueues itself. A worker killed mid-file loses at most one uncommitted batch: the
+ * applied line count is committed with each batch, and a resumed run re-downloads the file (the
+ * URL is valid for a week) and skips what was applied. Applying twice is harmless anyway: objects
+ * go through the webhook domain code (upserts by GID, older updated_at dropped).
+ */
+import { Readable } from "node:stream";
+import { createInterface } from "node:readline";
+import { logger } from "~/lib/logger.server";
+import { parseJsonLossless } from "~/lib/json";
+import { adminFor, adminQuery, type AdminGraphql } from "~/shopify/admin.server";
+import { BackfillAbandonedCheckouts } from "~/shopify/operations/BackfillAbandonedCheckouts";
+import { BackfillBulkOperation } from "~/shopify/operations/BackfillBulkOperation";
+import { BackfillBulkQueryRun } from "~/shopify/operations/BackfillBulkQueryRun";
+import { BackfillCustomers } from "~/shopify/operations/BackfillCustomers";
+import { BackfillOrders } from "~/shopify/operations/BackfillOrders";
+import { applyCheckoutPayload } from "~/domains/checkouts/checkouts.server";
+import { applyCustomerPayload } from "~/domains/customers/customers.server";
+import { applyOrderPayload } from "~/domains/orders/orders.server";
+import { recomputeAbandonment } from "~/domains/abandonment/abandonment.server";
+import { recomputeShop } from "~/domains/segments/recompute.server";
+import { CheckoutPayloadSchema, CustomerPayloadSchema, OrderPayloadSchema } from "~/webhooks/payloads";
+import {
+  abandonedCheckoutPayload,
+  customerPayload,
+  groupRoots,
+  nextPhase,
+  orderPayload,
+  type BackfillPhase,
+  type JsonObject,
+} from "~/domains/backfill/backfill";
+import { applyBatch, findOrCreateRun, getRun, latestRun, rememberShopifyRfmGroups, updateRun, type BackfillRunRow } from "~/domains/backfill/backfill.repo.server";
+import type { SqlClient } from "~/db.server";
+
+const QUERIES: Partial<Record<BackfillPhase, string>> = {
+  CUSTOMERS: BackfillCustomers,
+  ORDERS: BackfillOrders,
+  ABANDONED_CHECKOUTS: BackfillAbandonedCheckouts,
+};
+
+/** How many root objects go into one transaction (and one progress commit). */
+const BATCH = 250;
+
+export type StepOutcome = { outcome: "STARTED" | "RUNNING" | "IMPORTED" | "PHASE_DONE" | "COMPLETED" | "FAILED" | "MISSING" | "FINISHED_ALREADY"; againInMs: number | null };
+
+export type StepOptions = { admin?: AdminGraphql; budgetMs?: number; fetch?: typeof fetch; pollMs?: number };
+
+/** Starts (or returns the running) backfill of a shop. The caller enqueues backfill.run. */
+export async function startBackfill(shop: string) {
+  return findOrCreateRun(shop);
+}
+
+function stripGraphqlTag(query: string): string {
+  return query.replace("#graphql", "").trim();
+}
+
+type BulkOperation = { id: string; status: string; errorCode: string | null; objectCount: string; url: string | null; partialDataUrl: string | null };
+
+async function* jsonlLines(url: string, skip: number, fetchImpl: typeof fetch): AsyncGenerator<{ index: number; object: JsonObject }> {
+  const res = await fetchImpl(url);
+  if (!res.ok || !res.body) throw new Error(`bulk result download answered ${res.status}`);
+  const lines = createInterface({ input: Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
+  let index = 0;
+  for await (const line of lines) {
+    const current = index++;
+    if (current < skip || !line.trim()) continue;
+    yield { index: current, object: parseJsonLossless(line) as JsonObject };
+  }
+}
+
+async function applyRoot(sql: SqlClient, shop: string, phase: BackfillPhase, root: JsonObject, children: JsonObject[], now: Date, rfm: { customerGid: string; group: string | null }[]) {
+  if (phase === "CUSTOMERS") {
+    const { payload, rfmGroup } = customerPayload(root);
+    const parsed = CustomerPayloadSchema.safeParse(payload);
+    if (!parsed.success) return false;
+    await applyCustomerPayload(sql, shop, parsed.data, now);
+    rfm.push({ customerGid: String(root.id), group: rfmGroup });
+    return true;
+  }
+  if (phase === "ORDERS") {
+    const parsed = OrderPayloadSchema.safeParse(orderPayload(root, children));
+    if (!parsed.success) return false;
+    await applyOrderPayload(sql, shop, parsed.data, now);
+    return true;
+  }
+  const parsed = CheckoutPayloadSchema.safeParse(abandonedCheckoutPayload(root, children));
+  if (!parsed.success) return false;
+  await applyCheckoutPayload(sql, shop, parsed.data, now);
+  return true;
+}
+
+/** Streams the phase's JSONL from where the run stopped, within the time budget. */
+async function importFile(run: BackfillRunRow, url: string, opts: Required<Pick<StepOptions, "budgetMs" | "fetch">>): Promise<"DONE" | "MORE"> {
+  const phase = run.phase as BackfillPhase;
+  const deadline = Date.now() + opts.budgetMs;
+  const imported = { ...(run.objectsImported as Record<string, number>) };
+  const key = phase.toLowerCase();
+  let batch: { root: JsonObject; children: JsonObject[]; lastIndex: number }[] = [];
+  let linesDone = run.linesDone;
+  const flush = async () => {
+    if (!batch.length) return;
+    const now = new Date();
+    const upTo = batch[batch.length - 1]!.lastIndex + 1;
+    let ok = 0;
+    let rejected = 0;
+    await applyBatch(run.id, upTo, imported, async (sql) => {
+      const rfm: { customerGid: string; group: string | null }[] = [];
+      for (const item of batch) {
+        if (await applyRoot(sql, run.shop, phase, item.root, item.children, now, rfm)) ok++;
+        else rejected++;
+      }
+      await rememberShopifyRfmGroups(sql, run.shop, rfm);
+      imported[key] = (imported[key] ?? 0) + ok;
+      if (rejected) imported[`${key}Rejected`] = (imported[`${key}Rejected`] ?? 0) + rejected;
+      // applyBatch records `imported` after fn: the counters above are part of this commit.
+    });
+    linesDone = upTo;
+    batch = [];
+  };
+  for await (const group of groupRoots(jsonlLines(url, run.linesDone, opts.fetch))) {
+    batch.push(group);
+    if (batch.length >= BATCH) {
+      await flush();
+      if (Date.now() > deadline) return "MORE";
+    }
+  }
+  await flush();
+  logger.info({ shop: run.shop, phase, linesDone }, "backfill phase imported");
+  return "DONE";
+}
+
+/**
+ * One step of a shop's backfill (handler of backfill.run). Idempotent: it reads the stored state
+ * and does the next thing; `againInMs` says when to run the next step (null: finished).
+ */
+export async function runBackfillStep(shop: string, runId: bigint, opts: StepOptions = {}): Promise<StepOutcome> {
+  const run = await getRun(shop, runId);
+  if (!run) return { outcome: "MISSING", againInMs: null };
+  if (run.status !== "RUNNING") return { outcome: "FINISHED_ALREADY", againInMs: null };
+  const phase = run.phase as BackfillPhase;
+  const pollMs = opts.pollMs ?? 5_000;
+
+  if (phase === "RECOMPUTE") {
+    await recomputeAbandonment(shop);
+    await recomputeShop(shop);
+    await updateRun(run.id, { phase: "DONE", status: "COMPLETED", finishedAt: new Date() });
+    return { outcome: "COMPLETED", againInMs: null };
+  }
+  if (phase === "DONE") {
+    await updateRun(run.id, { status: "COMPLETED", finishedAt: run.finishedAt ?? new Date() });
+    return { outcome: "COMPLETED", againInMs: null };
+  }
+
+  const admin = opts.admin ?? (await adminFor(shop));
+  if (!run.bulkOperationGid) {
+    const data = await adminQuery<{ bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: { message: string; code?: string | null }[] } }>(
+      admin,
+      BackfillBulkQueryRun,
+      { query: stripGraphqlTag(QUERIES[phase]!) },
+    );
+    const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+    if (!bulkOperation) {
+      // Most often another bulk query of the shop is still running (ours or another app's): wait.
+      await updateRun(run.id, { error: userErrors.map((e) => e.message).join("; ").slice(0, 500) });
+      return { outcome: "RUNNING", againInMs: pollMs * 6 };
+    }
+    await updateRun(run.id, { bulkOperationGid: bulkOperation.id, bulkStatus: bulkOperation.status, linesDone: 0, resultUrl: null, error: null });
+    return { outcome: "STARTED", againInMs: pollMs };
+  }
+
+  let url = run.resultUrl;
+  if (!url) {
+    const data = await adminQuery<{ bulkOperation: BulkOperation | null }>(admin, BackfillBulkOperation, { id: run.bulkOperationGid });
+    const op = data.bulkOperation;
+    if (!op || ["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
+      await updateRun(run.id, { status: "FAILED", bulkStatus: op?.status ?? "MISSING", error: op?.errorCode ?? "bulk operation not found", finishedAt: new Date() });
+      return { outcome: "FAILED", againInMs: null };
+    }
+    if (op.status !== "COMPLETED") {
+      await updateRun(run.id, { bulkStatus: op.status, objectsImported: { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op.objectCount) } });
+      return { outcome: "RUNNING", againInMs: pollMs };
+    }
+    if (!op.url) {
+      // Completed with no objects: Shopify gives no file.
+      await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
+      return { outcome: "PHASE_DONE", againInMs: 0 };
+    }
+    url = op.url;
+    await updateRun(run.id, { bulkStatus: op.status, resultUrl: url });
+  }
+  const done = await importFile({ ...run, resultUrl: url }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch });
+  if (done === "MORE") return { outcome: "IMPORTED", againInMs: 0 };
+  await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
+  return { outcome: "PHASE_DONE", againInMs: 0 };
+}
+
+export type BackfillProgress = {
+  runId: bigint;
+  status: string;
+  phase: string;
+  bulkStatus: string | null;
+  linesDone: number;
+  imported: Record<string, number>;
+  error: string | null;
+  startedAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+} | null;
+
+/** The shop's latest backfill and where it is (admin progress display, report). */
+export async function getBackfillProgress(shop: string): Promise<BackfillProgress> {
+  const run = await latestRun(shop);
+  if (!run) return null;
+  return {
+    runId: run.id,
+    status: run.status,
+    phase: run.phase,
+    bulkStatus: run.bulkStatus,
+    linesDone: run.linesDone,
+    imported: run.objectsImported as Record<string, number>,
+    error: run.error,
+    startedAt: run.startedAt,
+    updatedAt: run.updatedAt,
+    finishedAt: run.finishedAt,
+  };
+}

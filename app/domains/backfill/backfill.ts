@@ -1,0 +1,195 @@
+/**
+ * History backfill, pure part: Admin GraphQL bulk-operation JSONL objects (customers, orders with
+ * their line items, abandoned checkouts) turned into the REST webhook payload shapes that
+ * app/webhooks/payloads.ts parses, so the very same domain code (and its idempotency: upserts by
+ * GID, stale updates dropped by updated_at) stores them. Nothing here does I/O.
+ *
+ * Gaps of the GraphQL side, handled here:
+ * - refunds: a bulk query cannot page refund line items under an order's refunds list, so the
+ *   refunded line-item subtotal is taken as subtotal - current subtotal and attached to the
+ *   order's latest refund (per-refund split unknown; net spend only needs the sum);
+ * - abandoned checkouts carry no token field: it is the path segment before "/recover" of
+ *   abandonedCheckoutUrl (else "ac-<id>"); they also carry no source/landing fields.
+ */
+import { gidTail } from "~/lib/gid";
+
+export const BACKFILL_PHASES = ["CUSTOMERS", "ORDERS", "ABANDONED_CHECKOUTS", "RECOMPUTE", "DONE"] as const;
+export type BackfillPhase = (typeof BACKFILL_PHASES)[number];
+
+export function nextPhase(phase: BackfillPhase): BackfillPhase {
+  return BACKFILL_PHASES[Math.min(BACKFILL_PHASES.indexOf(phase) + 1, BACKFILL_PHASES.length - 1)]!;
+}
+
+type Money = { amount?: string | null; currencyCode?: string | null } | null | undefined;
+type Bag = { shopMoney?: Money; presentmentMoney?: Money } | null | undefined;
+export type JsonObject = Record<string, unknown> & { id?: string; __parentId?: string };
+
+const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : null);
+const str = (v: unknown) => (typeof v === "string" ? v : null);
+const setOf = (bag: Bag) => (bag?.shopMoney ? { shop_money: { amount: bag.shopMoney.amount, currency_code: bag.shopMoney.currencyCode } } : null);
+const shopAmount = (bag: Bag) => Number(bag?.shopMoney?.amount ?? 0);
+
+function customerRef(c: Record<string, unknown> | null | undefined) {
+  if (!c || typeof c.id !== "string") return null;
+  const email = (c.defaultEmailAddress as { emailAddress?: string } | null)?.emailAddress ?? null;
+  const phone = (c.defaultPhoneNumber as { phoneNumber?: string } | null)?.phoneNumber ?? null;
+  return {
+    id: gidTail(c.id),
+    admin_graphql_api_id: c.id,
+    email,
+    phone,
+    first_name: str(c.firstName),
+    last_name: str(c.lastName),
+    state: lower(c.state),
+    verified_email: typeof c.verifiedEmail === "boolean" ? c.verifiedEmail : null,
+    created_at: str(c.createdAt),
+    updated_at: str(c.updatedAt),
+  };
+}
+
+/** A BackfillCustomers node → customers/update payload, plus Shopify's rfmGroup. */
+export function customerPayload(node: JsonObject) {
+  const ref = customerRef(node)!;
+  const marketing = (node.defaultEmailAddress as { marketingState?: string } | null)?.marketingState;
+  return {
+    payload: {
+      ...ref,
+      tags: Array.isArray(node.tags) ? (node.tags as string[]).join(", ") : null,
+      locale: str(node.locale),
+      email_marketing_consent: marketing ? { state: marketing.toLowerCase() } : null,
+    },
+    rfmGroup: str((node.statistics as { rfmGroup?: string } | null)?.rfmGroup),
+  };
+}
+
+/** A BackfillOrders node and its line items → orders/updated payload. */
+export function orderPayload(node: JsonObject, children: JsonObject[]) {
+  const subtotal = node.subtotalPriceSet as Bag;
+  const currentSubtotal = node.currentSubtotalPriceSet as Bag;
+  const discounts = node.totalDiscountsSet as Bag;
+  const currency = subtotal?.shopMoney?.currencyCode ?? str(node.currencyCode) ?? "USD";
+  const refundedSubtotal = Math.max(0, shopAmount(subtotal) - shopAmount(currentSubtotal ?? subtotal));
+  const refunds = ((node.refunds as JsonObject[] | null) ?? []).slice().sort((a, b) => String(a.processedAt ?? a.createdAt).localeCompare(String(b.processedAt ?? b.createdAt)));
+  const fulfillment = lower(node.displayFulfillmentStatus);
+  return {
+    id: gidTail(String(node.id)),
+    admin_graphql_api_id: node.id,
+    name: str(node.name),
+    order_number: typeof node.number === "number" ? node.number : null,
+    email: str(node.email),
+    currency,
+    presentment_currency: str(node.presentmentCurrencyCode),
+    subtotal_price_set: setOf(subtotal),
+    total_price_set: setOf(node.totalPriceSet as Bag),
+    total_discounts_set: setOf(discounts),
+    total_tax_set: setOf(node.totalTaxSet as Bag),
+    total_shipping_price_set: setOf(node.totalShippingPriceSet as Bag),
+    total_line_items_price_set: subtotal?.shopMoney
+      ? { shop_money: { amount: (shopAmount(subtotal) + shopAmount(discounts)).toFixed(6), currency_code: currency } }
+      : null,
+    financial_status: lower(node.displayFinancialStatus),
+    fulfillment_status: fulfillment === "fulfilled" ? "fulfilled" : fulfillment === "partially_fulfilled" ? "partial" : null,
+    cancelled_at: str(node.cancelledAt),
+    cancel_reason: lower(node.cancelReason),
+    closed_at: str(node.closedAt),
+    test: node.test === true,
+    buyer_accepts_marketing: typeof node.customerAcceptsMarketing === "boolean" ? node.customerAcceptsMarketing : null,
+    tags: Array.isArray(node.tags) ? (node.tags as string[]).join(", ") : null,
+    processed_at: str(node.processedAt),
+    created_at: str(node.createdAt),
+    updated_at: str(node.updatedAt),
+    source_name: str(node.sourceName),
+    customer: customerRef(node.customer as Record<string, unknown> | null),
+    line_items: children
+      .filter((c) => typeof c.id === "string" && c.id.includes("/LineItem/"))
+      .map((li) => {
+        const unit = li.originalUnitPriceSet as Bag;
+        return {
+          id: gidTail(String(li.id)),
+          admin_graphql_api_id: li.id,
+          product_id: (li.product as { id?: string } | null)?.id ? gidTail((li.product as { id: string }).id) : null,
+          variant_id: (li.variant as { id?: string } | null)?.id ? gidTail((li.variant as { id: string }).id) : null,
+          title: str(li.title) ?? "",
+          variant_title: str(li.variantTitle),
+          sku: str(li.sku),
+          quantity: typeof li.quantity === "number" ? li.quantity : 0,
+          price_set: setOf(unit),
+          total_discount_set: setOf(li.totalDiscountSet as Bag),
+          discount_allocations: [],
+        };
+      }),
+    refunds: refunds.map((r, i) => {
+      const total = r.totalRefundedSet as Bag;
+      const last = i === refunds.length - 1;
+      return {
+        id: gidTail(String(r.id)),
+        admin_graphql_api_id: r.id,
+        order_id: gidTail(String(node.id)),
+        created_at: str(r.createdAt),
+        processed_at: str(r.processedAt) ?? str(r.createdAt),
+        refund_line_items: [{ subtotal_set: { shop_money: { amount: (last ? refundedSubtotal : 0).toFixed(6), currency_code: currency } } }],
+        transactions: [{ kind: "refund", status: "success", amount: String(total?.shopMoney?.amount ?? "0"), currency }],
+      };
+    }),
+  };
+}
+
+/** The checkout token inside a recovery URL (…/checkouts/<token>/recover?key=…). */
+export function tokenFromRecoveryUrl(url: string | null | undefined): string | null {
+  const match = /\/checkouts\/(?:[a-z]{1,3}\/)?([A-Za-z0-9_-]{6,})\/recover/.exec(url ?? "");
+  return match?.[1] ?? null;
+}
+
+/** A BackfillAbandonedCheckouts node and its line items → checkouts/update payload. */
+export function abandonedCheckoutPayload(node: JsonObject, children: JsonObject[]) {
+  const total = node.totalPriceSet as { presentmentMoney?: Money } | null;
+  const subtotal = node.subtotalPriceSet as { presentmentMoney?: Money } | null;
+  const currency = total?.presentmentMoney?.currencyCode ?? "USD";
+  const customer = customerRef(node.customer as Record<string, unknown> | null);
+  const numericId = gidTail(String(node.id));
+  return {
+    id: numericId,
+    token: tokenFromRecoveryUrl(str(node.abandonedCheckoutUrl)) ?? `ac-${numericId}`,
+    name: str(node.name),
+    email: customer?.email ?? null,
+    phone: customer?.phone ?? null,
+    currency,
+    presentment_currency: currency,
+    subtotal_price: subtotal?.presentmentMoney?.amount ?? null,
+    total_price: total?.presentmentMoney?.amount ?? null,
+    created_at: str(node.createdAt),
+    updated_at: str(node.updatedAt),
+    completed_at: str(node.completedAt),
+    customer,
+    line_items: children.map((li) => ({
+      product_id: (li.product as { id?: string } | null)?.id ? gidTail((li.product as { id: string }).id) : null,
+      variant_id: (li.variant as { id?: string } | null)?.id ? gidTail((li.variant as { id: string }).id) : null,
+      title: str(li.title) ?? "",
+      variant_title: str(li.variantTitle),
+      sku: str(li.sku),
+      quantity: typeof li.quantity === "number" ? li.quantity : 0,
+      price: (li.originalUnitPriceSet as { presentmentMoney?: Money } | null)?.presentmentMoney?.amount ?? null,
+    })),
+  };
+}
+
+/**
+ * Groups JSONL lines (already parsed, in file order) into root objects with their children:
+ * with groupObjects, a parent's children follow it directly and carry `__parentId`.
+ */
+export async function* groupRoots(
+  lines: AsyncIterable<{ index: number; object: JsonObject }>,
+): AsyncGenerator<{ root: JsonObject; children: JsonObject[]; firstIndex: number; lastIndex: number }> {
+  let current: { root: JsonObject; children: JsonObject[]; firstIndex: number; lastIndex: number } | null = null;
+  for await (const { index, object } of lines) {
+    if (object.__parentId && current && object.__parentId === current.root.id) {
+      current.children.push(object);
+      current.lastIndex = index;
+      continue;
+    }
+    if (object.__parentId) continue; // an orphan child (its parent was filtered out): nothing to attach it to
+    if (current) yield current;
+    current = { root: object, children: [], firstIndex: index, lastIndex: index };
+  }
+  if (current) yield current;
+}
