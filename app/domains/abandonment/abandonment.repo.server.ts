@@ -67,7 +67,8 @@ export async function sweepCandidates(tx: Db, shop: string, since: { checkout: b
   return { tokens: [...tokens], buyers: [...buyers] };
 }
 
-export type ClassifyParams = { thresholdMinutes: number; asOf: Date; timezone: string };
+/** `shopCurrency`: the unit of recovered revenue (order totals are shop money). */
+export type ClassifyParams = { thresholdMinutes: number; asOf: Date; timezone: string; shopCurrency: string | null };
 
 /**
  * Re-derives the outcome of every checkout in scope from the Checkout row, its order and the
@@ -130,7 +131,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
         CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END,
         CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END,
         CASE WHEN b.status = 'RECOVERED' THEN o."totalMinor" END,
-        CASE WHEN b.status = 'RECOVERED' THEN o.currency END,
+        ${p.shopCurrency}::text,
         ${dims.channel}, ${dims.source}, ${dims.landingPage}, ${dims.device},
         ${p.thresholdMinutes}::int, ${utc(p.asOf)}
       FROM b LEFT JOIN "Order" o ON o.shop = ${shop} AND o."orderGid" = b."orderGid"
@@ -180,7 +181,7 @@ export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: W
       WHERE co.shop = ${shop} ${scoped('co."buyerKey"', buyers)}
     )
     UPDATE "CheckoutOutcome" co SET "windowOrderGid" = t."orderGid", "windowRecoveredAt" = t."processedAt",
-      "windowRecoveredMinor" = t."totalMinor", "shopCurrency" = COALESCE(t.currency, co."shopCurrency")
+      "windowRecoveredMinor" = t."totalMinor"
     FROM target t
     WHERE co.shop = ${shop} AND co.token = t.token
       AND (co."windowOrderGid", co."windowRecoveredAt", co."windowRecoveredMinor") IS DISTINCT FROM (t."orderGid", t."processedAt", t."totalMinor")

@@ -20,15 +20,15 @@ import {
   saveSweepState,
   sweepCandidates,
 } from "~/domains/abandonment/abandonment.repo.server";
-import { listShopsWithCheckouts, readDaily, readBreakdown, readTopProducts, readRecovered, readShopZone } from "~/domains/abandonment/reports.repo.server";
+import { listShopsWithCheckouts, readDaily, readBreakdown, readTopProducts, readRecovered, readShopZone, readShopZoneAndCurrency } from "~/domains/abandonment/reports.repo.server";
 
-type Ctx = { shop: string; asOf: Date; timezone: string; settings: AbandonmentSettings; configKey: string };
+type Ctx = { shop: string; asOf: Date; timezone: string; shopCurrency: string | null; settings: AbandonmentSettings; configKey: string };
 
 async function context(shop: string, asOf = new Date()): Promise<Ctx> {
-  const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZone(shop)]);
-  const timezone = safeTimeZone(zone);
-  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, v: 1 })).digest("hex").slice(0, 16);
-  return { shop, asOf, timezone, settings: settings.abandonment, configKey };
+  const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZoneAndCurrency(shop)]);
+  const timezone = safeTimeZone(zone.timezone);
+  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 1 })).digest("hex").slice(0, 16);
+  return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 
 export type AbandonmentRunResult = { mode: "FULL" | "INCREMENTAL"; checkouts: number; days: number; customers: string[] };
@@ -43,7 +43,7 @@ export async function recomputeAbandonment(shop: string, opts: { asOf?: Date } =
   const ctx = await context(shop, opts.asOf);
   return inShopTransaction(shop, async (tx) => {
     const ids = await maxIds(tx, shop);
-    const changed = await classifyOutcomes(tx, shop, "all", { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone });
+    const changed = await classifyOutcomes(tx, shop, "all", { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency });
     const windows = await attributeWindows(tx, shop, "all", { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf });
     const orphans = await deleteOrphanOutcomes(tx, shop);
     await rebuildDays(tx, shop, "all", ctx.asOf);
@@ -71,7 +71,7 @@ export async function sweepShop(shop: string, opts: { asOf?: Date } = {}): Promi
     const recentDay = addDays(localDate(ctx.asOf, ctx.timezone), -7);
     const cands = await sweepCandidates(tx, shop, { checkout: state.checkoutWatermark, order: state.orderWatermark }, recentDay);
     const changed = cands.tokens.length
-      ? await classifyOutcomes(tx, shop, cands.tokens, { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone })
+      ? await classifyOutcomes(tx, shop, cands.tokens, { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency })
       : [];
     const buyers = new Set(cands.buyers);
     for (const r of changed) {

@@ -10,6 +10,13 @@ export async function readShopZone(shop: string): Promise<string | null> {
   return row?.ianaTimezone ?? null;
 }
 
+/** The shop's timezone and currency (the latest order's shop money when the shop row has none). */
+export async function readShopZoneAndCurrency(shop: string): Promise<{ timezone: string | null; currency: string | null }> {
+  const row = await db().shop.findUnique({ where: { shop }, select: { ianaTimezone: true, currency: true } });
+  const currency = row?.currency ?? (await db().order.findFirst({ where: { shop }, orderBy: { processedAt: "desc" }, select: { currency: true } }))?.currency ?? null;
+  return { timezone: row?.ianaTimezone ?? null, currency };
+}
+
 export async function readDaily(shop: string, range: { from: string; to: string }) {
   return db().abandonmentDaily.findMany({ where: { shop, day: { gte: day(range.from), lte: day(range.to) } }, orderBy: { day: "asc" } });
 }

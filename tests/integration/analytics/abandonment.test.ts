@@ -1,0 +1,173 @@
+/**
+ * Abandonment statistics on a hand-computed dataset (UTC shop, threshold 60 min, window 5 days),
+ * through the real sweep / recompute SQL and the read facades.
+ */
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { closeQueues } from "~/queues/queues.server";
+import {
+  getAbandonmentBreakdown,
+  getAbandonmentKpis,
+  getAbandonmentTrend,
+  getTopAbandonedProducts,
+  listRecoveredCheckouts,
+  recomputeAbandonment,
+  sweepShop,
+} from "~/domains/abandonment/abandonment.server";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { makeCheckout, makeCustomer, makeOrder, makeShop } from "#test/analytics";
+
+const SHOP = TEST_SHOP;
+const AS_OF = new Date("2026-06-10T12:00:00Z");
+const RANGE = { from: "2026-06-01", to: "2026-06-10" };
+
+beforeEach(resetDatabase);
+afterAll(closeQueues);
+
+const outcome = (token: string) => db().checkoutOutcome.findUniqueOrThrow({ where: { shop_token: { shop: SHOP, token } } });
+
+/**
+ * c1 completed 30 min after it started: COMPLETED.
+ * c2 started 06-01 11:00, completed 06-02 09:00 through the same checkout: counted abandoned at
+ *    12:00 (threshold), then RECOVERED by link after 21 h = 1,260 min; order o2 80.00.
+ * c3 a guest without email or phone who left: NO_CONTACT (Shopify records nothing).
+ * c4 x@example.com abandoned 06-02 (11:00); x buys through another checkout c5 on 06-04:
+ *    c5 COMPLETED, and its order o4 (45.00) is window-attributed to c4 (within 5 days).
+ * c6 started 30 min before now: OPEN.
+ * c7 y abandoned 06-03 11:00; y's order on 06-09 12:00 is 6 days later: outside the window.
+ * c8 a phone-only guest, EUR 30.00, from the iPhone channel: ABANDONED (phone is contact info).
+ */
+async function seed() {
+  await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+  await makeCustomer(SHOP, { id: 10, email: "x@example.com" });
+  const o1 = await makeOrder(SHOP, { customer: null, email: "a@example.com", processedAt: "2026-06-01T10:30:00Z", checkoutToken: "c1", subtotal: "60.00" });
+  await makeCheckout(SHOP, { token: "c1", email: "a@example.com", createdAt: "2026-06-01T10:00:00Z", updatedAt: "2026-06-01T10:30:00Z", completedAt: "2026-06-01T10:30:00Z", orderGid: o1.orderGid, total: "60.00", landingSite: "/?utm_source=newsletter" });
+  await makeCheckout(SHOP, { token: "c2", email: "b@example.com", createdAt: "2026-06-01T11:00:00Z", total: "80.00", referringSite: "https://www.google.com/search?q=x", landingSite: "https://shop.example/products/rain-jacket?variant=1", lines: [{ productId: 1, title: "Rain jacket", price: "80.00" }] });
+  await makeCheckout(SHOP, { token: "c3", email: null, createdAt: "2026-06-01T12:00:00Z", total: "20.00" });
+  await makeCheckout(SHOP, { token: "c4", customer: 10, email: "x@example.com", createdAt: "2026-06-02T10:00:00Z", total: "50.00", lines: [{ productId: 2, title: "Hat", quantity: 2, price: "25.00" }] });
+  await makeCheckout(SHOP, { token: "c6", email: "open@example.com", createdAt: "2026-06-10T11:30:00Z", total: "10.00" });
+  await makeCheckout(SHOP, { token: "c7", email: "y@example.com", createdAt: "2026-06-03T10:00:00Z", total: "50.00", lines: [{ productId: 2, title: "Hat", price: "50.00" }] });
+  await makeCheckout(SHOP, { token: "c8", email: null, phone: "+33600000000", createdAt: "2026-06-05T10:00:00Z", total: "30.00", currency: "EUR", sourceName: "iphone", lines: [{ productId: 3, title: "Mug", price: "30.00" }] });
+  await makeOrder(SHOP, { email: "y@example.com", processedAt: "2026-06-09T12:00:00Z", subtotal: "70.00" });
+  // Sweep once with c2, c4 still open so their last activity is remembered, as in production.
+  await sweepShop(SHOP, { asOf: new Date("2026-06-01T11:10:00Z") });
+  const o2 = await makeOrder(SHOP, { email: "b@example.com", processedAt: "2026-06-02T09:00:00Z", checkoutToken: "c2", subtotal: "80.00" });
+  await db().checkout.update({ where: { shop_token: { shop: SHOP, token: "c2" } }, data: { completedAt: new Date("2026-06-02T09:00:00Z"), orderGid: o2.orderGid, sourceUpdatedAt: new Date("2026-06-02T09:00:00Z") } });
+  const o4 = await makeOrder(SHOP, { customer: 10, email: "x@example.com", processedAt: "2026-06-04T10:20:00Z", checkoutToken: "c5", subtotal: "45.00" });
+  await makeCheckout(SHOP, { token: "c5", customer: 10, email: "x@example.com", createdAt: "2026-06-04T10:00:00Z", updatedAt: "2026-06-04T10:20:00Z", completedAt: "2026-06-04T10:20:00Z", orderGid: o4.orderGid, total: "45.00" });
+  return { o2, o4 };
+}
+
+describe("abandonment: classification and attribution", () => {
+  it("classifies each checkout as the definitions say", async () => {
+    const { o2, o4 } = await seed();
+    const result = await sweepShop(SHOP, { asOf: AS_OF });
+    expect(result.mode).toBe("INCREMENTAL");
+    expect(await outcome("c1")).toMatchObject({ status: "COMPLETED", abandonedAt: null });
+    expect(await outcome("c2")).toMatchObject({
+      status: "RECOVERED",
+      abandonedAt: new Date("2026-06-01T12:00:00Z"),
+      recoveredAt: new Date("2026-06-02T09:00:00Z"),
+      recoveredOrderGid: o2.orderGid,
+      recoveredMinor: 8000n,
+      windowOrderGid: o2.orderGid,
+      windowRecoveredMinor: 8000n,
+    });
+    expect(await outcome("c3")).toMatchObject({ status: "NO_CONTACT", abandonedAt: null, hasContact: false });
+    expect(await outcome("c4")).toMatchObject({ status: "ABANDONED", recoveredAt: null, windowOrderGid: o4.orderGid, windowRecoveredMinor: 4500n });
+    expect(await outcome("c5")).toMatchObject({ status: "COMPLETED", windowOrderGid: null });
+    expect(await outcome("c6")).toMatchObject({ status: "OPEN" });
+    expect(await outcome("c7")).toMatchObject({ status: "ABANDONED", windowOrderGid: null });
+    expect(await outcome("c8")).toMatchObject({ status: "ABANDONED", currency: "EUR", device: "mobile_app", channel: "iphone" });
+    expect(await outcome("c1")).toMatchObject({ source: "newsletter", landingPage: "/" });
+    expect(await outcome("c2")).toMatchObject({ source: "google.com", landingPage: "/products/rain-jacket", device: "web" });
+  });
+
+  it("reports KPIs with the denominator, values per currency and both attributions side by side", async () => {
+    await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const kpis = await getAbandonmentKpis(SHOP, RANGE);
+    expect(kpis).toMatchObject({ started: 8, withContact: 7, completed: 3, open: 1, noContact: 1, abandoned: 4 });
+    expect(kpis.abandonmentRate).toEqual({ rate: 4 / 8, abandoned: 4, started: 8 });
+    expect(kpis.abandonedValue).toEqual([
+      { currency: "USD", minor: 18000n },
+      { currency: "EUR", minor: 3000n },
+    ]);
+    expect(kpis.recovered).toMatchObject({
+      shopCurrency: "USD",
+      link: { checkouts: 1, revenueMinor: 8000n, rate: 1 / 4 },
+      window: { checkouts: 2, revenueMinor: 12500n, rate: 2 / 4, days: 5 },
+      medianMinutesToRecover: 1260,
+    });
+    const trend = await getAbandonmentTrend(SHOP, RANGE);
+    expect(trend).toHaveLength(10);
+    expect(trend[0]).toMatchObject({ day: "2026-06-01", started: 3, abandoned: 1, rate: 1 / 3, recoveredLink: 1, recoveredLinkMinor: 8000n });
+    expect(trend[6]).toMatchObject({ day: "2026-06-07", started: 0, rate: null });
+  });
+
+  it("breaks abandonment down by device and source, and ranks abandoned products", async () => {
+    await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const devices = await getAbandonmentBreakdown(SHOP, RANGE, "device");
+    expect(devices).toEqual([
+      { value: "web", started: 7, withContact: 6, completed: 3, abandoned: 3, recoveredLink: 1, rate: 3 / 7 },
+      { value: "mobile_app", started: 1, withContact: 1, completed: 0, abandoned: 1, recoveredLink: 0, rate: 1 },
+    ]);
+    const sources = await getAbandonmentBreakdown(SHOP, RANGE, "source");
+    expect(sources.map((s) => s.value).sort()).toEqual(["direct", "google.com", "newsletter"]);
+    const products = await getTopAbandonedProducts(SHOP, RANGE);
+    expect(products[0]).toMatchObject({ productGid: "gid://shopify/Product/2", title: "Hat", checkouts: 2, quantity: 3, valueMinor: 10000n, currency: "USD" });
+    expect(products.map((p) => p.title)).toEqual(["Hat", "Rain jacket", "Mug"]);
+  });
+
+  it("lists recovered checkouts, newest first, per attribution", async () => {
+    const { o2, o4 } = await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const link = await listRecoveredCheckouts(SHOP, { attribution: "link" });
+    expect(link.checkouts.map((c) => [c.token, c.orderGid, c.minutesToRecover])).toEqual([["c2", o2.orderGid, 1260]]);
+    const window = await listRecoveredCheckouts(SHOP, { attribution: "window", limit: 1 });
+    expect(window.checkouts.map((c) => c.orderGid)).toEqual([o4.orderGid]);
+    const next = await listRecoveredCheckouts(SHOP, { attribution: "window", limit: 1, after: window.nextCursor! });
+    expect(next.checkouts.map((c) => c.orderGid)).toEqual([o2.orderGid]);
+    expect(next.nextCursor).toBeNull();
+  });
+
+  it("counts an open checkout as abandoned once its threshold passes, at the next sweep", async () => {
+    await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const later = await sweepShop(SHOP, { asOf: new Date("2026-06-10T13:00:00Z") });
+    expect(later.checkouts).toBe(1);
+    expect(await outcome("c6")).toMatchObject({ status: "ABANDONED", abandonedAt: new Date("2026-06-10T12:30:00Z") });
+  });
+
+  it("uses the shop's threshold: at 24 h, c2 (completed after 22 h) was never abandoned", async () => {
+    await seed();
+    await db().shop.update({ where: { shop: SHOP }, data: { settings: { abandonment: { thresholdMinutes: 1440, attributionWindowDays: 5 } } } });
+    const result = await sweepShop(SHOP, { asOf: AS_OF });
+    expect(result.mode).toBe("FULL"); // a settings change recomputes everything
+    expect(await outcome("c2")).toMatchObject({ status: "COMPLETED", abandonedAt: null });
+  });
+
+  it("is idempotent: a second sweep and a full recompute change nothing", async () => {
+    await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const snapshot = async () => ({
+      outcomes: await db().checkoutOutcome.findMany({ where: { shop: SHOP }, orderBy: { token: "asc" }, omit: { computedAt: true } }),
+      daily: await db().abandonmentDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { currency: "asc" }], omit: { computedAt: true } }),
+      breakdowns: await db().abandonmentBreakdownDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }] }),
+      products: await db().abandonedProductDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { productKey: "asc" }] }),
+    });
+    const once = await snapshot();
+    expect((await sweepShop(SHOP, { asOf: AS_OF })).checkouts).toBe(0);
+    expect(await snapshot()).toEqual(once);
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect(await snapshot()).toEqual(once);
+  });
+
+  it("reports the customers whose abandonment facts changed", async () => {
+    await seed();
+    const result = await sweepShop(SHOP, { asOf: AS_OF });
+    expect(result.customers).toContain("gid://shopify/Customer/10");
+  });
+});
