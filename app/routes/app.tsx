@@ -18,6 +18,8 @@ const NAV: { to: string; label: MessageKey }[] = [
   { to: "/app", label: "app.nav.home" },
   { to: "/app/deliveries", label: "app.nav.deliveries" },
   { to: "/app/privacy", label: "app.nav.privacy" },
+  { to: "/app/reviews", label: "storefront.nav.reviews" },
+  { to: "/app/storefront", label: "storefront.nav.settings" },
 ];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {

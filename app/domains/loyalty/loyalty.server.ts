@@ -44,6 +44,7 @@ import {
   mergeGuestAccount,
   netSpend12m,
   orderForLoyalty,
+  programSummary,
   recentEntries,
   recentRedemptions,
   reversedForOrder,
@@ -232,6 +233,11 @@ export async function awardReviewBonus(tx: Db, shop: string, review: { id: bigin
 }
 
 export { afterChange as loyaltyAccountChanged };
+
+/** Program numbers for the admin: members, points available and pending, codes issued. */
+export async function getProgramSummary(shop: string) {
+  return programSummary(shop);
+}
 
 /** loyalty.release-pending: refresh accounts whose pending points matured. Idempotent (a refresh is a recompute). */
 export async function releaseMaturedPoints(now = new Date(), batch = 500): Promise<number> {

@@ -13,6 +13,7 @@ import { customerChanged } from "~/domains/customers/changes.server";
 import { awardReviewBonus, loyaltyAccountChanged } from "~/domains/loyalty/loyalty.server";
 import { aggregate, averageOf } from "~/domains/reviews/rating";
 import {
+  listReviews,
   boughtProduct,
   createRequest,
   customerEmailOf,
@@ -283,4 +284,27 @@ export async function sendReviewRequest(shop: string, requestId: bigint, step: n
   });
   if ("next" in result && result.next) await enqueueSend(shop, requestId, step + 1, result.next, now);
   return result.outcome;
+}
+
+export const MODERATION_STATUSES = ["PENDING", "PUBLISHED", "REJECTED"] as const;
+
+/** The admin moderation queue: a page of reviews (newest first) with counts per status. */
+export async function getModerationQueue(shop: string, status: ReviewStatus | null, page: number, pageSize = 25) {
+  const { rows, total, counts } = await listReviews(shop, status, pageSize, page * pageSize);
+  return {
+    total,
+    counts: { PENDING: counts.PENDING ?? 0, PUBLISHED: counts.PUBLISHED ?? 0, REJECTED: counts.REJECTED ?? 0 },
+    reviews: rows.map((r) => ({
+      id: r.id.toString(),
+      productId: r.productGid.split("/").pop()!,
+      rating: r.rating,
+      title: r.title,
+      body: r.body,
+      author: r.authorName,
+      email: r.email,
+      verified: r.verifiedBuyer,
+      status: r.status,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
 }

@@ -65,7 +65,7 @@ describe("privacy: storefront tables", () => {
     expect((await db().review.findMany()).map((r) => r.body)).toEqual(["Other words"]);
     expect(await db().productRating.findFirstOrThrow()).toMatchObject({ count: 1, ratingSum: 5, histogram: [0, 0, 0, 0, 1] });
     await resetQueues();
-    expect(await reviewJobs[JobName.ReviewsSyncStaleRatings]({})).toBe("ENQUEUED_1");
+    expect(await reviewJobs[JobName.ReviewsSyncStaleRatings]()).toBe("ENQUEUED_1");
     expect((await queuedJobs(QueueName.ShopifySync)).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, productGid: "gid://shopify/Product/7000" }]);
   });
 });
