@@ -383,6 +383,12 @@ export async function refreshMembership(
       SELECT ${shop}, ${segment.id}::bigint, w."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM want w
       ON CONFLICT ("segmentId", "customerGid") DO NOTHING
       RETURNING "customerGid"
+    ), ver AS (
+      -- Members who still match after a rule change now match the new version.
+      UPDATE "SegmentMember" m SET "ruleVersion" = ${segment.ruleVersion}::int
+      WHERE m."segmentId" = ${segment.id} AND m."ruleVersion" <> ${segment.ruleVersion}::int
+        AND EXISTS (SELECT 1 FROM want w WHERE w."customerGid" = m."customerGid")
+      RETURNING 1
     ), del AS (
       DELETE FROM "SegmentMember" m WHERE m."segmentId" = ${segment.id} ${scoped('m."customerGid"', scope)}
         AND NOT EXISTS (SELECT 1 FROM want w WHERE w."customerGid" = m."customerGid")
@@ -405,7 +411,7 @@ export async function refreshMembership(
       RETURNING 1
     )
     SELECT 'E' AS kind, "customerGid" FROM ins UNION ALL SELECT 'X', "customerGid" FROM del
-    UNION ALL SELECT 'S', '' FROM size`,
+    UNION ALL SELECT 'S', '' FROM size UNION ALL SELECT 'V', '' FROM ver`,
   );
   return {
     segmentId: segment.id,

@@ -53,7 +53,8 @@ export function parseSegmentInput(input: unknown): SegmentInputResult {
     if (checked.ok) rule = checked.rule;
     else Object.assign(fieldErrors, checked.fieldErrors);
   }
-  if (fields.success && fields.data.syncMode === "TAG" && !fields.data.syncTag) fieldErrors.syncTag = "required when syncing as a customer tag";
+  const tagText = typeof source.syncTag === "string" ? source.syncTag.trim() : "";
+  if (source.syncMode === "TAG" && !tagText) fieldErrors.syncTag ??= "required when syncing as a customer tag";
   if (Object.keys(fieldErrors).length || !fields.success || !rule) return { ok: false, fieldErrors };
   return {
     ok: true,
