@@ -3,7 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Page, Pagination, Tabs, Text } from "@shopify/polaris";
 import { z } from "zod";
-import { getModerationQueue, moderateReview, MODERATION_STATUSES } from "~/domains/reviews/reviews.server";
+import { getModerationQueue, moderateReview } from "~/domains/reviews/reviews.server";
+import { MODERATION_STATUSES } from "~/domains/reviews/statuses";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 

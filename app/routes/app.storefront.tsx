@@ -15,12 +15,13 @@ import { getShop } from "~/domains/shops/shops.server";
 import { saveStorefrontSection, STOREFRONT_SECTIONS, type StorefrontSection } from "~/domains/storefront/storefront-settings.server";
 import { GUARANTEES, PAYMENT_ICONS, type TrustBadgeSettings } from "~/domains/trust-badges/settings";
 import { useT } from "~/i18n/I18nProvider";
+import { env } from "~/env.server";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
   const [settings, program, shopRow] = await Promise.all([getShopSettings(shop), getProgramSummary(shop), getShop(shop)]);
-  return { shop, currency: shopRow?.currency ?? "USD", settings, program };
+  return { shop, apiKey: env().SHOPIFY_API_KEY, currency: shopRow?.currency ?? "USD", settings, program };
 };
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
@@ -227,7 +228,9 @@ function LoyaltyCard({ initial, currency }: { initial: LoyaltySettings; currency
 }
 
 export default function StorefrontSettings() {
-  const { shop, currency, settings, program } = useLoaderData<typeof loader>();
+  const { shop, apiKey, currency, settings, program } = useLoaderData<typeof loader>();
+  // Opens the theme editor with the app embed switched on (Shopify's activateAppId deep link).
+  const editorUrl = `https://${shop}/admin/themes/current/editor?context=apps&activateAppId=${apiKey}/journey-embed`;
   const { t, number } = useT();
   const stats = [
     ["accounts", program.accounts],
@@ -239,7 +242,7 @@ export default function StorefrontSettings() {
     <Page title={t("storefront.settings.title")} subtitle={t("storefront.settings.subtitle")}>
       <Layout>
         <Layout.Section>
-          <Banner title={t("storefront.settings.setupTitle")} action={{ content: t("storefront.settings.openEditor"), url: `https://${shop}/admin/themes/current/editor?context=apps`, target: "_blank" }}>
+          <Banner title={t("storefront.settings.setupTitle")} action={{ content: t("storefront.settings.openEditor"), url: editorUrl, target: "_blank" }}>
             <p>{t("storefront.settings.setupBody")}</p>
           </Banner>
         </Layout.Section>

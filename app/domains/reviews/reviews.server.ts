@@ -286,8 +286,6 @@ export async function sendReviewRequest(shop: string, requestId: bigint, step: n
   return result.outcome;
 }
 
-export const MODERATION_STATUSES = ["PENDING", "PUBLISHED", "REJECTED"] as const;
-
 /** The admin moderation queue: a page of reviews (newest first) with counts per status. */
 export async function getModerationQueue(shop: string, status: ReviewStatus | null, page: number, pageSize = 25) {
   const { rows, total, counts } = await listReviews(shop, status, pageSize, page * pageSize);
