@@ -56,10 +56,13 @@ export async function adminQuery<T>(admin: AdminGraphql, query: string, variable
   } catch (error) {
     // shopify-api throws GraphqlQueryError for responses with `errors`.
     if (error instanceof GraphqlQueryError) {
-      const body = error.body as { errors?: { extensions?: { code?: string } }[]; extensions?: { cost?: Cost } } | undefined;
-      if (body?.errors?.some((e) => e.extensions?.code === "THROTTLED")) throw new ShopifyThrottledError(throttleWait(body.extensions?.cost));
+      // The client wraps the response's `errors` array as `errors.graphQLErrors`.
+      type GqlError = { extensions?: { code?: string } };
+      const body = error.body as { errors?: GqlError[] | { graphQLErrors?: GqlError[] }; extensions?: { cost?: Cost } } | undefined;
+      const errors = Array.isArray(body?.errors) ? body.errors : (body?.errors?.graphQLErrors ?? []);
+      if (errors.some((e) => e.extensions?.code === "THROTTLED")) throw new ShopifyThrottledError(throttleWait(body?.extensions?.cost));
       const status = (error.response as { code?: number } | undefined)?.code ?? null;
-      throw new ShopifyGraphqlError(error.message, status, body?.errors);
+      throw new ShopifyGraphqlError(error.message, status, errors);
     }
     throw error;
   }

@@ -15,12 +15,20 @@ export class AdminApiStandIn {
   readonly calls: AdminCall[] = [];
   readonly problems: string[] = [];
   private handlers = new Map<string, Handler>();
+  /** Files served over https (bulk operation results: Shopify hands out a storage URL). */
+  private files = new Map<string, string>();
   private previous?: Dispatcher;
   private agent?: MockAgent;
 
   /** Registers the `data` (or a function of the variables returning it) for an operation. */
   on(name: string, handler: Handler | Record<string, unknown>): this {
     this.handlers.set(name, typeof handler === "function" ? (handler as Handler) : () => handler);
+    return this;
+  }
+
+  /** Serves `body` at `url` (GET), e.g. the JSONL of a completed bulk operation. */
+  serveFile(url: string, body: string): this {
+    this.files.set(url, body);
     return this;
   }
 
@@ -32,6 +40,14 @@ export class AdminApiStandIn {
       .get((origin: string) => /^https:\/\/[a-z0-9-]+\.myshopify\.com$/.test(origin))
       .intercept({ path: (p: string) => /^\/admin\/api\/[\w-]+\/graphql\.json/.test(p), method: "POST" })
       .reply((req) => this.answer(req.origin?.toString() ?? "", req.path, String(req.body ?? "")))
+      .persist();
+    this.agent
+      .get((origin: string) => [...this.files.keys()].some((url) => new URL(url).origin === origin))
+      .intercept({ path: () => true, method: "GET" })
+      .reply((req) => {
+        const body = this.files.get(`${req.origin?.toString() ?? ""}${req.path}`);
+        return body === undefined ? { statusCode: 404, data: "not found" } : { statusCode: 200, data: body, responseOptions: { headers: { "content-type": "application/jsonl" } } };
+      })
       .persist();
     setGlobalDispatcher(this.agent);
     return this;
@@ -52,6 +68,14 @@ export class AdminApiStandIn {
     if (errors.length) {
       this.problems.push(`${name}: ${errors.map((e) => e.message).join("; ")}`);
       return json(200, { errors: errors.map((e) => ({ message: e.message })) });
+    }
+    // A bulk query's document travels as a variable: it must be valid against the schema too.
+    if (/\bbulkOperationRunQuery\b/.test(query) && typeof variables.query === "string") {
+      const inner = validateOperation(variables.query);
+      if (inner.length) {
+        this.problems.push(`${name} (bulk document): ${inner.map((e) => e.message).join("; ")}`);
+        return json(200, { errors: inner.map((e) => ({ message: e.message })) });
+      }
     }
     const handler = this.handlers.get(name);
     if (!handler) {
