@@ -48,7 +48,7 @@ const BATCH = 250;
 
 export type StepOutcome = { outcome: "STARTED" | "RUNNING" | "IMPORTED" | "PHASE_DONE" | "COMPLETED" | "FAILED" | "MISSING" | "FINISHED_ALREADY"; againInMs: number | null };
 
-export type StepOptions = { admin?: AdminGraphql; budgetMs?: number; fetch?: typeof fetch; pollMs?: number };
+export type StepOptions = { admin?: AdminGraphql; budgetMs?: number; fetch?: typeof fetch; pollMs?: number; batchSize?: number };
 
 /** Starts (or returns the running) backfill of a shop. The caller enqueues backfill.run. */
 export async function startBackfill(shop: string) {
@@ -95,7 +95,7 @@ async function applyRoot(sql: SqlClient, shop: string, phase: BackfillPhase, roo
 }
 
 /** Streams the phase's JSONL from where the run stopped, within the time budget. */
-async function importFile(run: BackfillRunRow, url: string, opts: Required<Pick<StepOptions, "budgetMs" | "fetch">>): Promise<"DONE" | "MORE"> {
+async function importFile(run: BackfillRunRow, url: string, opts: Required<Pick<StepOptions, "budgetMs" | "fetch" | "batchSize">>): Promise<"DONE" | "MORE"> {
   const phase = run.phase as BackfillPhase;
   const deadline = Date.now() + opts.budgetMs;
   const imported = { ...(run.objectsImported as Record<string, number>) };
@@ -124,7 +124,7 @@ async function importFile(run: BackfillRunRow, url: string, opts: Required<Pick<
   };
   for await (const group of groupRoots(jsonlLines(url, run.linesDone, opts.fetch))) {
     batch.push(group);
-    if (batch.length >= BATCH) {
+    if (batch.length >= opts.batchSize) {
       await flush();
       if (Date.now() > deadline) return "MORE";
     }
@@ -193,7 +193,7 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
     url = op.url;
     await updateRun(run.id, { bulkStatus: op.status, resultUrl: url });
   }
-  const done = await importFile({ ...run, resultUrl: url }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch });
+  const done = await importFile({ ...run, resultUrl: url }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch, batchSize: opts.batchSize ?? BATCH });
   if (done === "MORE") return { outcome: "IMPORTED", againInMs: 0 };
   await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
   return { outcome: "PHASE_DONE", againInMs: 0 };
