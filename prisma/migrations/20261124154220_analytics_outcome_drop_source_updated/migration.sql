@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CheckoutOutcome" DROP COLUMN "sourceUpdatedAt";
