@@ -55,6 +55,7 @@ import {
 import type { LoyaltySettings } from "~/domains/loyalty/settings";
 import { getShopSettings } from "~/domains/shops/settings.server";
 import { getShop } from "~/domains/shops/shops.server";
+import { loyaltyForProxy, shopSettingsForProxy } from "~/domains/storefront/hot-reads.server";
 import { minorDigits } from "~/lib/money";
 import { enqueueMany } from "~/queues/enqueue.server";
 import { JobName, type JobItem } from "~/queues/jobs";
@@ -296,19 +297,8 @@ export async function expireInactiveBalances(now = new Date()): Promise<number> 
   return expired;
 }
 
-/** What a guest sees: how to earn and what points are worth (no personal data). */
-export async function getLoyaltyTeaser(shop: string) {
-  const [settings, shopRow] = await Promise.all([getShopSettings(shop), getShop(shop)]);
-  const s = settings.loyalty;
-  return { program: { enabled: s.enabled, pointsPerUnit: s.pointsPerUnit, signupBonus: s.signupBonus, reviewBonus: s.reviewBonus, redeemPointsPerUnit: s.redeemPointsPerUnit, minRedeemPoints: s.minRedeemPoints, currency: shopRow?.currency ?? "USD", tiers: s.tiers } };
-}
-
-/** What the storefront shows a signed-in customer: balance, pending, tier, history, ways to earn and spend. */
-export async function getLoyaltySummary(shop: string, customerGid: string, now = new Date()) {
-  const [settings, account, shopRow] = await Promise.all([getShopSettings(shop), findAccountByCustomer(db(), shop, customerGid), getShop(shop)]);
-  const s = settings.loyalty;
-  const currency = shopRow?.currency ?? "USD";
-  const program = {
+function programTerms(s: LoyaltySettings, currency: string) {
+  return {
     enabled: s.enabled,
     pointsPerUnit: s.pointsPerUnit,
     signupBonus: s.signupBonus,
@@ -318,19 +308,42 @@ export async function getLoyaltySummary(shop: string, customerGid: string, now =
     currency,
     tiers: s.tiers,
   };
-  if (!account) return { program, balance: 0, pending: 0, tier: null, nextTier: nextTier(0, s.tiers), history: [], redemptions: [], redeemOptions: [] };
-  // Live from the ledger: points that matured since the last sweep count at once.
-  const [totals, history, redemptions] = await Promise.all([ledgerTotals(db(), account.id, now), recentEntries(shop, account.id, 20), recentRedemptions(shop, account.id, 5)]);
-  const balance = Math.max(0, totals.balance);
+}
+
+/** What a guest sees: how to earn and what points are worth (no personal data). */
+export async function getLoyaltyTeaser(shop: string) {
+  const { settings, currency } = await shopSettingsForProxy(shop);
+  return { program: programTerms(settings.loyalty, currency) };
+}
+
+/**
+ * What the storefront shows a signed-in customer: balance, pending, tier, history, ways to earn
+ * and spend. One SQL round trip (hot-reads.server.ts); the balance is live from the ledger, so
+ * points that matured since the last release sweep count at once.
+ */
+export async function getLoyaltySummary(shop: string, customerGid: string, now = new Date()) {
+  const [{ settings, currency }, row] = await Promise.all([shopSettingsForProxy(shop), loyaltyForProxy(shop, customerGid, now)]);
+  const s = settings.loyalty;
+  const program = programTerms(s, currency);
+  if (!row) return { program, balance: 0, pending: 0, tier: null, nextTier: nextTier(0, s.tiers), history: [], redemptions: [], redeemOptions: [] };
+  const balance = Math.max(0, row.balance);
+  const digits = minorDigits(currency);
   return {
     program,
     balance,
-    pending: totals.pending,
-    tier: account.tier,
-    nextTier: s.tierBasis === "points" ? nextTier(totals.earned12m, s.tiers) : null,
-    history: history.map((h) => ({ source: h.source, points: h.points, at: h.createdAt.toISOString(), availableAt: h.availableAt.toISOString() })),
-    redemptions: redemptions.map((r) => ({ points: r.points, value: Number(r.valueMinor) / 10 ** minorDigits(r.currency), currency: r.currency, code: r.code, status: r.status, expiresAt: r.expiresAt?.toISOString() ?? null })),
-    redeemOptions: s.enabled ? redemptionOptions(balance, s).map((p) => ({ points: p, value: (p / s.redeemPointsPerUnit).toFixed(minorDigits(currency)) })) : [],
+    pending: row.pending,
+    tier: row.tier,
+    nextTier: s.tierBasis === "points" ? nextTier(row.earned12m, s.tiers) : null,
+    history: row.history.map((h) => ({ source: h.source, points: h.points, at: new Date(h.createdAt).toISOString(), availableAt: new Date(h.availableAt).toISOString() })),
+    redemptions: row.redemptions.map((r) => ({
+      points: r.points,
+      value: Number(r.valueMinor) / 10 ** minorDigits(r.currency),
+      currency: r.currency,
+      code: r.code,
+      status: r.status,
+      expiresAt: r.expiresAt ? new Date(r.expiresAt).toISOString() : null,
+    })),
+    redeemOptions: s.enabled ? redemptionOptions(balance, s).map((p) => ({ points: p, value: (p / s.redeemPointsPerUnit).toFixed(digits) })) : [],
   };
 }
 

@@ -39,6 +39,7 @@ import {
 import type { ReviewSettings } from "~/domains/reviews/settings";
 import { parseSubmission, type FieldErrors } from "~/domains/reviews/submission";
 import { getShopSettings } from "~/domains/shops/settings.server";
+import { promptForProxy, reviewsForProxy } from "~/domains/storefront/hot-reads.server";
 import { enqueue, enqueueMany } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
 
@@ -158,46 +159,35 @@ export type PublicReview = { id: string; author: string; rating: number; title: 
 
 /**
  * What the storefront shows for a product: the aggregate, a page of published reviews and, for a
- * signed-in customer, whether they may review it (and as a verified buyer).
+ * signed-in customer, whether they may review it (and as a verified buyer). One SQL round trip.
  */
 export async function getProductReviews(input: { shop: string; productGid: string; customerGid: string | null; before?: bigint; pageSize?: number }) {
-  const { shop, productGid, customerGid } = input;
   const pageSize = input.pageSize ?? 10;
-  const [rating, rows, viewer] = await Promise.all([
-    getProductRating(shop, productGid),
-    publishedReviews(shop, productGid, pageSize + 1, input.before),
-    customerGid
-      ? db().$transaction(async (tx) => ({
-          reviewed: (await findCustomerReview(tx, shop, productGid, customerGid)) !== null,
-          verified: (await boughtProduct(tx, shop, productGid, { customerGid, email: null })) !== null,
-        }))
-      : Promise.resolve(null),
-  ]);
-  const page = rows.slice(0, pageSize);
+  const row = await reviewsForProxy(input.shop, input.productGid, input.customerGid, input.before ?? null, pageSize + 1);
+  const page = row.reviews.slice(0, pageSize);
+  const count = row.rating?.count ?? 0;
   return {
-    aggregate: { count: rating?.count ?? 0, average: averageOf(rating?.count ?? 0, rating?.ratingSum ?? 0), histogram: rating?.histogram ?? [0, 0, 0, 0, 0] },
+    aggregate: { count, average: averageOf(count, row.rating?.ratingSum ?? 0), histogram: row.rating?.histogram ?? [0, 0, 0, 0, 0] },
     reviews: page.map(
-      (r): PublicReview => ({ id: r.id.toString(), author: r.authorName, rating: r.rating, title: r.title, body: r.body, verified: r.verifiedBuyer, date: r.publishedAt?.toISOString() ?? null }),
+      (r): PublicReview => ({ id: r.id, author: r.authorName, rating: r.rating, title: r.title, body: r.body, verified: r.verifiedBuyer, date: r.publishedAt ? new Date(r.publishedAt).toISOString() : null }),
     ),
-    nextBefore: rows.length > pageSize ? page[page.length - 1]!.id.toString() : null,
-    viewer: viewer ? { loggedIn: true, canReview: !viewer.reviewed, alreadyReviewed: viewer.reviewed, verifiedBuyer: viewer.verified } : { loggedIn: false, canReview: false, alreadyReviewed: false, verifiedBuyer: false },
+    nextBefore: row.reviews.length > pageSize ? page[page.length - 1]!.id : null,
+    viewer: input.customerGid
+      ? { loggedIn: true, canReview: !row.reviewed, alreadyReviewed: Boolean(row.reviewed), verifiedBuyer: Boolean(row.bought) }
+      : { loggedIn: false, canReview: false, alreadyReviewed: false, verifiedBuyer: false },
   };
 }
 
 /** Review-prompt eligibility: products from the customer's sent requests they have not reviewed yet. */
 export async function getReviewPrompt(shop: string, customerGid: string) {
-  const requests = await openRequests(shop, customerGid);
-  const wanted = [...new Set(requests.flatMap((r) => r.productGids))];
+  const row = await promptForProxy(shop, customerGid);
   // Changes with every reminder, so a prompt the shopper dismissed comes back once per reminder.
-  const promptKey = requests.map((r) => `${r.id}-${r.remindersSent}`).join(".");
-  if (!wanted.length) return { eligible: false, promptKey, products: [] as { productGid: string; productId: string; title: string }[] };
-  const reviewed = await reviewedProducts(db(), shop, { customerGid, email: null }, wanted);
-  const open = wanted.filter((p) => !reviewed.has(p));
-  const titles = await productTitles(shop, open);
+  const promptKey = row.requests.map((r) => `${r.id}-${r.remindersSent}`).join(".");
+  const open = row.products.filter((p) => !p.reviewed);
   return {
     eligible: open.length > 0,
     promptKey,
-    products: open.slice(0, 5).map((productGid) => ({ productGid, productId: productGid.split("/").pop()!, title: titles.get(productGid) ?? "" })),
+    products: open.slice(0, 5).map((p) => ({ productGid: p.productGid, productId: p.productGid.split("/").pop()!, title: p.title ?? "" })),
   };
 }
 

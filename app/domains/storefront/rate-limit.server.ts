@@ -14,8 +14,8 @@ import { env } from "~/env.server";
 import { createRedis, usesRedis } from "~/queues/connection.server";
 
 export const PROXY_LIMITS = {
-  /** Requests per shop per minute (about 100/s sustained). */
-  shopPerMinute: 6_000,
+  /** Requests per shop per minute (500/s sustained: a flash sale, not a scraper). */
+  shopPerMinute: 30_000,
   /** Requests per signed-in customer per minute: generous for a person, tight for a script. */
   customerPerMinute: 60,
   /** Write requests (redeem, submit a review) per customer per minute. */

@@ -4,6 +4,7 @@
  */
 import { updateShopSettings, type SettingsUpdate } from "~/domains/shops/settings.server";
 import { logger } from "~/lib/logger.server";
+import { forgetShopSettings } from "~/domains/storefront/hot-reads.server";
 import { enqueue } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
 
@@ -16,6 +17,7 @@ export type StorefrontSection = (typeof STOREFRONT_SECTIONS)[number];
  */
 export async function saveStorefrontSection(shop: string, section: StorefrontSection, value: unknown): Promise<SettingsUpdate> {
   const result = await updateShopSettings(shop, section, value);
+  forgetShopSettings(shop);
   if (result.ok) {
     await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop } }, {}, 2_000).catch((error: unknown) =>
       logger.warn({ err: error, shop }, "storefront config sync not enqueued; the next save retries"),
