@@ -95,7 +95,6 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     "currency",
     "valueMinor",
     "lastActivityAt",
-    "sourceUpdatedAt",
     "completedAt",
     "orderGid",
     "status",
@@ -127,7 +126,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
       INSERT INTO "CheckoutOutcome" (shop, token, ${raw(list)}, "computedAt")
       SELECT ${shop}, b.token, b.id, b."shopifyCreatedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)}, b."customerGid",
         ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))}, (b."hasContact" OR b."completedAt" IS NOT NULL), b.currency, b."totalMinor",
-        b.activity, b."sourceUpdatedAt", b."completedAt", b."orderGid", b.status, b.abandoned_at,
+        b.activity, b."completedAt", b."orderGid", b.status, b.abandoned_at,
         CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END,
         CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END,
         CASE WHEN b.status = 'RECOVERED' THEN o."totalMinor" END,

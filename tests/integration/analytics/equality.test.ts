@@ -1,0 +1,125 @@
+/**
+ * Full recompute versus the incremental path, on a generated dataset (the demo's generator: a
+ * year of a store's activity as Shopify deliveries). Incremental: every delivery goes through the
+ * real webhook path, the recomputes it enqueues run as they would (by the queued jobs' data), the
+ * abandonment sweep runs between batches, then the debounced rescore. Full: the analytics tables
+ * are cleared (except the checkout activity the sweeps remembered) and the shop is recomputed from
+ * the normalized tables in one go. Both must give the same profiles, scores, stages, memberships,
+ * edges and abandonment figures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { closeQueues } from "~/queues/queues.server";
+import { JobName, QueueName } from "~/queues/jobs";
+import { recomputeAbandonment, sweepShop } from "~/domains/abandonment/abandonment.server";
+import { materializeSegment, recomputeCustomers, recomputeShop } from "~/domains/segments/recompute.server";
+import { createSegment } from "~/domains/segments/segments.server";
+import { buildDemoDeliveries } from "../../../scripts/lib/demo-data";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { deliverAndProcess } from "#test/process";
+import { queuedJobs, resetQueues } from "#test/queues";
+import { getQueue } from "~/queues/queues.server";
+import type { WebhookTopic } from "~/webhooks/topics";
+
+const SHOP = TEST_SHOP;
+const NOW = new Date("2026-10-01T12:00:00Z");
+const AS_OF = new Date("2026-10-01T12:05:00Z");
+
+beforeAll(async () => {
+  await resetDatabase();
+  await resetQueues();
+});
+afterAll(closeQueues);
+
+const modes: string[] = [];
+
+/** Runs the queued segments.recompute-customer jobs (their data), as the worker would, then clears them. */
+async function drainRecomputes() {
+  const jobs = (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.SegmentsRecomputeCustomer);
+  const gids = [...new Set(jobs.map((j) => (j.data as { customerGid: string }).customerGid))];
+  for (let i = 0; i < gids.length; i += 25) modes.push((await recomputeCustomers(SHOP, gids.slice(i, i + 25), { asOf: AS_OF })).mode);
+  await getQueue(QueueName.Compute).obliterate({ force: true });
+  return gids.length;
+}
+
+const normalized = async () => {
+  const profiles = await db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" }, omit: { computedAt: true, stageSince: true, rfmSnapshotId: true } });
+  const members = await db().segmentMember.findMany({ where: { shop: SHOP }, orderBy: [{ segmentId: "asc" }, { customerGid: "asc" }], select: { segmentId: true, customerGid: true, ruleVersion: true } });
+  const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP }, orderBy: { id: "desc" } });
+  const outcomes = await db().checkoutOutcome.findMany({ where: { shop: SHOP }, orderBy: { token: "asc" }, omit: { computedAt: true } });
+  const daily = await db().abandonmentDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { currency: "asc" }], omit: { computedAt: true } });
+  const breakdowns = await db().abandonmentBreakdownDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }] });
+  const products = await db().abandonedProductDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { productKey: "asc" }, { currency: "asc" }] });
+  const segments = await db().segment.findMany({ where: { shop: SHOP }, orderBy: { id: "asc" }, select: { id: true, memberCount: true } });
+  return {
+    profiles,
+    members,
+    edges: { r: snapshot.recencyEdges, f: snapshot.frequencyEdges, m: snapshot.monetaryEdges, modes: [snapshot.recencyMode, snapshot.frequencyMode, snapshot.monetaryMode], scored: snapshot.customersScored },
+    outcomes,
+    daily,
+    breakdowns,
+    products,
+    segments,
+  };
+};
+
+describe("full recompute = incremental path", () => {
+  it("gives identical results on a generated store", async () => {
+    const deliveries = buildDemoDeliveries({ customers: 40, seed: 7, now: NOW, shop: SHOP }).filter((d) => d.topic !== "customers/data_request");
+    for (const rule of [
+      { name: "Repeat buyers", rule: { fact: "ordersCount", op: "gte", value: 2 } },
+      { name: "Lapsing big spenders", rule: { all: [{ fact: "amountSpent", op: "gte", value: 150 }, { fact: "lastOrderDate", op: "more_than_days_ago", value: 60 }] } },
+      { name: "Abandoners", rule: { any: [{ fact: "abandonedCheckoutsCount", op: "gte", value: 1 }, { fact: "stage", op: "in", value: ["CONSIDERATION"] }] } },
+    ]) {
+      const created = await createSegment(SHOP, rule);
+      if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+      await materializeSegment(SHOP, created.segment.id, { asOf: AS_OF });
+    }
+    await getQueue(QueueName.Compute).obliterate({ force: true });
+
+    // Incremental: deliveries in order, recomputes and sweeps as they come.
+    let recomputed = 0;
+    for (let i = 0; i < deliveries.length; i += 60) {
+      for (const d of deliveries.slice(i, i + 60)) {
+        const { outcome } = await deliverAndProcess(d.topic as WebhookTopic, d.body, { webhookId: d.webhookId, triggeredAt: d.triggeredAt });
+        expect(outcome).not.toMatch(/^[\w.]+: /); // nothing rejected
+      }
+      recomputed += await drainRecomputes();
+      const swept = await sweepShop(SHOP, { asOf: AS_OF });
+      if (swept.customers.length) await recomputeCustomers(SHOP, swept.customers, { asOf: AS_OF });
+    }
+    await recomputeShop(SHOP, { asOf: AS_OF, source: "profiles" }); // the debounced rescore
+    expect(recomputed).toBeGreaterThan(30);
+    // The first recompute of the shop is a full one (no snapshot yet); the rest are incremental.
+    expect(modes[0]).toBe("FULL");
+    expect(modes.filter((m) => m === "INCREMENTAL").length).toBeGreaterThan(5);
+    const incremental = await normalized();
+    expect(incremental.profiles.length).toBe(40);
+    expect(incremental.members.length).toBeGreaterThan(0);
+    expect(incremental.outcomes.filter((o) => o.status === "RECOVERED").length).toBeGreaterThan(0);
+
+    // Full: from the normalized tables, with only the remembered checkout activity kept.
+    await db().$transaction([
+      db().customerProfile.deleteMany({ where: { shop: SHOP } }),
+      db().segmentMember.deleteMany({ where: { shop: SHOP } }),
+      db().segment.updateMany({ where: { shop: SHOP }, data: { memberCount: 0 } }),
+      db().rfmSnapshot.deleteMany({ where: { shop: SHOP } }),
+      db().abandonmentDaily.deleteMany({ where: { shop: SHOP } }),
+      db().abandonmentBreakdownDaily.deleteMany({ where: { shop: SHOP } }),
+      db().abandonedProductDaily.deleteMany({ where: { shop: SHOP } }),
+    ]);
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const full = await normalized();
+
+    expect(full.edges).toEqual(incremental.edges);
+    expect(full.profiles).toEqual(incremental.profiles);
+    expect(full.members).toEqual(incremental.members);
+    expect(full.segments).toEqual(incremental.segments);
+    expect(full.outcomes).toEqual(incremental.outcomes);
+    expect(full.daily).toEqual(incremental.daily);
+    expect(full.breakdowns).toEqual(incremental.breakdowns);
+    expect(full.products).toEqual(incremental.products);
+  }, 300_000);
+});
