@@ -127,6 +127,48 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
     // The anonymous browser id ties the rest of the visits to the person, so the events go.
     erase: `DELETE FROM "PixelEvent" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
   },
+  // Analytics (issue 3): profiles, stage and segment histories, sync state, checkout outcomes.
+  {
+    table: "CustomerProfile",
+    key: "analyticsProfile",
+    about: ABOUT_CUSTOMER,
+    erase: `DELETE FROM "CustomerProfile" t WHERE ${ABOUT_CUSTOMER}`,
+  },
+  {
+    table: "JourneyTransition",
+    key: "journeyTransitions",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    erase: `DELETE FROM "JourneyTransition" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+  },
+  {
+    table: "SegmentMember",
+    key: "segmentMemberships",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    // Segment sizes drop with the rows (daily sizes are counts only and stay).
+    erase: `WITH gone AS (DELETE FROM "SegmentMember" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[]) RETURNING t."segmentId")
+            UPDATE "Segment" s SET "memberCount" = GREATEST(0, s."memberCount" - g.n)
+            FROM (SELECT "segmentId", count(*)::int AS n FROM gone GROUP BY 1) g WHERE s."id" = g."segmentId"`,
+  },
+  {
+    table: "SegmentMemberEvent",
+    key: "segmentHistory",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    erase: `DELETE FROM "SegmentMemberEvent" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+  },
+  {
+    table: "SegmentSyncState",
+    key: "segmentSyncState",
+    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    erase: `DELETE FROM "SegmentSyncState" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+  },
+  {
+    table: "CheckoutOutcome",
+    key: "checkoutOutcomes",
+    // buyerKey is the lower-case email (or the customer GID) recovery was attributed by.
+    about: `t."shop" = $1 AND (t."customerGid" = ANY($2::text[]) OR t."buyerKey" = ANY($2::text[]) OR ($3::text IS NOT NULL AND t."buyerKey" = $3))`,
+    erase: `UPDATE "CheckoutOutcome" t SET "customerGid" = NULL, "buyerKey" = NULL, "landingPage" = '(none)', "source" = 'direct'
+            WHERE t."shop" = $1 AND (t."customerGid" = ANY($2::text[]) OR t."buyerKey" = ANY($2::text[]) OR ($3::text IS NOT NULL AND t."buyerKey" = $3))`,
+  },
 ];
 
 /** Raw deliveries that mention the subject: by the worker's customerGid, or by the payload itself. */
