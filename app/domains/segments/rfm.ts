@@ -192,7 +192,7 @@ export type RfmExplanation = {
   scored: boolean;
   values: { recencyDays: number | null; lastOrderDate: string | null; windowOrders: number; windowSpentMinor: bigint; currency: string | null };
   scores: { r: number | null; f: number | null; m: number | null };
-  /** Per score 1-5, the values that earn it (R in days since the last order). */
+  /** Per score 1-5, the values that earn it (R in days since the last order); unreachable scores omitted. */
   edges: {
     recencyDays: { score: number; minDays: number; maxDays: number | null }[];
     frequency: { score: number; min: number; max: number | null }[];
@@ -261,10 +261,11 @@ export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanatio
       minDays: score === 5 ? 0 : rDays[score - 1]! + 1,
       maxDays: score === 1 ? null : rDays[score - 2]!,
     }));
+    // A score no value can reach (ties skipped it) has an empty band: left out.
     edges = {
-      recencyDays,
-      frequency: bands(snap.frequencyEdges, 0, (e) => e - 1),
-      monetaryMinor: bands(snap.monetaryEdges, 0n, (e) => e - 1n),
+      recencyDays: recencyDays.filter((b) => b.maxDays === null || b.minDays <= b.maxDays),
+      frequency: bands(snap.frequencyEdges, 0, (e) => e - 1).filter((b) => b.max === null || b.min <= b.max),
+      monetaryMinor: bands(snap.monetaryEdges, 0n, (e) => e - 1n).filter((b) => b.max === null || b.min <= b.max),
     };
   }
   return {

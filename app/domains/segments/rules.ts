@@ -250,3 +250,41 @@ export function compileRule(rule: Rule, ctx: CompileContext, alias = "p"): Sql {
   if ("not" in rule) return sql`(NOT ${compileRule(rule.not, ctx, alias)})`;
   return compileCondition(rule, ctx, alias);
 }
+
+/** A translator as i18n gives it (keys under `analytics.`). */
+export type RuleTranslate = (key: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * A rule in words, for the segment page, explanations and the report:
+ * "all of (Amount spent is at least $150.00; Tags has none of Staff)".
+ */
+export function describeRule(rule: Rule, t: RuleTranslate, money: (major: string | number) => string = String): string {
+  if ("all" in rule) return `${t("analytics.rule.all")} (${rule.all.map((r) => describeRule(r, t, money)).join("; ")})`;
+  if ("any" in rule) return `${t("analytics.rule.any")} (${rule.any.map((r) => describeRule(r, t, money)).join("; ")})`;
+  if ("not" in rule) return `${t("analytics.rule.not")} (${describeRule(rule.not, t, money)})`;
+  const def = RULE_FACTS[rule.fact];
+  const fact = t(`analytics.facts.${rule.fact}`);
+  const one = (v: unknown): string => {
+    if (def.type === "money") return money(v as string | number);
+    if (def.type === "boolean") return t(v ? "analytics.rule.yes" : "analytics.rule.no");
+    if (rule.fact === "rfmGroup") return t(`analytics.rfmGroups.${String(v)}`);
+    if (rule.fact === "stage") return t(`analytics.stages.${String(v)}`);
+    return String(v);
+  };
+  switch (rule.op) {
+    case "between": {
+      const [min, max] = rule.value as (string | number)[];
+      return `${fact} ${t("analytics.ops.between", { min: one(min), max: one(max) })}`;
+    }
+    case "within_last_days":
+    case "more_than_days_ago":
+      return `${fact} ${t(`analytics.ops.${rule.op}`, { value: Number(rule.value) })}`;
+    case "is_set":
+    case "is_not_set":
+      return `${fact} ${t(`analytics.ops.${rule.op}`)}`;
+    default: {
+      const value = Array.isArray(rule.value) ? rule.value.map(one).join(", ") : one(rule.value);
+      return `${fact} ${t(`analytics.ops.${rule.op}`)} ${value}`;
+    }
+  }
+}

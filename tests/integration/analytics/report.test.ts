@@ -1,0 +1,91 @@
+/**
+ * The report CLI, run as operators run it (a child process on the test database): segments,
+ * abandonment and customer reports in text, JSON and CSV, and its exit codes.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeQueues } from "~/queues/queues.server";
+import { recomputeShop } from "~/domains/segments/recompute.server";
+import { sweepShop } from "~/domains/abandonment/abandonment.server";
+import { createSegment } from "~/domains/segments/segments.server";
+import { materializeSegment } from "~/domains/segments/recompute.server";
+import { TEST_SHOP } from "#test/constants";
+import { resetDatabase } from "#test/db";
+import { makeCheckout, makeCustomer, makeOrder, makeShop } from "#test/analytics";
+
+const SHOP = TEST_SHOP;
+const root = path.resolve(__dirname, "../../..");
+const node = path.join(root, "node_modules/.bin/node");
+
+function report(...args: string[]) {
+  const result = spawnSync(node, ["--import", "tsx", "scripts/report.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, LOG_LEVEL: "silent" },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  await resetDatabase();
+  await makeShop(SHOP);
+  await makeCustomer(SHOP, { id: 1, email: "ava@example.com", firstName: "Ava", lastName: "Martin" });
+  await makeCustomer(SHOP, { id: 2, email: "noah@example.com", firstName: "Noah", lastName: "Smith" });
+  const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+  await makeOrder(SHOP, { customer: 1, processedAt: day(3), subtotal: "120.00" });
+  await makeOrder(SHOP, { customer: 1, processedAt: day(20), subtotal: "80.00" });
+  await makeOrder(SHOP, { customer: 2, processedAt: day(200), subtotal: "40.00", test: true });
+  await makeCheckout(SHOP, { customer: 2, email: "noah@example.com", createdAt: day(2), total: "55.00", lines: [{ productId: 9, title: "Lantern", price: "55.00" }] });
+  const segment = await createSegment(SHOP, { name: "Repeat buyers", rule: { fact: "ordersCount", op: "gte", value: 2 } });
+  if (!segment.ok) throw new Error("segment");
+  await sweepShop(SHOP);
+  await recomputeShop(SHOP);
+  await materializeSegment(SHOP, segment.segment.id);
+});
+afterAll(closeQueues);
+
+describe("npm run report", () => {
+  it("segments: lists segments, RFM groups and the funnel", () => {
+    const r = report("segments", "--shop", SHOP);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Repeat buyers");
+    expect(r.stdout).toMatch(/Champions|New|Potential loyalists/);
+    expect(r.stdout).toContain("Journey funnel");
+  });
+
+  it("segments --segment --csv: streams the members", () => {
+    const r = report("segments", "--shop", SHOP, "--segment", "repeat buyers", "--csv");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^customer_id,email,/);
+    expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(["ava@example.com"]);
+  });
+
+  it("abandonment: KPIs with the denominator, --json parses", () => {
+    const text = report("abandonment", "--shop", SHOP);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("100.0% (1 of 1 checkouts started)");
+    expect(text.stdout).toContain("Lantern");
+    const json = report("abandonment", "--shop", SHOP, "--json");
+    expect(JSON.parse(json.stdout).kpis).toMatchObject({ started: 1, abandoned: 1, abandonedValue: [{ currency: "USD", minor: "5500" }] });
+  });
+
+  it("customer <email>: explains the group, the stage, the segments and why orders (do not) count", () => {
+    const r = report("customer", "ava@example.com", "--shop", SHOP);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Ava Martin <ava@example.com>");
+    expect(r.stdout).toContain("Journey stage: Retention");
+    expect(r.stdout).toContain("✓ Orders is at least 2");
+    const noah = report("customer", "noah@example.com", "--shop", SHOP);
+    expect(noah.stdout).toContain("does not count: Test order");
+    expect(noah.stdout).toContain("Abandoned a checkout");
+  });
+
+  it("exits 1 for an unknown customer and 2 on bad usage", () => {
+    expect(report("customer", "nobody@example.com", "--shop", SHOP).code).toBe(1);
+    expect(report("segments").code).toBe(2);
+    expect(report("abandonment", "--shop", SHOP, "--from", "2026-13-99").code).toBe(2);
+  });
+});
