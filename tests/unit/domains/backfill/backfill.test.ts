@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { CheckoutPayloadSchema, CustomerPayloadSchema, OrderPayloadSchema } from "~/webhooks/payloads";
+import { abandonedCheckoutPayload, customerPayload, groupRoots, nextPhase, orderPayload, tokenFromRecoveryUrl } from "~/domains/backfill/backfill";
+
+const money = (amount: string, currencyCode = "USD") => ({ shopMoney: { amount, currencyCode }, presentmentMoney: { amount, currencyCode } });
+
+describe("backfill mapping (GraphQL bulk objects → webhook payload shapes)", () => {
+  it("maps a customer, keeping Shopify's rfmGroup aside", () => {
+    const { payload, rfmGroup } = customerPayload({
+      id: "gid://shopify/Customer/12345678901234567",
+      firstName: "Ava",
+      lastName: null,
+      state: "ENABLED",
+      tags: ["vip", "b2b"],
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-02T00:00:00Z",
+      defaultEmailAddress: { emailAddress: "ava@example.com", marketingState: "SUBSCRIBED" },
+      statistics: { rfmGroup: "LOYAL" },
+    });
+    expect(rfmGroup).toBe("LOYAL");
+    const parsed = CustomerPayloadSchema.parse(payload);
+    expect(parsed).toMatchObject({ id: "12345678901234567", admin_graphql_api_id: "gid://shopify/Customer/12345678901234567", email: "ava@example.com", tags: "vip, b2b", state: "enabled", email_marketing_consent: { state: "subscribed" } });
+  });
+
+  it("maps an order with line items and puts the refunded subtotal on its latest refund", () => {
+    const payload = orderPayload(
+      {
+        id: "gid://shopify/Order/1",
+        displayFinancialStatus: "PARTIALLY_REFUNDED",
+        displayFulfillmentStatus: "FULFILLED",
+        currencyCode: "EUR",
+        subtotalPriceSet: money("100.00", "EUR"),
+        currentSubtotalPriceSet: money("70.00", "EUR"),
+        totalDiscountsSet: money("5.00", "EUR"),
+        totalPriceSet: money("110.00", "EUR"),
+        processedAt: "2026-06-01T10:00:00Z",
+        refunds: [
+          { id: "gid://shopify/Refund/2", processedAt: "2026-06-03T10:00:00Z", totalRefundedSet: money("20.00", "EUR") },
+          { id: "gid://shopify/Refund/1", processedAt: "2026-06-02T10:00:00Z", totalRefundedSet: money("12.00", "EUR") },
+        ],
+      },
+      [{ id: "gid://shopify/LineItem/9", title: "Hat", quantity: 2, product: { id: "gid://shopify/Product/7" }, originalUnitPriceSet: money("50.00", "EUR"), __parentId: "gid://shopify/Order/1" }],
+    );
+    const parsed = OrderPayloadSchema.parse(payload);
+    expect(parsed).toMatchObject({ financial_status: "partially_refunded", fulfillment_status: "fulfilled", currency: "EUR" });
+    expect(parsed.line_items).toMatchObject([{ id: "9", product_id: "7", quantity: 2 }]);
+    expect(parsed.refunds.map((r) => [r.id, r.refund_line_items[0]?.subtotal_set?.shop_money?.amount])).toEqual([
+      ["1", "0.000000"],
+      ["2", "30.000000"],
+    ]);
+  });
+
+  it("reads the checkout token from the recovery URL", () => {
+    expect(tokenFromRecoveryUrl("https://shop.example/1234/checkouts/ac/Z2NwLXVz123/recover?key=abc")).toBe("Z2NwLXVz123");
+    expect(tokenFromRecoveryUrl("https://shop.myshopify.com/5/checkouts/0123456789abcdef/recover")).toBe("0123456789abcdef");
+    expect(tokenFromRecoveryUrl(null)).toBeNull();
+    const parsed = CheckoutPayloadSchema.parse(abandonedCheckoutPayload({ id: "gid://shopify/AbandonedCheckout/77", abandonedCheckoutUrl: "https://x/checkouts/nope", totalPriceSet: money("5.00") }, []));
+    expect(parsed.token).toBe("ac-77");
+  });
+
+  it("groups JSONL lines into roots with their children", async () => {
+    async function* lines() {
+      const objects = [{ id: "A" }, { id: "a1", __parentId: "A" }, { id: "a2", __parentId: "A" }, { id: "B" }, { id: "x", __parentId: "Z" }, { id: "C" }];
+      for (const [index, object] of objects.entries()) yield { index, object };
+    }
+    const out = [];
+    for await (const g of groupRoots(lines())) out.push([g.root.id, g.children.map((c) => c.id), g.firstIndex, g.lastIndex]);
+    expect(out).toEqual([
+      ["A", ["a1", "a2"], 0, 2],
+      ["B", [], 3, 3],
+      ["C", [], 5, 5],
+    ]);
+    expect(nextPhase("CUSTOMERS")).toBe("ORDERS");
+    expect(nextPhase("DONE")).toBe("DONE");
+  });
+});
