@@ -1,4 +1,6 @@
 /** English strings: the source locale. Every UI string lives here or in fr.ts, nowhere else. */
+import { adminEn } from "~/i18n/admin.en";
+
 export const en = {
   app: {
     name: "Journey",
@@ -284,6 +286,7 @@ export const en = {
       DONE: "Done",
     },
   },
+  admin: adminEn,
   errors: {
     title: "Something went wrong",
     retry: "Reload the page. If it keeps failing, the app's operator can check the server log.",

@@ -1,4 +1,5 @@
 import type { Messages } from "~/i18n/en";
+import { adminFr } from "~/i18n/admin.fr";
 
 export const fr: Messages = {
   app: {
@@ -285,6 +286,7 @@ export const fr: Messages = {
       DONE: "Terminé",
     },
   },
+  admin: adminFr,
   errors: {
     title: "Une erreur s'est produite",
     retry: "Rechargez la page. Si l'erreur persiste, l'opérateur de l'application peut consulter le journal du serveur.",

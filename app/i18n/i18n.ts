@@ -4,6 +4,7 @@
  */
 import { en, type Messages } from "~/i18n/en";
 import { fr } from "~/i18n/fr";
+import { minorDigits } from "~/lib/money";
 
 export const LOCALES = ["en", "fr"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -37,20 +38,70 @@ export function translate(locale: Locale, key: MessageKey, vars?: Record<string,
 
 export type Translator = {
   locale: Locale;
+  /** The shop's IANA time zone: every instant is shown as the merchant's wall clock. */
+  timeZone: string;
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
-  number: (n: number) => string;
+  number: (n: number | bigint) => string;
   date: (d: Date | string, style?: "date" | "datetime") => string;
+  /** A calendar day "YYYY-MM-DD" (already shop-local), formatted without any time-zone shift. */
+  day: (ymd: string, style?: "short" | "medium") => string;
+  /** Integer minor units (bigint, number or their decimal text) in a currency, e.g. 40495n USD → "$404.95". */
+  money: (minor: bigint | number | string, currency: string) => string;
+  /** A ratio (0.257) as a percentage ("25.7 %" in French); "–" for null (no denominator). */
+  percent: (ratio: number | null, digits?: number) => string;
 };
 
-export function translator(locale: Locale): Translator {
+function minorToNumber(minor: bigint | number | string, currency: string): number {
+  const digits = minorDigits(currency);
+  const value = typeof minor === "bigint" ? minor : BigInt(typeof minor === "number" ? Math.round(minor) : minor);
+  // Split before converting so amounts above 2^53 minor units keep their cents.
+  const scale = 10n ** BigInt(digits);
+  return Number(value / scale) + Number(value % scale) / Number(scale);
+}
+
+export function translator(locale: Locale, timeZone = "UTC"): Translator {
+  const zone = validTimeZone(timeZone);
   const numberFormat = new Intl.NumberFormat(locale);
+  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+  const dayFormats = {
+    short: new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }),
+    medium: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
+  };
+  const moneyFormats = new Map<string, Intl.NumberFormat>();
+  const moneyFormat = (currency: string) => {
+    let f = moneyFormats.get(currency);
+    if (!f) {
+      try {
+        f = new Intl.NumberFormat(locale, { style: "currency", currency });
+      } catch {
+        f = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      }
+      moneyFormats.set(currency, f);
+    }
+    return f;
+  };
   return {
     locale,
+    timeZone: zone,
     t: (key, vars) => translate(locale, key, vars),
     number: (n) => numberFormat.format(n),
-    date: (d, style = "datetime") =>
-      new Intl.DateTimeFormat(locale, style === "date" ? { dateStyle: "medium", timeZone: "UTC" } : { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
-        typeof d === "string" ? new Date(d) : d,
-      ),
+    date: (d, style = "datetime") => (style === "date" ? dateFormat : dateTimeFormat).format(typeof d === "string" ? new Date(d) : d),
+    day: (ymd, style = "medium") => dayFormats[style].format(new Date(`${ymd}T00:00:00Z`)),
+    money: (minor, currency) => moneyFormat(currency).format(minorToNumber(minor, currency)),
+    percent: (ratio, digits = 1) =>
+      ratio === null || !Number.isFinite(ratio)
+        ? "–"
+        : new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 0, maximumFractionDigits: digits }).format(ratio),
   };
+}
+
+/** A zone Intl accepts, else UTC (a shop whose details were never read). */
+function validTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
 }

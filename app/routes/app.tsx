@@ -11,21 +11,32 @@ import { I18nProvider, useT } from "~/i18n/I18nProvider";
 import { resolveLocale, type MessageKey } from "~/i18n/i18n";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { env } from "~/env.server";
+import { getShop } from "~/domains/shops/shops.server";
+import { safeTimeZone } from "~/lib/calendar";
+import { NavigationLoading } from "~/components/NavigationLoading";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 const NAV: { to: string; label: MessageKey }[] = [
   { to: "/app", label: "app.nav.home" },
+  { to: "/app/segments", label: "admin.nav.segments" },
+  { to: "/app/abandonment", label: "admin.nav.abandonment" },
+  { to: "/app/customers", label: "admin.nav.customers" },
   { to: "/app/deliveries", label: "app.nav.deliveries" },
   { to: "/app/privacy", label: "app.nav.privacy" },
   { to: "/app/reviews", label: "storefront.nav.reviews" },
   { to: "/app/storefront", label: "storefront.nav.settings" },
+  { to: "/app/settings", label: "admin.nav.settings" },
 ];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop, demo } = await authenticateAdmin(request, context as RequestContext);
-  return { apiKey: env().SHOPIFY_API_KEY, shop, demo, locale: resolveLocale(request) };
+  const shopRow = await getShop(shop);
+  return { apiKey: env().SHOPIFY_API_KEY, shop, demo, locale: resolveLocale(request), timeZone: safeTimeZone(shopRow?.ianaTimezone) };
 };
+
+/** A section's page and the pages under it (a segment's detail belongs to Segments). */
+const isCurrent = (to: string, pathname: string) => pathname === to || (to !== "/app" && pathname.startsWith(`${to}/`));
 
 /** Outside the admin (demo mode) App Bridge's nav does nothing, so the same links render inline. */
 function DemoNav({ shop }: { shop: string }) {
@@ -38,8 +49,8 @@ function DemoNav({ shop }: { shop: string }) {
         <nav aria-label={t("app.name")}>
           <InlineStack gap="400">
             {NAV.map((item) => (
-              <Link key={item.to} to={item.to} aria-current={location.pathname === item.to ? "page" : undefined} prefetch="intent">
-                <Text as="span" variant="bodyMd" fontWeight={location.pathname === item.to ? "bold" : "regular"}>
+              <Link key={item.to} to={item.to} aria-current={isCurrent(item.to, location.pathname) ? "page" : undefined} prefetch="intent">
+                <Text as="span" variant="bodyMd" fontWeight={isCurrent(item.to, location.pathname) ? "bold" : "regular"}>
                   {t(item.label)}
                 </Text>
               </Link>
@@ -65,10 +76,11 @@ function EmbeddedNav() {
 }
 
 export default function AppLayout() {
-  const { apiKey, shop, demo, locale } = useLoaderData<typeof loader>();
+  const { apiKey, shop, demo, locale, timeZone } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey} i18n={locale === "fr" ? polarisFr : polarisEn}>
-      <I18nProvider locale={locale}>
+      <I18nProvider locale={locale} timeZone={timeZone}>
+        <NavigationLoading embedded={!demo} />
         {demo ? <DemoNav shop={shop} /> : <EmbeddedNav />}
         <Outlet />
       </I18nProvider>
@@ -91,7 +103,9 @@ function AppError({ error }: { error: unknown }) {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <Page title={status === 404 ? t("errors.notFound") : t("errors.title")}>
-      <Banner tone="critical">{t("errors.retry")}</Banner>
+      <Banner tone={status === 404 ? "warning" : "critical"} action={{ content: t("admin.errors.home"), url: "/app" }}>
+        {status === 404 ? t("admin.errors.notFoundHelp") : t("errors.retry")}
+      </Banner>
     </Page>
   );
 }

@@ -1,0 +1,56 @@
+/**
+ * A rule condition in words, in the merchant's language: "Amount spent is at least 100.00 USD",
+ * "Last order date more than 90 days ago", "RFM group is one of Champions, Loyal". Pure (takes the
+ * page's translator).
+ */
+import type { Condition, Rule } from "~/domains/segments/rules";
+import type { MessageKey, Translator } from "~/i18n/i18n";
+import { valueKind } from "~/components/segments/rule-model";
+
+type T = Pick<Translator, "t" | "number" | "day">;
+
+function valueText(c: Condition, tr: T, currency: string | null): string {
+  const { t, number, day } = tr;
+  const kind = valueKind(c.fact, c.op);
+  const v = c.value;
+  const amount = (x: unknown) => `${String(x)}${currency ? ` ${currency}` : ""}`;
+  switch (kind) {
+    case "none":
+      return "";
+    case "number":
+      return number(Number(v));
+    case "money":
+      return amount(v);
+    case "range":
+      return Array.isArray(v) ? t("admin.rule.between", { min: number(Number(v[0])), max: number(Number(v[1])) }) : "";
+    case "moneyRange":
+      return Array.isArray(v) ? t("admin.rule.between", { min: amount(v[0]), max: amount(v[1]) }) : "";
+    case "date":
+      return typeof v === "string" ? day(v) : "";
+    case "days":
+      return t("admin.rule.daysCount", { n: number(Number(v)) });
+    case "choices":
+      return Array.isArray(v) ? v.map((x) => t((c.fact === "stage" ? `admin.stages.${x}` : `admin.rfmGroups.${x}`) as MessageKey)).join(", ") : "";
+    case "tags":
+      return Array.isArray(v) ? v.map((x) => `“${x}”`).join(", ") : "";
+    case "boolean":
+      return v === true ? t("admin.rule.yes") : t("admin.rule.no");
+  }
+}
+
+export function describeCondition(c: Condition, tr: T, currency: string | null = null): string {
+  const text = valueText(c, tr, currency);
+  return `${tr.t(`admin.rule.facts.${c.fact}`)} ${tr.t(`admin.rule.ops.${c.op}`)}${text ? ` ${text}` : ""}`;
+}
+
+/** A whole rule in one line: conditions joined by "and"/"or", nested groups in parentheses. */
+export function describeRule(rule: Rule, tr: T, currency: string | null = null): string {
+  if ("all" in rule) return rule.all.map((r) => wrap(r, tr, currency)).join(` ${tr.t("admin.rule.and")} `);
+  if ("any" in rule) return rule.any.map((r) => wrap(r, tr, currency)).join(` ${tr.t("admin.rule.or")} `);
+  if ("not" in rule) return `${tr.t("admin.rule.not")} (${describeRule(rule.not, tr, currency)})`;
+  return describeCondition(rule, tr, currency);
+}
+
+function wrap(rule: Rule, tr: T, currency: string | null) {
+  return "fact" in rule ? describeCondition(rule, tr, currency) : `(${describeRule(rule, tr, currency)})`;
+}
