@@ -8,6 +8,8 @@
  * typical load balancers; Shopify reuses connections for deliveries.
  */
 import cluster from "node:cluster";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
@@ -48,11 +50,12 @@ if (cluster.isPrimary && processes > 1) {
 
 async function serve() {
   const viteDevServer = dev ? await import("vite").then((vite) => vite.createServer({ server: { middlewareMode: true } })) : undefined;
+  // BUILD_DIR lets a test or benchmark serve its own build while `npm run demo` rebuilds ./build.
+  const buildDir = process.env.BUILD_DIR ?? "build";
   const loadBuild = async (): Promise<ServerBuild> =>
     viteDevServer
       ? ((await viteDevServer.ssrLoadModule("virtual:remix/server-build")) as ServerBuild)
-      : // @ts-expect-error the build exists after `npm run build`
-        ((await import("./build/server/index.js")) as ServerBuild);
+      : ((await import(pathToFileURL(path.resolve(buildDir, "server/index.js")).href)) as ServerBuild);
 
   type AppEntry = {
     shutdown?: () => Promise<void>;
@@ -75,8 +78,8 @@ async function serve() {
   if (viteDevServer) {
     app.use(viteDevServer.middlewares);
   } else {
-    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    app.use(express.static("build/client", { maxAge: "1h" }));
+    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   }
 
   app.all(

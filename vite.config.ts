@@ -25,6 +25,8 @@ export default defineConfig({
     ? []
     : [
         remix({
+          // Tests and benchmarks build elsewhere (BUILD_DIR) so they never race `npm run demo`.
+          buildDirectory: process.env.BUILD_DIR ?? "build",
           ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
           future: {
             v3_fetcherPersist: true,

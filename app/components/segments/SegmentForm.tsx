@@ -19,22 +19,24 @@ type PreviewAnswer =
 
 const PREVIEW_DELAY_MS = 400;
 
-function LivePreview({ ruleText }: { ruleText: string }) {
+/** Asks the preview route about the rule a moment after it stops changing. */
+function useRulePreview(ruleText: string) {
   const fetcher = useFetcher<PreviewAnswer>();
-  const { t, number } = useT();
   const last = useRef<string | null>(null);
+  const { submit } = fetcher;
   useEffect(() => {
     if (last.current === ruleText) return;
     const timer = setTimeout(() => {
       last.current = ruleText;
-      fetcher.submit({ rule: ruleText }, { method: "post", action: "/app/segments/preview" });
+      submit({ rule: ruleText }, { method: "post", action: "/app/segments/preview" });
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-    // fetcher is stable enough for this purpose; re-running on its identity would loop.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ruleText]);
-  const answer = fetcher.data;
-  const busy = fetcher.state !== "idle";
+  }, [ruleText, submit]);
+  return { answer: fetcher.data, busy: fetcher.state !== "idle" };
+}
+
+function LivePreview({ answer, busy }: { answer: PreviewAnswer | undefined; busy: boolean }) {
+  const { t, number } = useT();
   return (
     <Card>
       <BlockStack gap="200">
@@ -82,7 +84,10 @@ export function SegmentForm({ initial, fieldErrors, submitLabel }: { initial: Se
   const [syncTag, setSyncTag] = useState(initial.syncTag);
   const [rule, setRule] = useState<RuleEditorState>(() => initialEditorState(initial.rule));
   const ruleText = useMemo(() => editorRuleText(rule), [rule]);
+  const preview = useRulePreview(ruleText);
   const errors = fieldErrors ?? undefined;
+  // Rule problems show while editing (from the preview), not only after pressing save.
+  const ruleErrors = errors ?? (preview.answer && !preview.answer.ok ? preview.answer.fieldErrors : undefined);
   const fieldError = (key: string) => (errors?.[key] ? translateFieldError(errors[key]!, t) : undefined);
   const errorCount = errors ? Object.keys(errors).length : 0;
   return (
@@ -117,7 +122,7 @@ export function SegmentForm({ initial, fieldErrors, submitLabel }: { initial: Se
                 <Text as="h2" variant="headingMd">
                   {t("admin.segments.form.ruleTitle")}
                 </Text>
-                <RuleBuilder state={rule} onChange={setRule} fieldErrors={errors} />
+                <RuleBuilder state={rule} onChange={setRule} fieldErrors={ruleErrors} />
               </BlockStack>
             </Card>
             <Card>
@@ -148,7 +153,7 @@ export function SegmentForm({ initial, fieldErrors, submitLabel }: { initial: Se
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <LivePreview ruleText={ruleText} />
+          <LivePreview answer={preview.answer} busy={preview.busy} />
         </Layout.Section>
       </Layout>
     </Form>

@@ -56,11 +56,13 @@ let counter = 0;
 const nextKey = () => `c${++counter}`;
 
 const DEFAULT_OP: Record<FactType, Op> = { number: "gte", money: "gte", date: "within_last_days", enum: "in", tags: "has_any", boolean: "is" };
+/** A value that makes the new condition valid at once, so the live preview counts from the start. */
+const DEFAULT_VALUE: Record<FactType, string> = { number: "1", money: "100", date: "30", enum: "", tags: "", boolean: "true" };
 
-/** A new condition on `fact` with the most common operator and an empty value. */
+/** A new condition on `fact` with the most common operator and a typical value. */
 export function newCondition(fact: FactName = "ordersCount"): BuilderCondition {
   const type = factType(fact);
-  return { key: nextKey(), fact, op: DEFAULT_OP[type], value: type === "boolean" ? "true" : "", value2: "", values: [] };
+  return { key: nextKey(), fact, op: DEFAULT_OP[type], value: DEFAULT_VALUE[type], value2: "", values: [] };
 }
 
 /** Changing the fact resets the operator and value when the old ones do not apply. */
