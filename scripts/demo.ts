@@ -150,6 +150,13 @@ async function main() {
     }
     say(`  processed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  // Analytics for the demo shop: example segments, then the full recompute the nightly job runs,
+  // so the pages open with segments, RFM groups, stages and abandonment figures ready.
+  say("computing segments and abandonment statistics...");
+  await new Promise<void>((resolve, reject) => {
+    const recompute = spawn(process.execPath, ["--import", "tsx", "scripts/recompute.ts", "--shop", SHOP, "--example-segments"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+    recompute.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));
+  });
   const summary = {
     customers: await count(`SELECT count(*) AS n FROM "Customer" WHERE shop = $1`),
     orders: await count(`SELECT count(*) AS n FROM "Order" WHERE shop = $1`),

@@ -60,7 +60,9 @@ export function render(fragment: Sql): [string, ...unknown[]] {
  * cast would use the session's TimeZone setting.
  */
 export function utc(instant: Date): Sql {
-  return sql`(${instant}::timestamptz AT TIME ZONE 'UTC')`;
+  // Sent as UTC wall-clock text typed `timestamp`: the parameter arrives as a constant of the
+  // column's type (a `timestamptz AT TIME ZONE` expression would be re-evaluated on every row).
+  return sql`${instant.toISOString().replace("T", " ").replace("Z", "")}::timestamp`;
 }
 
 /** The calendar date, in an IANA zone, of a stored (UTC, no time zone) timestamp expression. */

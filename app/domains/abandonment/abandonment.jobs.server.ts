@@ -17,7 +17,8 @@ export const handleAbandonmentSweep: JobHandler<JobName.AbandonmentSweep> = asyn
 
 export const handleAbandonmentSweepShop: JobHandler<JobName.AbandonmentSweepShop> = async ({ shop }) => {
   const result = await sweepShop(shop);
-  await enqueueMany(profileFollowUps(shop, result.customers));
+  // A full run (first sweep, new settings) may have changed anyone: recompute the shop's profiles.
+  await enqueueMany(result.mode === "FULL" ? [{ name: JobName.SegmentsRecomputeShop, data: { shop, reason: "settings" } }] : profileFollowUps(shop, result.customers));
   return result.mode === "FULL" ? "FULL_RECOMPUTE" : result.checkouts ? `SWEPT_${result.checkouts}` : "UNCHANGED";
 };
 

@@ -23,6 +23,9 @@ export async function inShopTransaction<T>(shop: string, fn: (tx: Db) => Promise
       // One abandonment writer per shop at a time (sweep, nightly): they touch the same day rows.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`abandonment:${shop}`}, 0))`;
       await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
+      // JIT compiles our wide CASE expressions for seconds once row estimates grow; the queries
+      // themselves take less. Off for these transactions.
+      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
       return fn(tx);
     },
     { timeout: timeoutMs, maxWait: 30_000 },
@@ -111,36 +114,53 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   ];
   const list = cols.map((c) => `"${c}"`).join(", ");
   const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
-  const current = cols.map((c) => `"CheckoutOutcome"."${c}"`).join(", ");
-  return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null }>(
+  const stored = cols.map((c) => `prev."${c}"`).join(", ");
+  const fresh = cols.map((c) => `n."${c}"`).join(", ");
+  // A checkout's landing page, referrer and channel never change: its dimensions are derived
+  // (four regular expressions) the first time it is seen and reused after.
+  const dim = (name: "channel" | "source" | "landingPage" | "device") => sql`CASE WHEN b.prev_token IS NULL THEN ${dims[name]} ELSE b."p_${raw(name)}" END`;
+  return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null; n: bigint | number }>(
     tx,
     sql`WITH a AS (
       SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c.currency, c."totalMinor",
         c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
-        ${activity} AS activity, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer
+        ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer,
+        prev.channel AS "p_channel", prev.source AS "p_source", prev."landingPage" AS "p_landingPage", prev.device AS "p_device",
+        ROW(${raw(stored)}) AS stored
       FROM "Checkout" c LEFT JOIN "CheckoutOutcome" prev ON prev.shop = c.shop AND prev.token = c.token
       WHERE c.shop = ${shop} ${scoped("c.token", tokens)}
     ), b AS (
       SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at FROM a
+    ), n AS (
+      SELECT b.token, b.stored, b.old_day, b.old_customer, b.old_buyer,
+        b.id AS "checkoutRowId", b."shopifyCreatedAt" AS "startedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)} AS day,
+        b."customerGid", ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))} AS "buyerKey",
+        (b."hasContact" OR b."completedAt" IS NOT NULL) AS "hasContact", b.currency, b."totalMinor" AS "valueMinor",
+        b.activity AS "lastActivityAt", b."completedAt", b."orderGid", b.status, b.abandoned_at AS "abandonedAt",
+        CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END AS "recoveredAt",
+        CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END AS "recoveredOrderGid",
+        CASE WHEN b.status = 'RECOVERED' THEN o."totalMinor" END AS "recoveredMinor",
+        ${p.shopCurrency}::text AS "shopCurrency",
+        ${dim("channel")} AS channel, ${dim("source")} AS source, ${dim("landingPage")} AS "landingPage", ${dim("device")} AS device,
+        ${p.thresholdMinutes}::int AS "thresholdMinutes"
+      FROM b LEFT JOIN "Order" o ON o.shop = ${shop} AND o."orderGid" = b."orderGid"
+    ), todo AS (
+      -- Only new or changed outcomes go through the upsert (a nightly rerun writes nothing).
+      SELECT * FROM n WHERE n.stored IS DISTINCT FROM ROW(${raw(fresh)})
     ), up AS (
       INSERT INTO "CheckoutOutcome" (shop, token, ${raw(list)}, "computedAt")
-      SELECT ${shop}, b.token, b.id, b."shopifyCreatedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)}, b."customerGid",
-        ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))}, (b."hasContact" OR b."completedAt" IS NOT NULL), b.currency, b."totalMinor",
-        b.activity, b."completedAt", b."orderGid", b.status, b.abandoned_at,
-        CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END,
-        CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END,
-        CASE WHEN b.status = 'RECOVERED' THEN o."totalMinor" END,
-        ${p.shopCurrency}::text,
-        ${dims.channel}, ${dims.source}, ${dims.landingPage}, ${dims.device},
-        ${p.thresholdMinutes}::int, ${utc(p.asOf)}
-      FROM b LEFT JOIN "Order" o ON o.shop = ${shop} AND o."orderGid" = b."orderGid"
+      SELECT ${shop}, n.token, ${raw(fresh)}, ${utc(p.asOf)} FROM todo n
       ON CONFLICT (shop, token) DO UPDATE SET (${raw(list)}, "computedAt") = (${raw(excluded)}, EXCLUDED."computedAt")
-      WHERE (${raw(current)}) IS DISTINCT FROM (${raw(excluded)})
       RETURNING token, day, "customerGid", "buyerKey"
     )
-    SELECT up.day, a.old_day AS "oldDay", up."customerGid", a.old_customer AS "oldCustomerGid", up."buyerKey", a.old_buyer AS "oldBuyerKey"
-    FROM up JOIN a ON a.token = up.token`,
-  );
+    ${
+      tokens === "all"
+        ? // A whole-shop run is followed by whole-shop work: only the count comes back.
+          raw(`SELECT NULL::date AS day, NULL::date AS "oldDay", NULL AS "customerGid", NULL AS "oldCustomerGid", NULL AS "buyerKey", NULL AS "oldBuyerKey", count(*) AS n FROM up`)
+        : raw(`SELECT up.day, t.old_day AS "oldDay", up."customerGid", t.old_customer AS "oldCustomerGid", up."buyerKey", t.old_buyer AS "oldBuyerKey", 1 AS n
+    FROM up JOIN todo t ON t.token = up.token`)
+    }`,
+  ).then((rows) => (tokens === "all" ? { count: Number(rows[0]?.n ?? 0), rows: [] } : { count: rows.length, rows }));
 }
 
 export type WindowParams = { windowDays: number; asOf: Date };
@@ -158,7 +178,7 @@ export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: W
     buyers === "all"
       ? empty
       : sql` AND ${key} = ANY(${buyers}::text[]) AND o."processedAt" > (SELECT COALESCE(min("abandonedAt"), 'infinity') FROM ab)`;
-  return q<{ day: Date; customerGid: string | null }>(
+  return q<{ day: Date; customerGid: string | null; n: bigint | number }>(
     tx,
     sql`WITH ab AS (
       SELECT token, "buyerKey", "abandonedAt" FROM "CheckoutOutcome"
@@ -179,13 +199,16 @@ export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: W
       LEFT JOIN firsts f ON f.token = co.token
       WHERE co.shop = ${shop} ${scoped('co."buyerKey"', buyers)}
     )
-    UPDATE "CheckoutOutcome" co SET "windowOrderGid" = t."orderGid", "windowRecoveredAt" = t."processedAt",
-      "windowRecoveredMinor" = t."totalMinor"
-    FROM target t
-    WHERE co.shop = ${shop} AND co.token = t.token
-      AND (co."windowOrderGid", co."windowRecoveredAt", co."windowRecoveredMinor") IS DISTINCT FROM (t."orderGid", t."processedAt", t."totalMinor")
-    RETURNING co.day, co."customerGid"`,
-  );
+    , up AS (
+      UPDATE "CheckoutOutcome" co SET "windowOrderGid" = t."orderGid", "windowRecoveredAt" = t."processedAt",
+        "windowRecoveredMinor" = t."totalMinor"
+      FROM target t
+      WHERE co.shop = ${shop} AND co.token = t.token
+        AND (co."windowOrderGid", co."windowRecoveredAt", co."windowRecoveredMinor") IS DISTINCT FROM (t."orderGid", t."processedAt", t."totalMinor")
+      RETURNING co.day, co."customerGid"
+    )
+    ${buyers === "all" ? raw(`SELECT NULL::date AS day, NULL AS "customerGid", count(*) AS n FROM up`) : raw(`SELECT day, "customerGid", 1 AS n FROM up`)}`,
+  ).then((rows) => (buyers === "all" ? { count: Number(rows[0]?.n ?? 0), rows: [] } : { count: rows.length, rows }));
 }
 
 /** Rebuilds the daily, breakdown and product tables for the given days (or all) from outcomes. */
@@ -238,8 +261,24 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
   );
 }
 
-/** Outcomes whose Checkout row is gone (a redacted shop's leftovers): removed, days returned. */
+/**
+ * Fresh statistics after a whole-shop write: the attribution joins that follow are planned from
+ * them (stale ones said "1 row" and picked 200,000 index probes). ANALYZE samples; cheap.
+ */
+export async function analyzeOutcomes(tx: Db) {
+  await x(tx, raw(`ANALYZE "CheckoutOutcome"`));
+}
+
+/**
+ * Outcomes whose Checkout row is gone (Checkout rows are only ever deleted by shop/redact, so this
+ * is a safety net): removed when the two counts differ.
+ */
 export async function deleteOrphanOutcomes(tx: Db, shop: string) {
+  const [counts] = await q<{ checkouts: bigint; outcomes: bigint }>(
+    tx,
+    sql`SELECT (SELECT count(*) FROM "Checkout" WHERE shop = ${shop}) AS checkouts, (SELECT count(*) FROM "CheckoutOutcome" WHERE shop = ${shop}) AS outcomes`,
+  );
+  if (counts && counts.checkouts === counts.outcomes) return [];
   return q<{ day: Date; customerGid: string | null }>(
     tx,
     sql`DELETE FROM "CheckoutOutcome" co WHERE co.shop = ${shop}

@@ -10,6 +10,7 @@ import { addDays, dateOnly, localDate, safeTimeZone } from "~/lib/calendar";
 import { getShopSettings } from "~/domains/shops/settings.server";
 import { abandonmentRate, median, BREAKDOWN_DIMENSIONS, type AbandonmentSettings, type BreakdownDimension } from "~/domains/abandonment/abandonment";
 import {
+  analyzeOutcomes,
   attributeWindows,
   classifyOutcomes,
   deleteOrphanOutcomes,
@@ -31,6 +32,7 @@ async function context(shop: string, asOf = new Date()): Promise<Ctx> {
   return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 
+/** `customers`: whose abandonment facts changed (incremental runs only; a FULL run needs a whole-shop profile recompute). */
 export type AbandonmentRunResult = { mode: "FULL" | "INCREMENTAL"; checkouts: number; days: number; customers: string[] };
 
 const dayText = (d: Date) => dateOnly(d);
@@ -44,14 +46,14 @@ export async function recomputeAbandonment(shop: string, opts: { asOf?: Date } =
   return inShopTransaction(shop, async (tx) => {
     const ids = await maxIds(tx, shop);
     const changed = await classifyOutcomes(tx, shop, "all", { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency });
+    if (changed.count > 1_000) await analyzeOutcomes(tx);
     const windows = await attributeWindows(tx, shop, "all", { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf });
-    const orphans = await deleteOrphanOutcomes(tx, shop);
+    await deleteOrphanOutcomes(tx, shop);
     await rebuildDays(tx, shop, "all", ctx.asOf);
     await saveSweepState(tx, shop, { checkoutWatermark: ids.checkout, orderWatermark: ids.order, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
-    const customers = new Set<string>();
-    for (const r of [...changed, ...windows, ...orphans]) if (r.customerGid) customers.add(r.customerGid);
-    for (const r of changed) if (r.oldCustomerGid) customers.add(r.oldCustomerGid);
-    return { mode: "FULL" as const, checkouts: changed.length, days: -1, customers: [...customers] };
+    // Whole-shop: which customers changed is not tracked (it can be all of them); the caller
+    // recomputes the shop's profiles next (nightly job, backfill), or enqueues that.
+    return { mode: "FULL" as const, checkouts: changed.count + windows.count, days: -1, customers: [] };
   });
 }
 
@@ -71,14 +73,14 @@ export async function sweepShop(shop: string, opts: { asOf?: Date } = {}): Promi
     const recentDay = addDays(localDate(ctx.asOf, ctx.timezone), -7);
     const cands = await sweepCandidates(tx, shop, { checkout: state.checkoutWatermark, order: state.orderWatermark }, recentDay);
     const changed = cands.tokens.length
-      ? await classifyOutcomes(tx, shop, cands.tokens, { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency })
+      ? (await classifyOutcomes(tx, shop, cands.tokens, { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency })).rows
       : [];
     const buyers = new Set(cands.buyers);
     for (const r of changed) {
       if (r.buyerKey) buyers.add(r.buyerKey);
       if (r.oldBuyerKey) buyers.add(r.oldBuyerKey);
     }
-    const windows = buyers.size ? await attributeWindows(tx, shop, [...buyers], { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf }) : [];
+    const windows = buyers.size ? (await attributeWindows(tx, shop, [...buyers], { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf })).rows : [];
     const days = new Set<string>();
     const customers = new Set<string>();
     for (const r of changed) {

@@ -20,6 +20,7 @@ import { STAGE_RULES_VERSION } from "~/domains/journey/stages";
 import { RFM_RULES_VERSION, resolveEdges, type RfmEdges } from "~/domains/segments/rfm";
 import { compileRule, referencedFacts, RULE_FACTS, validateRule, type CompileContext, type Rule } from "~/domains/segments/rules";
 import {
+  analyzeProfiles,
   buildFacts,
   computeEdgeMinima,
   deleteStaleProfiles,
@@ -151,7 +152,8 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
         prospects: 0,
         configKey: ctx.configKey,
       });
-      const written = await writeProfiles(tx, shop, { ...ctx, edges: resolved.edges, snapshotId: snapshot.id });
+      const written = await writeProfiles(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId: snapshot.id });
+      if (written.changed > 1_000) await analyzeProfiles(tx);
       const removed = await deleteStaleProfiles(tx, shop, "all");
       const memberships = await refreshSegments(tx, ctx, segments, "all");
       const prospects = await tx.customerProfile.count({ where: { shop, rfmGroup: "PROSPECTS" } });
@@ -161,7 +163,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
       return {
         scored: minima.scored,
         prospects,
-        changed: written.changed.length,
+        changed: written.changed,
         transitions: written.transitions,
         removed: removed.length,
         memberships,
@@ -174,7 +176,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
 }
 
 export type CustomerRecomputeResult =
-  | { mode: "INCREMENTAL"; changed: string[]; removed: string[]; memberships: MembershipDelta[] }
+  | { mode: "INCREMENTAL"; changed: number; removed: string[]; memberships: MembershipDelta[] }
   | { mode: "FULL"; result: ShopRecomputeResult };
 
 /**
@@ -192,7 +194,7 @@ export async function recomputeCustomers(shop: string, customerGids: string[], o
   return inShopTransaction(shop, "shared", async (tx) => {
     await lockCustomers(tx, shop, customerGids);
     await buildFacts(tx, shop, customerGids, ctx);
-    const written = await writeProfiles(tx, shop, { ...ctx, edges: snapshotEdges(snapshot), snapshotId: snapshot.id });
+    const written = await writeProfiles(tx, shop, { ...ctx, scope: customerGids, edges: snapshotEdges(snapshot), snapshotId: snapshot.id });
     const removed = await deleteStaleProfiles(tx, shop, customerGids);
     const memberships = await refreshSegments(tx, ctx, segments, customerGids);
     return { mode: "INCREMENTAL" as const, changed: written.changed, removed, memberships };
@@ -212,7 +214,7 @@ export async function materializeSegment(shop: string, segmentId: bigint, opts: 
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`segment:${segmentId}`}, 0))`;
     if (segment.deletedAt) {
       const exited = await exitAllMembers(tx, shop, segment, ctx.asOf);
-      return { segmentId, entered: [], exited };
+      return { segmentId, entered: 0, exited };
     }
     const [delta] = await refreshSegments(tx, ctx, [segment], "all");
     return delta ?? null;

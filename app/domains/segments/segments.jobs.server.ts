@@ -19,7 +19,7 @@ import { clearFailedSync, syncedSegmentIds } from "~/domains/segments/sync.repo.
 
 /** Sync jobs for the synced segments whose membership just changed. */
 async function syncFollowUps(shop: string, deltas: MembershipDelta[]): Promise<JobItem[]> {
-  const changed = deltas.filter((d) => d.entered.length || d.exited.length).map((d) => d.segmentId);
+  const changed = deltas.filter((d) => d.entered || d.exited).map((d) => d.segmentId);
   const ids = await syncedSegmentIds(shop, changed);
   return ids.map((id) => ({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId: id.toString() } }));
 }
@@ -32,10 +32,10 @@ export const handleSegmentsRecomputeCustomer: JobHandler<JobName.SegmentsRecompu
   }
   const followUps = await syncFollowUps(shop, result.memberships);
   // New facts move the shop's quintiles a little: a debounced rescore catches up the edges.
-  if (result.changed.length) followUps.push({ name: JobName.SegmentsRescoreShop, data: { shop } });
+  if (result.changed) followUps.push({ name: JobName.SegmentsRescoreShop, data: { shop } });
   await enqueueMany(followUps);
   if (result.removed.length) return "REMOVED";
-  return result.changed.length ? "UPDATED" : "UNCHANGED";
+  return result.changed ? "UPDATED" : "UNCHANGED";
 };
 
 export const handleSegmentsRescoreShop: JobHandler<JobName.SegmentsRescoreShop> = async ({ shop }) => {
@@ -61,7 +61,7 @@ export const handleSegmentsMaterializeSegment: JobHandler<JobName.SegmentsMateri
   // Always offer the sync a look: a rule change, a deletion or a new sync mode all end there.
   await clearFailedSync(BigInt(segmentId));
   await enqueue({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId } });
-  return delta.entered.length || delta.exited.length ? "MATERIALIZED" : "UNCHANGED";
+  return delta.entered || delta.exited ? "MATERIALIZED" : "UNCHANGED";
 };
 
 export const handleSegmentsSyncSegment: JobHandler<JobName.SegmentsSyncSegment> = async ({ shop, segmentId }) => {

@@ -14,6 +14,12 @@ import { STAGE_RULES_VERSION, stageIndexSql, stageSql } from "~/domains/journey/
 
 export type Scope = "all" | string[];
 
+/** A currency code as an SQL literal (ISO 4217: three letters, checked, never free text). */
+function sqlText(code: string): string {
+  if (!/^[A-Z]{3}$/.test(code)) throw new RangeError(`not a currency code: ${code}`);
+  return `'${code}'`;
+}
+
 const q = <T = Record<string, unknown>>(tx: Db, fragment: Sql) => tx.$queryRawUnsafe<T[]>(...render(fragment));
 const x = (tx: Db, fragment: Sql) => tx.$executeRawUnsafe(...render(fragment));
 
@@ -33,6 +39,9 @@ export async function inShopTransaction<T>(shop: string, mode: "shared" | "exclu
       else await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`;
       // Window functions and hash aggregates over a whole shop: avoid spilling to disk.
       await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
+      // JIT compiles our wide CASE expressions for seconds once row estimates grow; the queries
+      // themselves take less. Off for these transactions.
+      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
       return fn(tx);
     },
     { timeout: timeoutMs, maxWait: 30_000 },
@@ -72,18 +81,19 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
     tx,
     sql`CREATE TEMP TABLE analytics_facts ON COMMIT DROP AS
     WITH ord AS (
-      SELECT o."customerGid" AS gid, o."processedAt" AS at, (o.currency = ${p.currency}) AS in_cur, ${excluded} AS excluded, ${net} AS net
+      -- Qualifying orders only (facts.ts); the explanation lists the others with their reason.
+      SELECT o."customerGid" AS gid, o."processedAt" AS at, (o.currency = ${p.currency}) AS in_cur, ${net} AS net
       FROM "Order" o ${refunds.join}
-      WHERE o.shop = ${shop} AND o."customerGid" IS NOT NULL ${scoped('o."customerGid"', scope)}
+      WHERE o.shop = ${shop} AND o."customerGid" IS NOT NULL ${scoped('o."customerGid"', scope)} AND ${excluded} IS NULL
     ), agg AS (
       SELECT gid,
-        count(*) FILTER (WHERE excluded IS NULL)::int AS orders,
-        count(*) FILTER (WHERE excluded IS NULL AND in_cur)::int AS orders_in_cur,
-        COALESCE(sum(net) FILTER (WHERE excluded IS NULL AND in_cur), 0)::bigint AS spent,
-        min(at) FILTER (WHERE excluded IS NULL) AS first_at,
-        max(at) FILTER (WHERE excluded IS NULL) AS last_at,
-        count(*) FILTER (WHERE excluded IS NULL AND at >= ${windowStart})::int AS w_orders,
-        COALESCE(sum(net) FILTER (WHERE excluded IS NULL AND in_cur AND at >= ${windowStart}), 0)::bigint AS w_spent
+        count(*)::int AS orders,
+        count(*) FILTER (WHERE in_cur)::int AS orders_in_cur,
+        COALESCE(sum(net) FILTER (WHERE in_cur), 0)::bigint AS spent,
+        min(at) AS first_at,
+        max(at) AS last_at,
+        count(*) FILTER (WHERE at >= ${windowStart})::int AS w_orders,
+        COALESCE(sum(net) FILTER (WHERE in_cur AND at >= ${windowStart}), 0)::bigint AS w_spent
       FROM ord GROUP BY gid
     ), ab AS (
       SELECT "customerGid" AS gid, count(*)::int AS n, max("abandonedAt") AS last_at FROM "CheckoutOutcome"
@@ -134,6 +144,9 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
     LEFT JOIN cart ON cart.gid = c."customerGid"
     WHERE c.shop = ${shop} AND c."deletedAt" IS NULL ${scoped('c."customerGid"', scope)}`,
   );
+  // Temp tables are never auto-analyzed: without statistics the planner guesses a few rows and
+  // picks nested loops and sorts for the 200,000-row joins that follow.
+  await x(tx, raw(`ANALYZE analytics_facts`));
 }
 
 /**
@@ -152,6 +165,7 @@ export async function factsFromProfiles(tx: Db, shop: string) {
     FROM "CustomerProfile" p LEFT JOIN "Customer" c ON c.shop = p.shop AND c."customerGid" = p."customerGid"
     WHERE p.shop = ${shop}`,
   );
+  await x(tx, raw(`ANALYZE analytics_facts`));
 }
 
 export type EdgeMinima = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
@@ -187,12 +201,15 @@ export async function computeEdgeMinima(tx: Db): Promise<EdgeMinima> {
 export type Edges = { recency: string[]; frequency: number[]; monetary: bigint[] };
 
 export type ProfileWriteParams = FactsParams & {
+  /** The customers in analytics_facts ("all": the whole shop). */
+  scope: Scope;
   asOf: Date;
   edges: Edges | null;
   snapshotId: bigint | null;
 };
 
-export type ProfileWriteResult = { changed: string[]; transitions: number };
+/** Counts only: a whole-shop run changes 200,000 rows, which Node has no need to hold. */
+export type ProfileWriteResult = { changed: number; transitions: number };
 
 /**
  * Scores, groups and stages the temp table's customers and upserts their profiles; records a
@@ -254,9 +271,12 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
     "stageReason",
   ];
   const quoted = cols.map((c) => `"${c}"`).join(", ");
+  // The new row's values in `cols` order, as the upsert below writes them (g = facts + scores + stage).
+  const fromG: Record<string, string> = { currency: "$CURRENCY$", rfmGroup: "g.grp", rfmRulesVersion: "$RFMV$", stage: "g.stage", stageRulesVersion: "$STAGEV$", stageReason: "g.reason" };
+  const newValues = cols.map((c) => fromG[c] ?? `g."${c}"`).join(", ").replace("$CURRENCY$", `${sqlText(p.currency)}::text`).replace("$RFMV$", `${RFM_RULES_VERSION}::int`).replace("$STAGEV$", `${STAGE_RULES_VERSION}::int`);
   const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
   const current = cols.map((c) => `"CustomerProfile"."${c}"`).join(", ");
-  const rows = await q<{ gid: string | null; transitions: bigint }>(
+  const rows = await q<{ changed: bigint; transitions: bigint }>(
     tx,
     sql`WITH n AS (
       SELECT f.*, ${r} AS "rScore", ${fs} AS "fScore", ${ms} AS "mScore" FROM analytics_facts f
@@ -267,7 +287,7 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
     ), old AS (
       -- Rules version 0: a placeholder (backfill stored Shopify's group first), never staged.
       SELECT p."customerGid", CASE WHEN p."stageRulesVersion" > 0 THEN p.stage END AS stage, p."stageSince" FROM "CustomerProfile" p
-      WHERE p.shop = ${shop} AND p."customerGid" IN (SELECT "customerGid" FROM g)
+      WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
     ), moved AS (
       SELECT g."customerGid", old.stage AS from_stage, g.stage AS to_stage, ${transitionAt} AS at, g.reason
       FROM g LEFT JOIN old ON old."customerGid" = g."customerGid"
@@ -281,6 +301,13 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
       SELECT ${shop}::text, ${localDateOf(raw("at"), p.timezone)}, COALESCE(from_stage, ''), to_stage, count(*)::int FROM moved GROUP BY 2, 3, 4
       ON CONFLICT (shop, day, "fromStage", "toStage") DO UPDATE SET count = "JourneyFlowDaily".count + EXCLUDED.count
       RETURNING 1
+    ), cur AS (
+      SELECT p."customerGid", (${raw(cols.map((c) => `p."${c}"`).join(", "))}) AS v FROM "CustomerProfile" p
+      WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
+    ), todo AS (
+      -- Only new or changed rows go through the upsert (a nightly rerun writes nothing).
+      SELECT g.* FROM g LEFT JOIN cur ON cur."customerGid" = g."customerGid"
+      WHERE cur.v IS DISTINCT FROM (${raw(newValues)})
     ), up AS (
       INSERT INTO "CustomerProfile" (shop, "customerGid", ${raw(quoted)}, "rfmSnapshotId", "stageSince", "computedAt")
       SELECT ${shop}, g."customerGid", g.email, g."displayName", g."searchName", g."ordersCount", g."amountSpentMinor", ${p.currency}::text,
@@ -288,16 +315,20 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
         g."lastAbandonedAt", g."pointsBalance", g."hasReviewed", g."lastReviewAt", g."lastCartActivityAt", g."windowOrders",
         g."windowSpentMinor", g."lastOrderDate", g."rScore", g."fScore", g."mScore", g.grp, ${RFM_RULES_VERSION}::int, g.stage,
         ${STAGE_RULES_VERSION}::int, g.reason, ${p.snapshotId}::bigint, COALESCE(m.at, old."stageSince", g.stage_at), ${asOf}
-      FROM g LEFT JOIN old ON old."customerGid" = g."customerGid" LEFT JOIN moved m ON m."customerGid" = g."customerGid"
+      FROM todo g LEFT JOIN old ON old."customerGid" = g."customerGid" LEFT JOIN moved m ON m."customerGid" = g."customerGid"
       ON CONFLICT (shop, "customerGid") DO UPDATE SET (${raw(quoted)}, "rfmSnapshotId", "stageSince", "computedAt") =
         (${raw(excluded)}, EXCLUDED."rfmSnapshotId", EXCLUDED."stageSince", EXCLUDED."computedAt")
       WHERE (${raw(current)}) IS DISTINCT FROM (${raw(excluded)})
-      RETURNING "customerGid"
+      RETURNING 1
     )
-    SELECT up."customerGid" AS gid, (SELECT count(*) FROM tr) AS transitions FROM up
-    UNION ALL SELECT NULL, (SELECT count(*) FROM tr) WHERE NOT EXISTS (SELECT 1 FROM up)`,
+    SELECT (SELECT count(*) FROM up) AS changed, (SELECT count(*) FROM tr) AS transitions`,
   );
-  return { changed: rows.filter((row) => row.gid !== null).map((row) => row.gid!), transitions: Number(rows[0]?.transitions ?? 0) };
+  return { changed: Number(rows[0]?.changed ?? 0), transitions: Number(rows[0]?.transitions ?? 0) };
+}
+
+/** Fresh planner statistics after a whole-shop write (membership queries scan these rows next). */
+export async function analyzeProfiles(tx: Db) {
+  await x(tx, raw(`ANALYZE "CustomerProfile"`));
 }
 
 /** Profiles of the scope whose customer is gone (deleted, redacted): removed. Returns their GIDs. */
@@ -356,7 +387,8 @@ export async function updateSegmentRow(id: bigint, data: Prisma.SegmentUnchecked
   return db().segment.update({ where: { id }, data });
 }
 
-export type MembershipDelta = { segmentId: bigint; entered: string[]; exited: string[] };
+/** How many customers entered and left a segment in one refresh. */
+export type MembershipDelta = { segmentId: bigint; entered: number; exited: number };
 
 /**
  * Brings one segment's membership in line with its rule for the scope: new matches ENTER, members
@@ -373,7 +405,7 @@ export async function refreshMembership(
   at: Date,
   day: string,
 ): Promise<MembershipDelta> {
-  const rows = await q<{ kind: string; customerGid: string }>(
+  const rows = await q<{ entered: bigint; exited: bigint }>(
     tx,
     sql`WITH want AS (
       SELECT p."customerGid", ${factsJson} AS facts FROM "CustomerProfile" p
@@ -410,27 +442,23 @@ export async function refreshMembership(
       ON CONFLICT ("segmentId", day) DO UPDATE SET size = EXCLUDED.size
       RETURNING 1
     )
-    SELECT 'E' AS kind, "customerGid" FROM ins UNION ALL SELECT 'X', "customerGid" FROM del
-    UNION ALL SELECT 'S', '' FROM size UNION ALL SELECT 'V', '' FROM ver`,
+    SELECT (SELECT count(*) FROM ins) AS entered, (SELECT count(*) FROM del) AS exited,
+      (SELECT count(*) FROM size) + (SELECT count(*) FROM ver) + (SELECT count(*) FROM ev) AS touched`,
   );
-  return {
-    segmentId: segment.id,
-    entered: rows.filter((r) => r.kind === "E").map((r) => r.customerGid),
-    exited: rows.filter((r) => r.kind === "X").map((r) => r.customerGid),
-  };
+  return { segmentId: segment.id, entered: Number(rows[0]?.entered ?? 0), exited: Number(rows[0]?.exited ?? 0) };
 }
 
 /** Exits every member of a deleted segment (with events) and clears its count. */
-export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date): Promise<string[]> {
-  const rows = await q<{ customerGid: string }>(
+export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date): Promise<number> {
+  const rows = await q<{ n: bigint }>(
     tx,
     sql`WITH del AS (DELETE FROM "SegmentMember" WHERE "segmentId" = ${segment.id} RETURNING "customerGid"),
     ev AS (INSERT INTO "SegmentMemberEvent" (shop, "segmentId", "customerGid", kind, at, "ruleVersion")
       SELECT ${shop}, ${segment.id}::bigint, "customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int FROM del)
-    SELECT "customerGid" FROM del`,
+    SELECT count(*) AS n FROM del`,
   );
   await tx.segment.update({ where: { id: segment.id }, data: { memberCount: 0 } });
-  return rows.map((r) => r.customerGid);
+  return Number(rows[0]?.n ?? 0);
 }
 
 export { q as queryFragment, x as executeFragment };

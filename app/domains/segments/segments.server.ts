@@ -137,6 +137,22 @@ export async function createSegment(shop: string, input: unknown): Promise<Segme
 }
 
 /**
+ * Creates each segment unless one of the same name exists (demo seeding, onboarding presets).
+ * Validated like form input; nothing is enqueued: the caller recomputes the shop, which
+ * materializes every segment. Returns the ids created.
+ */
+export async function ensureSegments(shop: string, inputs: unknown[]): Promise<bigint[]> {
+  const created: bigint[] = [];
+  for (const input of inputs) {
+    const parsed = parseSegmentInput(input);
+    if (!parsed.ok) throw new Error(`invalid preset segment: ${JSON.stringify(parsed.fieldErrors)}`);
+    if (await findSegmentByName(shop, parsed.value.name)) continue;
+    created.push((await createSegmentRow({ shop, ...rowData(parsed.value) })).id);
+  }
+  return created;
+}
+
+/**
  * Updates a segment. A changed rule bumps its version and re-materializes membership (entries and
  * exits recorded with the new version); a changed sync setting re-syncs (removing the old tag).
  */

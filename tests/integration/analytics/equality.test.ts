@@ -86,8 +86,10 @@ describe("full recompute = incremental path", () => {
         expect(outcome).not.toMatch(/^[\w.]+: /); // nothing rejected
       }
       recomputed += await drainRecomputes();
+      // As abandonment.sweep-shop's follow-ups: the changed customers, or the whole shop after a full run.
       const swept = await sweepShop(SHOP, { asOf: AS_OF });
-      if (swept.customers.length) await recomputeCustomers(SHOP, swept.customers, { asOf: AS_OF });
+      if (swept.mode === "FULL") await recomputeShop(SHOP, { asOf: AS_OF });
+      else if (swept.customers.length) await recomputeCustomers(SHOP, swept.customers, { asOf: AS_OF });
     }
     await recomputeShop(SHOP, { asOf: AS_OF, source: "profiles" }); // the debounced rescore
     expect(recomputed).toBeGreaterThan(30);

@@ -1,0 +1,96 @@
+/**
+ * Segment recompute benchmark (issue 3). One shop with 1,000,000 orders, 200,000 customers and
+ * 500,000 checkouts (bench/analytics/generate.ts, deterministic), five merchant segments. Measures
+ * in the same run:
+ *   - bare: one plain SQL query scoring every customer (qualifying orders, refunds, R/F/M with
+ *     window functions, no writes): the floor any implementation pays;
+ *   - full recompute (segments.recompute-shop's work: facts, RFM snapshot and scores, stages and
+ *     transitions, five segment memberships with history), cold (every row written) and warm
+ *     (the nightly rerun: nothing changed), each in its own process for its peak RSS;
+ *   - the abandonment recompute of the 500,000 checkouts (reported, not part of the ratio).
+ * Targets: full ≤ 30 s, ≤ 1 GiB peak RSS, ≤ 3× the bare query.
+ *
+ *   npm run bench:analytics          (DATABASE_URL: the Postgres to use; unset: embedded)
+ * Env: BENCH_SCALE (1 = full size; 0.1 for a quick look).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { pgPoolConfig } from "../../prisma/pg";
+import { createBenchDatabase } from "../lib/services";
+import { FULL_SIZE, generateStore } from "./generate";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const SHOP = "bench-analytics.myshopify.com";
+const size = { customers: Math.round(FULL_SIZE.customers * SCALE), orders: Math.round(FULL_SIZE.orders * SCALE), checkouts: Math.round(FULL_SIZE.checkouts * SCALE) };
+const say = (m: string) => process.stdout.write(`${m}\n`);
+
+const BARE = `
+WITH r AS (SELECT "orderGid", sum("subtotalMinor") AS refunded FROM "Refund" WHERE shop = $1 GROUP BY 1),
+o AS (
+  SELECT o."customerGid" AS gid, o."processedAt" AS at, GREATEST(o."subtotalMinor" - COALESCE(r.refunded, 0), 0) AS net
+  FROM "Order" o LEFT JOIN r ON r."orderGid" = o."orderGid"
+  WHERE o.shop = $1 AND o."customerGid" IS NOT NULL AND NOT o.test AND o."cancelledAt" IS NULL
+    AND o."financialStatus" IN ('paid', 'partially_refunded') AND COALESCE(r.refunded, 0) < o."subtotalMinor"),
+f AS (SELECT gid, max(at)::date AS last, count(*) FILTER (WHERE at >= $2) AS freq, COALESCE(sum(net) FILTER (WHERE at >= $2), 0) AS money FROM o GROUP BY gid),
+s AS (SELECT gid, ceil(5 * cume_dist() OVER (ORDER BY last)) AS r, ceil(5 * cume_dist() OVER (ORDER BY freq)) AS f,
+        ceil(5 * cume_dist() OVER (ORDER BY money)) AS m FROM f)
+SELECT count(*) AS scored, count(*) FILTER (WHERE r = 5 AND f >= 4) AS champions FROM s`;
+
+const database = await createBenchDatabase("analytics");
+try {
+  say(`generating ${size.customers} customers, ${size.orders} orders, ${size.checkouts} checkouts...`);
+  let t = performance.now();
+  const now = new Date("2026-11-20T12:00:00Z");
+  await generateStore(database.url, SHOP, size, now);
+  say(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const client = new pg.Client(pgPoolConfig(database.url));
+  await client.connect();
+  const windowStart = new Date(now.getTime() - 365 * 86_400_000);
+  const bare = async () => {
+    const s = performance.now();
+    const { rows } = await client.query(BARE, [SHOP, windowStart]);
+    return { ms: Math.round(performance.now() - s), scored: Number(rows[0].scored) };
+  };
+  const child = (what: string) =>
+    JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "bench/analytics/recompute-child.ts", database.url, SHOP, what], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!) as {
+      ms: number;
+      maxRssMb: number;
+      detail: unknown;
+    };
+
+  const bare1 = await bare();
+  say(`bare scoring query: ${bare1.ms} ms (${bare1.scored} customers scored)`);
+  t = performance.now();
+  const abandonment = child("abandonment");
+  say(`abandonment recompute (${size.checkouts} checkouts): ${abandonment.ms} ms, peak RSS ${abandonment.maxRssMb} MB`);
+  const cold = child("segments");
+  say(`full recompute, cold: ${cold.ms} ms, peak RSS ${cold.maxRssMb} MB  ${JSON.stringify(cold.detail)}`);
+  const warm = child("segments");
+  say(`full recompute, warm (nightly, nothing changed): ${warm.ms} ms, peak RSS ${warm.maxRssMb} MB`);
+  const bare2 = await bare();
+  const bareMs = Math.min(bare1.ms, bare2.ms);
+  await client.end();
+  const result = {
+    when: new Date().toISOString(),
+    size,
+    bareMs,
+    fullColdMs: cold.ms,
+    fullWarmMs: warm.ms,
+    ratioCold: Number((cold.ms / bareMs).toFixed(2)),
+    ratioWarm: Number((warm.ms / bareMs).toFixed(2)),
+    peakRssMb: Math.max(cold.maxRssMb, warm.maxRssMb),
+    abandonmentMs: abandonment.ms,
+    abandonmentPeakRssMb: abandonment.maxRssMb,
+  };
+  say(`\nbare ${bareMs} ms | full cold ${cold.ms} ms (×${result.ratioCold}) | full warm ${warm.ms} ms (×${result.ratioWarm}) | peak RSS ${result.peakRssMb} MB`);
+  if (SCALE === 1) {
+    mkdirSync(path.join(root, "bench/results"), { recursive: true });
+    writeFileSync(path.join(root, "bench/results/analytics-recompute.json"), `${JSON.stringify(result, null, 2)}\n`);
+  }
+} finally {
+  await database.drop();
+}
