@@ -12,6 +12,7 @@ export const adminEn = {
     search: "Search",
     cancel: "Cancel",
     noData: "No data for this period.",
+    chartSummary: "From {min} to {max}, {avg} on average, over {days} days.",
     loadingChart: "Loading chart",
     loading: "Loading…",
     nextPage: "Next page",

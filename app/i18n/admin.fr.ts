@@ -11,6 +11,7 @@ export const adminFr: Messages["admin"] = {
     search: "Rechercher",
     cancel: "Annuler",
     noData: "Aucune donnée sur cette période.",
+    chartSummary: "De {min} à {max}, {avg} en moyenne, sur {days} jours.",
     loadingChart: "Chargement du graphique",
     loading: "Chargement…",
     nextPage: "Page suivante",

@@ -1,4 +1,4 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useRouteError, isRouteErrorResponse } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { Banner, Box, InlineStack, Page, Text } from "@shopify/polaris";
@@ -16,6 +16,9 @@ import { safeTimeZone } from "~/lib/calendar";
 import { NavigationLoading } from "~/components/NavigationLoading";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+/** The document title (inside the admin, Shopify shows its own; the demo and screen readers need one). */
+export const meta: MetaFunction = () => [{ title: "Journey" }];
 
 const NAV: { to: string; label: MessageKey }[] = [
   { to: "/app", label: "app.nav.home" },

@@ -34,6 +34,11 @@ export type DemoStackOptions = {
 
 export type DemoStack = { baseUrl: string; shop: string; stop: () => Promise<void> };
 
+/** The caller's environment without Vitest's markers (vite.config.ts drops the Remix plugin under VITEST). */
+function baseEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "TEST" && k !== "NODE_OPTIONS")) as NodeJS.ProcessEnv;
+}
+
 function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 }
@@ -44,7 +49,7 @@ export async function buildApp(buildDir: string, log: (m: string) => void = () =
   await new Promise<void>((resolve, reject) => {
     const build = spawn(NODE, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: "production", BUILD_DIR: buildDir },
+      env: { ...baseEnv(), NODE_ENV: "production", BUILD_DIR: buildDir },
       stdio: ["ignore", "ignore", "inherit"],
     });
     build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
@@ -82,7 +87,7 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
   if (opts.build !== false) await buildApp(opts.buildDir, log);
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...baseEnv(),
     DATABASE_URL: opts.databaseUrl,
     NODE_ENV: "development",
     DEMO_MODE: "1",
@@ -107,7 +112,7 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
   };
   const stop = async () => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    await Promise.race([Promise.all(children.map(waitExit)), new Promise((r) => setTimeout(r, 15_000))]);
+    await Promise.race([Promise.all(children.map(waitExit)), new Promise((r) => setTimeout(r, 6_000))]);
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   };
 
@@ -176,7 +181,7 @@ export async function computeAnalytics(databaseUrl: string, shop: string): Promi
   await new Promise<void>((resolve, reject) => {
     const child = spawn(NODE, ["--import", "tsx", "--input-type=module", "-e", script], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, STACK_SHOP: shop, DEMO_MODE: "1", NODE_ENV: "development", LOG_LEVEL: "error" },
+      env: { ...baseEnv(), DATABASE_URL: databaseUrl, STACK_SHOP: shop, DEMO_MODE: "1", NODE_ENV: "development", LOG_LEVEL: "error" },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));

@@ -17,9 +17,10 @@ import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange, rangeQuery } from "~/lib/date-range";
+import { minorDigits } from "~/lib/money";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { DateRangeFilter } from "~/components/DateRangeFilter";
-import { ChartSlot } from "~/components/charts/ChartSlot";
+import { ChartSlot, seriesSummary } from "~/components/charts/ChartSlot";
 import { JourneyFunnel } from "~/components/dashboard/JourneyFunnel";
 import { backfillPercent, isSyncActive, syncPercent } from "~/components/dashboard/progress";
 import { SegmentChange, SyncBadge } from "~/components/segments/SegmentBadges";
@@ -127,6 +128,7 @@ function AbandonmentCard() {
             <ChartSlot
               kind="line"
               series={[{ name: t("admin.abandonment.rate"), points: trend.rate }]}
+              summary={seriesSummary(trend.rate, (v) => percent(v), t)}
               format="percent"
               locale={locale}
               emptyText={t("admin.common.noData")}
@@ -144,6 +146,7 @@ function AbandonmentCard() {
                 { name: t("admin.abandonment.windowShort", { days: kpis.recovered.window.days }), points: trend.recoveredWindow },
               ]}
               format={{ currency: shopCurrency, locale }}
+              summary={`${t("admin.abandonment.linkShort")}: ${seriesSummary(trend.recoveredLink, (v) => money(Math.round(v * 10 ** minorDigits(shopCurrency)), shopCurrency), t)}`}
               locale={locale}
               emptyText={t("admin.common.noData")}
               loadingLabel={t("admin.common.loadingChart")}

@@ -21,7 +21,7 @@ import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange } from "~/lib/date-range";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { DateRangeFilter } from "~/components/DateRangeFilter";
-import { ChartSlot } from "~/components/charts/ChartSlot";
+import { ChartSlot, seriesSummary } from "~/components/charts/ChartSlot";
 import { abandonmentSeries } from "~/components/abandonment/series";
 import { customerParam } from "~/components/segments/ids";
 
@@ -271,6 +271,7 @@ export default function Abandonment() {
                           { name: t("admin.abandonment.abandoned"), points: trend.abandoned },
                         ]}
                         format="count"
+                        summary={`${t("admin.abandonment.started")}: ${seriesSummary(trend.started, (v) => number(Math.round(v)), t)} ${t("admin.abandonment.abandoned")}: ${seriesSummary(trend.abandoned, (v) => number(Math.round(v)), t)}`}
                         locale={locale}
                         emptyText={t("admin.common.noData")}
                         loadingLabel={t("admin.common.loadingChart")}
@@ -284,6 +285,7 @@ export default function Abandonment() {
                         kind="line"
                         series={[{ name: t("admin.abandonment.rate"), points: trend.rate }]}
                         format="percent"
+                        summary={seriesSummary(trend.rate, (v) => percent(v), t)}
                         locale={locale}
                         emptyText={t("admin.common.noData")}
                         loadingLabel={t("admin.common.loadingChart")}

@@ -8,7 +8,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { SimpleTable } from "~/components/SimpleTable";
 import { getCustomerTimeline } from "~/domains/journey/journey.server";
 import { explainCustomer } from "~/domains/segments/profiles.server";
 import { useT } from "~/i18n/I18nProvider";
@@ -56,8 +57,8 @@ function RfmCard({ customer }: { customer: ExplanationView }) {
           <Text as="p">{t("admin.customer.prospect")}</Text>
         ) : (
           <>
-            <DataTable
-              columnContentTypes={["text", "text", "numeric", "text"]}
+            <SimpleTable
+              numeric={[2]}
               headings={[t("admin.customer.dimension"), t("admin.customer.value"), t("admin.customer.score"), t("admin.customer.band")]}
               rows={[
                 [
@@ -121,8 +122,8 @@ function OrdersCard({ customer }: { customer: ExplanationView }) {
         <Text as="h2" variant="headingMd">
           {t("admin.customer.ordersTitle")}
         </Text>
-        <DataTable
-          columnContentTypes={["text", "text", "numeric", "text"]}
+        <SimpleTable
+          numeric={[2]}
           headings={[t("admin.customer.order"), t("admin.customer.date"), t("admin.customer.subtotal"), t("admin.customer.counts")]}
           rows={customer.orders.map((o) => [
             o.name ?? o.orderGid.split("/").pop() ?? "",

@@ -32,7 +32,7 @@ import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
-import { ChartSlot } from "~/components/charts/ChartSlot";
+import { ChartSlot, seriesSummary } from "~/components/charts/ChartSlot";
 import { SegmentChange, SyncBadge } from "~/components/segments/SegmentBadges";
 import { describeRule } from "~/components/segments/describe";
 import { customerParam, parseSegmentId } from "~/components/segments/ids";
@@ -100,11 +100,9 @@ function ExportButton({ segmentId, demo }: { segmentId: string; demo: boolean })
   const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
   const url = `/app/segments/${segmentId}/export`;
   if (demo) {
-    return (
-      <Button url={url} download>
-        {t("admin.segments.export")}
-      </Button>
-    );
+    // A document navigation to an attachment: the browser streams it to disk (a Remix link would
+    // try a client-side navigation instead).
+    return <Button onClick={() => window.location.assign(url)}>{t("admin.segments.export")}</Button>;
   }
   return (
     <InlineStack gap="200" blockAlign="center">
@@ -375,6 +373,7 @@ export default function SegmentDetail() {
                 height={180}
                 series={[{ name: t("admin.segments.members"), points: segment.sizes.map((s) => ({ key: s.day, value: s.size })) }]}
                 format="count"
+                summary={seriesSummary(segment.sizes.map((s) => ({ value: s.size })), (v) => number(Math.round(v)), t)}
                 locale={locale}
                 emptyText={t("admin.common.noData")}
                 loadingLabel={t("admin.common.loadingChart")}

@@ -1,0 +1,202 @@
+/**
+ * The admin pages in chromium against the running app on demo data (tests/e2e/global-setup.ts):
+ * every page renders without errors and without serious accessibility violations, with a
+ * screenshot saved per page; the rule builder creates a segment that fills up; its CSV export
+ * downloads and parses; a customer search opens a timeline; bad input says what to do.
+ */
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { seriousViolations } from "./support/axe";
+import { launchChromium, screenshotPath } from "./support/browser";
+
+const base = inject("appUrl");
+let context: BrowserContext;
+let close: () => Promise<void>;
+let db: pg.Client;
+
+beforeAll(async () => {
+  ({ context, close } = await launchChromium());
+  db = new pg.Client({ connectionString: inject("appDatabaseUrl") });
+  await db.connect();
+});
+
+afterAll(async () => {
+  await close?.();
+  await db?.end();
+});
+
+/** Opens a page and collects what went wrong on it (uncaught errors, failed responses). */
+async function open(path: string): Promise<{ page: Page; problems: string[]; status: number }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
+  });
+  const response = await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
+  return { page, problems, status: response?.status() ?? 0 };
+}
+
+async function checkPage(name: string, path: string, heading: string | RegExp) {
+  const { page, problems, status } = await open(path);
+  try {
+    expect(status).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 }).first().textContent()).resolves.toMatch(heading);
+    // Charts load after the page: give them a moment so the screenshot and axe see them.
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}
+
+async function customerWithOrders(): Promise<{ id: string; email: string; name: string }> {
+  const { rows } = await db.query(
+    `SELECT "customerGid", email, "displayName" FROM "CustomerProfile" WHERE "ordersCount" >= 2 AND email IS NOT NULL ORDER BY "ordersCount" DESC, "customerGid" LIMIT 1`,
+  );
+  const row = rows[0] as { customerGid: string; email: string; displayName: string };
+  return { id: row.customerGid.split("/").pop()!, email: row.email, name: row.displayName };
+}
+
+describe("admin pages in chromium", () => {
+  it("renders every page with its data, no errors and no serious accessibility violations", async () => {
+    const customer = await customerWithOrders();
+    await checkPage("home", "/app", "Home");
+    await checkPage("segments-empty", "/app/segments", "Segments");
+    await checkPage("segment-new", "/app/segments/new?template=champions", "New segment");
+    await checkPage("abandonment", "/app/abandonment?days=90", "Checkout abandonment");
+    await checkPage("customers", "/app/customers", "Customer journeys");
+    await checkPage("customer", `/app/customers/${customer.id}`, customer.name);
+    await checkPage("settings", "/app/settings", "Settings");
+    await checkPage("home-fr", "/app?locale=fr", "Accueil");
+  });
+
+  it("shows the funnel and abandonment figures computed from the seeded deliveries", async () => {
+    const { page } = await open("/app?days=365");
+    const funnel = page.getByRole("list", { name: "Journey funnel" });
+    await expect(funnel.textContent()).resolves.toMatch(/Purchase.*in the period/);
+    const { rows } = await db.query(`SELECT sum(started)::int AS started FROM "AbandonmentDaily"`);
+    expect(rows[0].started).toBeGreaterThan(0);
+    await expect(page.getByText(/checkouts started/).first().textContent()).resolves.toMatch(/of [\d,]+ checkouts started/);
+    await page.close();
+  });
+
+  it("creates a segment with the rule builder, fills it, explains a member and exports it as CSV", async () => {
+    const { page, problems } = await open("/app/segments/new");
+    await page.getByLabel("Name").fill("Repeat buyers");
+    await page.locator("#rule-0-fact").selectOption("ordersCount");
+    await page.locator("#rule-0-op").selectOption("gte");
+    await page.locator("#rule-0-value").fill("2");
+    const preview = page.getByTestId("segment-preview");
+    const expected = Number((await db.query(`SELECT count(*)::int AS n FROM "CustomerProfile" WHERE "ordersCount" >= 2`)).rows[0].n);
+    const total = Number((await db.query(`SELECT count(*)::int AS n FROM "CustomerProfile"`)).rows[0].n);
+    await expect.poll(async () => preview.textContent(), { timeout: 10_000 }).toContain(`${expected.toLocaleString("en")} of ${total.toLocaleString("en")} customers match now`);
+
+    await page.getByRole("button", { name: "Create segment" }).click();
+    await page.waitForURL(/\/app\/segments\/\d+\?created=1/);
+    await page.getByText("Segment created").first().waitFor();
+
+    // The worker materializes membership; the page shows members once it has.
+    await expect
+      .poll(
+        async () => {
+          await page.reload({ waitUntil: "networkidle" });
+          return page.locator("tbody tr").count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath("segment-detail"), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Sorting by amount spent puts the biggest spender first.
+    await page.getByRole("button", { name: /Amount spent/ }).click();
+    await page.waitForURL(/sort=amountSpent/);
+    const topSpender = (await db.query(`SELECT p."displayName" FROM "SegmentMember" m JOIN "CustomerProfile" p USING (shop, "customerGid") ORDER BY p."amountSpentMinor" DESC, p."customerGid" DESC LIMIT 1`)).rows[0].displayName as string;
+    await expect.poll(() => page.locator("tbody tr").first().textContent()).toContain(topSpender);
+
+    // Why is the first member here?
+    await page.locator("tbody tr").first().getByRole("button", { name: /Why is/ }).click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toMatch(/Number of orders is at least 2/);
+    await page.screenshot({ path: screenshotPath("segment-why"), fullPage: false });
+    await dialog.getByRole("button", { name: "Close" }).click();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const file = await download.path();
+    const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toBe("customer_id,email,name,rfm_group,stage,orders,amount_spent,currency,last_order_at,entered_at");
+    expect(lines.length - 1).toBe(expected);
+    const first = lines[1]!.split(",");
+    expect(Number(first[5])).toBeGreaterThanOrEqual(2);
+    expect(download.suggestedFilename()).toMatch(/^segment-repeat-buyers-\d{4}-\d{2}-\d{2}\.csv$/);
+
+    await checkPage("segments", "/app/segments", "Segments");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("finds a customer by email and shows their journey with reasons", async () => {
+    const customer = await customerWithOrders();
+    const { page } = await open("/app/customers");
+    await page.getByLabel("Email, name or order number").fill(customer.email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(new RegExp(`/app/customers/${customer.id}`));
+    const timeline = page.getByRole("list", { name: "Journey" });
+    await expect(timeline.textContent()).resolves.toContain("Order placed");
+    await expect(timeline.textContent()).resolves.toContain("Stage changed");
+    await expect(page.getByText("Recency", { exact: true }).isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it("finds a customer by order number", async () => {
+    const { rows } = await db.query(`SELECT o.name, o."customerGid" FROM "Order" o WHERE o."customerGid" IS NOT NULL AND o.name IS NOT NULL ORDER BY o.id LIMIT 1`);
+    const { page } = await open(`/app/customers?q=${encodeURIComponent(rows[0].name)}`);
+    expect(page.url()).toContain(`/app/customers/${String(rows[0].customerGid).split("/").pop()}`);
+    await page.close();
+  });
+
+  it("says clearly when input is wrong: an invalid rule, an unknown customer, a range without data", async () => {
+    const rule = await open("/app/segments/new");
+    await rule.page.getByLabel("Name").fill("Broken");
+    await rule.page.locator("#rule-0-value").fill("lots");
+    await expect.poll(() => rule.page.getByTestId("segment-preview").textContent(), { timeout: 10_000 }).toContain("Fix the highlighted conditions");
+    await rule.page.getByRole("button", { name: "Create segment" }).click();
+    await rule.page.getByText(/Fix 1 problem/).waitFor();
+    expect(await rule.page.getByText("Enter a whole number of 0 or more.").count()).toBeGreaterThan(0);
+    expect(rule.page.url()).toMatch(/\/app\/segments\/new$/);
+    await rule.page.screenshot({ path: screenshotPath("segment-invalid-rule"), fullPage: true });
+    await rule.page.close();
+
+    const unknown = await open("/app/customers?q=nobody-at-all%40example.invalid");
+    await expect(unknown.page.getByText("No customer matches “nobody-at-all@example.invalid”").isVisible()).resolves.toBe(true);
+    await unknown.page.screenshot({ path: screenshotPath("customer-unknown"), fullPage: true });
+    await unknown.page.close();
+
+    const missing = await open("/app/customers/999999999999");
+    expect(missing.status).toBe(404);
+    await expect(missing.page.getByText("Customer not found").first().isVisible()).resolves.toBe(true);
+    await missing.page.close();
+
+    const quiet = await open("/app/abandonment?from=2001-01-01&to=2001-01-31");
+    await expect(quiet.page.getByText("No activity between Jan 1, 2001 and Jan 31, 2001").isVisible()).resolves.toBe(true);
+    await quiet.page.screenshot({ path: screenshotPath("abandonment-empty-range"), fullPage: true });
+    await quiet.page.close();
+
+    const reversed = await open("/app?from=2026-02-01&to=2026-01-01");
+    await expect(reversed.page.getByText("The start date is after the end date").isVisible()).resolves.toBe(true);
+    await reversed.page.close();
+
+    const settings = await open("/app/settings");
+    const rfm = settings.page.getByRole("form", { name: "RFM scoring" });
+    await rfm.getByLabel("Lookback window").fill("7");
+    await rfm.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => settings.page.getByText("Enter a whole number of days between 30 and 1,825.").count()).toBeGreaterThan(0);
+    await settings.page.close();
+  });
+});
