@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { backfillPercent, syncPercent } from "~/components/dashboard/progress";
+import { memberQuery, pageLinks } from "~/components/segments/member-query";
+import { csvFileName } from "~/components/segments/csv-name";
+import { describeRule } from "~/components/segments/describe";
+import { errorFields, sectionFromForm } from "~/components/settings/settings-form";
+import { timelineDetail } from "~/components/customers/timeline-text";
+import { translator } from "~/i18n/i18n";
+
+describe("backfill and sync progress", () => {
+  it("counts each working phase as a quarter, with the share imported inside it", () => {
+    expect(backfillPercent({ status: "RUNNING", phase: "CUSTOMERS", imported: {} })).toBe(0);
+    expect(backfillPercent({ status: "RUNNING", phase: "ORDERS", imported: { ordersSeen: 200, orders: 100 } })).toBe(38);
+    expect(backfillPercent({ status: "RUNNING", phase: "RECOMPUTE", imported: {} })).toBe(75);
+    expect(backfillPercent({ status: "COMPLETED", phase: "DONE", imported: {} })).toBe(100);
+    expect(syncPercent(50, 200)).toBe(25);
+    expect(syncPercent(0, 0)).toBe(100);
+  });
+});
+
+describe("member table URL state", () => {
+  it("walks forward and back with cursors only", () => {
+    const first = memberQuery(new URLSearchParams("sort=amountSpent&dir=asc&q=ann"));
+    expect(first).toEqual({ sort: "amountSpent", direction: "asc", search: "ann", after: null, trail: [] });
+    const next = pageLinks(first, "CUR1").next!;
+    const second = memberQuery(next);
+    expect(second).toMatchObject({ after: "CUR1", trail: ["0"] });
+    const third = memberQuery(pageLinks(second, "CUR2").next!);
+    expect(third).toMatchObject({ after: "CUR2", trail: ["0", "CUR1"] });
+    expect(memberQuery(pageLinks(third, null).previous)).toMatchObject({ after: "CUR1", trail: ["0"] });
+    expect(memberQuery(pageLinks(second, null).previous)).toMatchObject({ after: null, trail: [] });
+    expect(pageLinks(third, null).with({ sort: "name", reset: true }).toString()).toBe("sort=name&dir=asc&q=ann");
+  });
+
+  it("ignores unknown sorts and malformed cursors", () => {
+    expect(memberQuery(new URLSearchParams("sort=drop table&after=%27;--"))).toMatchObject({ sort: "enteredAt", after: null });
+  });
+});
+
+describe("texts", () => {
+  const en = translator("en", "America/New_York");
+  const fr = translator("fr", "Europe/Paris");
+
+  it("names CSV files safely", () => {
+    expect(csvFileName("Clients fidèles / VIP", new Date("2026-11-24T10:00:00Z"))).toBe("segment-clients-fideles-vip-2026-11-24.csv");
+  });
+
+  it("describes a rule in the merchant's language", () => {
+    const rule = { all: [{ fact: "ordersCount" as const, op: "gte" as const, value: 3 }, { fact: "rfmGroup" as const, op: "in" as const, value: ["AT_RISK"] }] };
+    expect(describeRule(rule, en)).toBe("Number of orders is at least 3 and RFM group is one of At risk");
+    expect(describeRule(rule, fr)).toBe("Nombre de commandes est au moins 3 et Groupe RFM fait partie de À risque");
+  });
+
+  it("explains a stage change with the rule's reason", () => {
+    const text = timelineDetail({ at: new Date(), kind: "STAGE_CHANGED", ref: null, detail: { from: "PURCHASE", to: "RETENTION", reason: "RETENTION_REPEAT_RECENT" } }, en);
+    expect(text).toBe("Purchase → Retention. Two or more qualifying orders, the last one recent (recency score 3 or more).");
+  });
+
+  it("formats money, percentages and instants per locale and shop time zone", () => {
+    expect(en.money(40495n, "USD")).toBe("$404.95");
+    expect(fr.money("40495", "EUR")).toBe("404,95\u00a0€");
+    expect(en.money(1200n, "JPY")).toBe("¥1,200");
+    expect(en.percent(0.257)).toBe("25.7%");
+    expect(en.percent(null)).toBe("–");
+    // 03:30 UTC is still the previous evening in New York.
+    expect(en.date(new Date("2026-11-24T03:30:00Z"))).toBe("Nov 23, 2026, 10:30 PM");
+    expect(en.day("2026-11-24")).toBe("Nov 24, 2026");
+  });
+});
+
+describe("settings forms", () => {
+  it("turns fields into a section and blank numbers into values the schema refuses", () => {
+    const form = new FormData();
+    form.set("lookbackDays", "180");
+    form.set("fixedFrequencyPercent", "40");
+    form.set("frequencyBreakpoints.custom", "on");
+    ["2", "3", "", "6"].forEach((v, i) => form.set(`frequencyBreakpoints.${i}`, v));
+    const value = sectionFromForm("rfm", form);
+    expect(value).toMatchObject({ lookbackDays: 180, fixedFrequencyShare: 0.4, monetaryBreakpoints: null });
+    expect(Number.isNaN((value.frequencyBreakpoints as number[])[2])).toBe(true);
+    expect(errorFields("rfm", { "rfm.frequencyBreakpoints.2": "x", "rfm.fixedFrequencyShare": "y" })).toEqual(["frequencyBreakpoints", "fixedFrequencyPercent"]);
+  });
+});
