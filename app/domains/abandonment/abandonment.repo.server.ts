@@ -6,7 +6,7 @@
 import { db, type Db } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
 import { buyerKeySql, classifySql, dimensionSql } from "~/domains/abandonment/abandonment";
-import { orderExclusionSql, refundedSql } from "~/domains/segments/facts";
+import { qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 
 type Scope = "all" | string[];
 
@@ -186,7 +186,7 @@ export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: W
     ), ord AS (
       SELECT o."orderGid", o."processedAt", o."totalMinor", o.currency, ${key} AS key, o."checkoutToken"
       FROM "Order" o ${refunds.join}
-      WHERE o.shop = ${shop} AND ${orderExclusionSql("o", refunds.value)} IS NULL ${orderScope}
+      WHERE o.shop = ${shop} AND ${qualifyingOrderSql("o", refunds.value)} ${orderScope}
     ), cand AS (
       SELECT DISTINCT ON (ord."orderGid") ord."orderGid", ord."processedAt", ord."totalMinor", ord.currency, ab.token
       FROM ord JOIN ab ON ab."buyerKey" = ord.key AND ord."processedAt" > ab."abandonedAt"

@@ -8,7 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import { db, type Db } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
-import { netSpendSql, orderExclusionSql, refundedSql } from "~/domains/segments/facts";
+import { netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql } from "~/domains/segments/rfm";
 import { STAGE_RULES_VERSION, stageIndexSql, stageSql } from "~/domains/journey/stages";
 
@@ -72,7 +72,7 @@ export type FactsParams = { currency: string; timezone: string; windowStart: Dat
  */
 export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsParams) {
   const refunds = refundedSql("o", shop, scope === "all" ? "aggregate" : "lookup");
-  const excluded = orderExclusionSql("o", refunds.value);
+  const qualifies = qualifyingOrderSql("o", refunds.value);
   const net = netSpendSql("o", refunds.value);
   const windowStart = utc(p.windowStart);
   const considerationStart = utc(p.considerationStart);
@@ -84,7 +84,7 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
       -- Qualifying orders only (facts.ts); the explanation lists the others with their reason.
       SELECT o."customerGid" AS gid, o."processedAt" AS at, (o.currency = ${p.currency}) AS in_cur, ${net} AS net
       FROM "Order" o ${refunds.join}
-      WHERE o.shop = ${shop} AND o."customerGid" IS NOT NULL ${scoped('o."customerGid"', scope)} AND ${excluded} IS NULL
+      WHERE o.shop = ${shop} AND o."customerGid" IS NOT NULL ${scoped('o."customerGid"', scope)} AND ${qualifies}
     ), agg AS (
       SELECT gid,
         count(*)::int AS orders,

@@ -24,6 +24,6 @@ describe("abandonment definitions", () => {
     const [text, ...values] = render(status);
     expect(text).toContain("THEN 'COMPLETED'");
     expect(text).toContain("THEN 'NO_CONTACT'");
-    expect(new Set(values)).toEqual(new Set([60, new Date("2026-06-10T12:00:00Z")]));
+    expect(new Set(values)).toEqual(new Set([60, "2026-06-10 12:00:00.000"]));
   });
 });

@@ -81,9 +81,9 @@ describe("compileRule", () => {
     const checked = validateRule({ fact: "lastOrderDate", op: "within_last_days", value: 30 });
     if (!checked.ok) throw new Error("invalid");
     const [text, ...values] = render(compileRule(checked.rule, ctx));
-    expect(text).toContain(`p."lastOrderAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);
-    // 2026-06-30 minus 30 days = 2026-05-31, 00:00 in New York (EDT) = 04:00 UTC.
-    expect(values).toEqual([new Date("2026-05-31T04:00:00Z")]);
+    expect(text).toContain(`p."lastOrderAt" >= $1::timestamp`);
+    // 2026-06-30 minus 30 days = 2026-05-31, 00:00 in New York (EDT) = 04:00 UTC, as stored (UTC, no zone).
+    expect(values).toEqual(["2026-05-31 04:00:00.000"]);
   });
 });
 

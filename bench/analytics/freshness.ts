@@ -1,0 +1,176 @@
+/**
+ * Freshness benchmark (issue 3): the time from an orders/create delivery to the customer's updated
+ * segment, under steady load, with the real processes: the web server takes signed deliveries,
+ * the worker normalizes them and runs the debounced segments.recompute-customer jobs.
+ *
+ * The shop: the generated store (bench/analytics/generate.ts, BENCH_SCALE of the full 1,000,000
+ * orders / 200,000 customers), fully computed first, plus a segment "Ordered today" (last order
+ * date in the last 0 days). Load: BENCH_RATE purchases per second (default 20) for BENCH_SECONDS
+ * (60), each an orders/create, then orders/paid and checkouts/update 100 ms later (three
+ * deliveries, as Shopify sends them), for customers who have not ordered today. Measured: from
+ * sending orders/create to the customer's row appearing in the segment (polled every 20 ms), per
+ * purchase: p50, p95, p99, max. Target: p95 ≤ 2 s.
+ *
+ *   npm run bench:analytics:freshness     (REDIS_URL: BullMQ on Redis, as the budget is set;
+ *                                          DATABASE_URL: Postgres; unset: the embedded ones)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { pgPoolConfig } from "../../prisma/pg";
+import { benchPrefix, clearRedisPrefix, createBenchDatabase } from "../lib/services";
+import { checkoutPayload, orderPayload } from "../../tests/support/payloads";
+import { FULL_SIZE, generateStore } from "./generate";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const PORT = Number(process.env.BENCH_PORT ?? 3150);
+const SECRET = "bench-secret";
+const SHOP = "bench-fresh.myshopify.com";
+const say = (m: string) => process.stdout.write(`${m}\n`);
+const size = { customers: Math.round(FULL_SIZE.customers * SCALE), orders: Math.round(FULL_SIZE.orders * SCALE), checkouts: Math.round(FULL_SIZE.checkouts * SCALE) };
+
+const database = await createBenchDatabase("fresh");
+const prefix = benchPrefix("fresh");
+const children: ChildProcess[] = [];
+try {
+  say(`generating ${size.customers} customers, ${size.orders} orders, ${size.checkouts} checkouts...`);
+  await generateStore(database.url, SHOP, size, new Date(Date.now() - 2 * 86_400_000));
+  const client = new pg.Client(pgPoolConfig(database.url));
+  await client.connect();
+  const { rows } = await client.query(
+    `INSERT INTO "Segment" (shop, name, rule, "createdAt", "updatedAt") VALUES ($1, 'Ordered today', $2::jsonb, now(), now()) RETURNING id`,
+    [SHOP, JSON.stringify({ fact: "lastOrderDate", op: "within_last_days", value: 0 })],
+  );
+  const segmentId = rows[0].id as string;
+  say("computing the shop (abandonment, profiles, segments)...");
+  for (const what of ["abandonment", "segments"]) {
+    await new Promise<void>((resolve, reject) => {
+      const c = spawn(process.execPath, ["--import", "tsx", "bench/analytics/recompute-child.ts", database.url, SHOP, what], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+      c.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${what} recompute failed`))));
+    });
+  }
+
+  const env = {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    DATABASE_URL: database.url,
+    QUEUE_PREFIX: prefix,
+    SHOPIFY_API_KEY: "bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
+    HOST: "127.0.0.1",
+    PORT: String(PORT),
+    LOG_LEVEL: "warn",
+  };
+  children.push(spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
+  children.push(spawn(process.execPath, ["--import", "tsx", "app/workers/main.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (i > 300) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 3000)); // the worker's boot (registry, schedules)
+
+  const deliver = async (topic: string, body: object) => {
+    const raw = JSON.stringify(body);
+    const res = await fetch(`http://127.0.0.1:${PORT}/webhooks/${topic}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-API-Version": "2026-04",
+        "X-Shopify-Webhook-Id": randomUUID(),
+        "X-Shopify-Triggered-At": new Date().toISOString(),
+        "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(raw, "utf8").digest("base64"),
+      },
+      body: raw,
+    });
+    if (res.status !== 200) throw new Error(`${topic} answered ${res.status}`);
+  };
+
+  // Customers 1..N bought before today (the generator's "now" is two days ago): each buys once now.
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  let sent = 0;
+  const poller = setInterval(async () => {
+    if (!pending.size) return;
+    const gids = [...pending.keys()];
+    const found = await client.query(`SELECT "customerGid" FROM "SegmentMember" WHERE "segmentId" = $1 AND "customerGid" = ANY($2::text[])`, [segmentId, gids]);
+    const now = performance.now();
+    for (const r of found.rows as { customerGid: string }[]) {
+      const t0 = pending.get(r.customerGid);
+      if (t0 !== undefined) {
+        latencies.push(now - t0);
+        pending.delete(r.customerGid);
+      }
+    }
+  }, 20);
+
+  say(`steady load: ${RATE} purchases/s (3 deliveries each) for ${SECONDS} s...`);
+  const started = performance.now();
+  const total = RATE * SECONDS;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const customer = String(1 + i * 7);
+    const orderId = String(50_000_000_000 + i);
+    const token = `fresh${i}`;
+    const now = new Date().toISOString();
+    const order = orderPayload({ id: orderId, customerId: customer, email: `c${customer}@example.com`, processedAt: now, updatedAt: now, checkoutToken: token, subtotal: "42.00" });
+    pending.set(`gid://shopify/Customer/${customer}`, performance.now());
+    inflight.push(
+      deliver("orders/create", order).then(async () => {
+        sent++;
+        await new Promise((r) => setTimeout(r, 100));
+        const later = new Date().toISOString();
+        await deliver("orders/paid", { ...order, updated_at: later });
+        await deliver("checkouts/update", checkoutPayload({ token, customerId: customer, email: `c${customer}@example.com`, createdAt: now, updatedAt: later, completedAt: later }));
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const deadline = performance.now() + 30_000;
+  while (pending.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  clearInterval(poller);
+  await client.end();
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN);
+  const result = {
+    when: new Date().toISOString(),
+    queue: process.env.REDIS_URL ? "redis" : "postgres",
+    size,
+    purchasesPerSecond: RATE,
+    deliveriesPerSecond: RATE * 3,
+    seconds: SECONDS,
+    measured: latencies.length,
+    missed: pending.size,
+    p50Ms: pct(50),
+    p95Ms: pct(95),
+    p99Ms: pct(99),
+    maxMs: Math.round(latencies.at(-1) ?? NaN),
+  };
+  say(`\n${result.measured} purchases measured (${result.missed} not reflected within 30 s): p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (${result.queue})`);
+  if (SCALE === 1) {
+    mkdirSync(path.join(root, "bench/results"), { recursive: true });
+    writeFileSync(path.join(root, "bench/results/analytics-freshness.json"), `${JSON.stringify(result, null, 2)}\n`);
+  }
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 2000));
+  await clearRedisPrefix(prefix);
+  await database.drop();
+}
+process.exit(0);
