@@ -6,9 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken } from "liquidjs";
 
-export const EXTENSION_DIR = path.resolve(__dirname, "../../extensions/storefront");
+export const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../extensions/storefront");
 
 type Messages = Record<string, unknown>;
 
