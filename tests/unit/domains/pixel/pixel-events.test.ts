@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { PixelBatchSchema, toPixelRows } from "~/domains/pixel/pixel-events";
+
+const event = { id: "e1", name: "product_viewed", timestamp: "2026-11-20T10:00:00.000Z", clientId: "c1" };
+
+describe("pixel batch", () => {
+  it("maps ids to GIDs, strips query strings and cart keys", () => {
+    const batch = PixelBatchSchema.parse({
+      shop: "s.myshopify.com",
+      key: "k".repeat(43),
+      events: [{ ...event, customerId: "42", productId: "gid://shopify/Product/7", cartToken: "gid://shopify/Cart/abc?key=secret", url: "https://s.com/p?email=a@b.c" }],
+    });
+    expect(toPixelRows("s.myshopify.com", batch)[0]).toMatchObject({
+      customerGid: "gid://shopify/Customer/42",
+      productGid: "gid://shopify/Product/7",
+      cartToken: "abc",
+      url: "https://s.com/p",
+      occurredAt: new Date("2026-11-20T10:00:00.000Z"),
+    });
+  });
+  it("refuses unknown events, foreign shops, empty and oversized batches", () => {
+    const ok = { shop: "s.myshopify.com", key: "k".repeat(43), events: [event] };
+    expect(PixelBatchSchema.safeParse(ok).success).toBe(true);
+    expect(PixelBatchSchema.safeParse({ ...ok, shop: "evil.com" }).success).toBe(false);
+    expect(PixelBatchSchema.safeParse({ ...ok, events: [{ ...event, name: "search_submitted" }] }).success).toBe(false);
+    expect(PixelBatchSchema.safeParse({ ...ok, events: [] }).success).toBe(false);
+    expect(PixelBatchSchema.safeParse({ ...ok, events: Array(51).fill(event) }).success).toBe(false);
+  });
+});
