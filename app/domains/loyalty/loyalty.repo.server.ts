@@ -157,24 +157,6 @@ export async function shopsWithAccounts(): Promise<string[]> {
   return rows.map((r) => r.shop);
 }
 
-export async function recentEntries(shop: string, accountId: bigint, take: number, tx: Db = db()) {
-  return tx.loyaltyLedgerEntry.findMany({
-    where: { shop, accountId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take,
-    select: { source: true, points: true, availableAt: true, createdAt: true, orderGid: true, note: true },
-  });
-}
-
-export async function recentRedemptions(shop: string, accountId: bigint, take: number, tx: Db = db()) {
-  return tx.loyaltyRedemption.findMany({
-    where: { shop, accountId, status: { not: "FAILED" } },
-    orderBy: { createdAt: "desc" },
-    take,
-    select: { points: true, valueMinor: true, currency: true, code: true, status: true, expiresAt: true, createdAt: true },
-  });
-}
-
 export async function findRedemption(shop: string, requestKey: string, tx: Db = db()): Promise<LoyaltyRedemption | null> {
   return tx.loyaltyRedemption.findUnique({ where: { shop_requestKey: { shop, requestKey } } });
 }

@@ -45,8 +45,6 @@ import {
   netSpend12m,
   orderForLoyalty,
   programSummary,
-  recentEntries,
-  recentRedemptions,
   reversedForOrder,
   saveAccountState,
   shopsWithAccounts,

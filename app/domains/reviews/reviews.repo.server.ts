@@ -1,5 +1,5 @@
 /** The only Prisma access of the reviews feature: reviews, review requests, product ratings. */
-import type { Prisma, ReviewRequestStatus, ReviewStatus } from "@prisma/client";
+import type { Prisma, ReviewStatus } from "@prisma/client";
 import { db, type Db } from "~/db.server";
 import { lockKey } from "~/domains/storefront/advisory-lock.server";
 
@@ -139,16 +139,6 @@ export async function reviewedProducts(tx: Db, shop: string, owner: { customerGi
     select: { productGid: true },
   });
   return new Set(rows.map((r) => r.productGid));
-}
-
-/** Open requests of a customer (the storefront prompt). */
-export async function openRequests(shop: string, customerGid: string) {
-  return db().reviewRequest.findMany({ where: { shop, customerGid, status: "SENT" as ReviewRequestStatus }, orderBy: { sentAt: "desc" }, take: 10 });
-}
-
-export async function productTitles(shop: string, productGids: string[]) {
-  const rows = await db().orderLineItem.findMany({ where: { shop, productGid: { in: productGids } }, distinct: ["productGid"], select: { productGid: true, title: true } });
-  return new Map(rows.map((r) => [r.productGid!, r.title]));
 }
 
 /** Marks the customer's SENT requests that contain the product as COMPLETED when nothing is left to review. */
