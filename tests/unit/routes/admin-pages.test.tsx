@@ -9,6 +9,9 @@ import { AppProvider } from "@shopify/polaris";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+
+// The first render imports a route module and Polaris: seconds on a busy 2-core machine.
+vi.setConfig({ testTimeout: 30_000 });
 import type { ComponentType } from "react";
 import { I18nProvider } from "~/i18n/I18nProvider";
 import type { Locale } from "~/i18n/i18n";
