@@ -23,7 +23,7 @@ import { DateRangeFilter } from "~/components/DateRangeFilter";
 import { ChartSlot, seriesSummary } from "~/components/charts/ChartSlot";
 import { JourneyFunnel } from "~/components/dashboard/JourneyFunnel";
 import { backfillPercent, isSyncActive, syncPercent } from "~/components/dashboard/progress";
-import { SegmentChange, SyncBadge } from "~/components/segments/SegmentBadges";
+import { SegmentChange } from "~/components/segments/SegmentBadges";
 import { abandonmentSeries } from "~/components/abandonment/series";
 
 const POLL_MS = 5_000;
@@ -281,7 +281,7 @@ function usePolling(active: boolean) {
 }
 
 export default function Home() {
-  const { selection, funnel, state, backfill, segments, demo } = useLoaderData<typeof loader>();
+  const { selection, funnel, state, backfill, segments } = useLoaderData<typeof loader>();
   const { t, day } = useT();
   usePolling(backfill?.status === "RUNNING" || segments.some((s) => isSyncActive(s.sync.status)));
   if (state === "fresh") {

@@ -27,7 +27,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { deleteSegment, getSegment, listSegmentMembers } from "~/domains/segments/segments.server";
-import { MEMBER_SORTS, type MemberSort } from "~/domains/segments/segments.schema";
+import type { MemberSort } from "~/domains/segments/segments.schema";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
