@@ -45,3 +45,5 @@ try {
   chrome.kill();
   await teardown();
 }
+// Open handles (the rate limiter's Redis client, pg pools) would keep a finished benchmark alive.
+process.exit(0);

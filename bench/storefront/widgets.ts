@@ -82,3 +82,5 @@ try {
   await browser.close();
   await teardown();
 }
+// Open handles (the rate limiter's Redis client, pg pools) would keep a finished benchmark alive.
+process.exit(0);
