@@ -15,6 +15,7 @@ import {
   listRecoveredCheckouts,
 } from "~/domains/abandonment/abandonment.server";
 import { BREAKDOWN_DIMENSIONS } from "~/domains/abandonment/abandonment";
+import { customerNames } from "~/domains/segments/names.queries.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import { localDate, safeTimeZone } from "~/lib/calendar";
@@ -43,6 +44,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     ...BREAKDOWN_DIMENSIONS.map((d) => getAbandonmentBreakdown(shop, range, d, 10)),
   ]);
   const currency = kpis.recovered.shopCurrency ?? shopRow?.currency ?? "USD";
+  const names = await customerNames(shop, recovered.checkouts.flatMap((r) => (r.customerGid ? [r.customerGid] : [])));
   return {
     selection,
     currency,
@@ -57,6 +59,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       rows: recovered.checkouts.map((r) => ({
         token: r.token,
         customerGid: r.customerGid,
+        customerName: r.customerGid ? (names.get(r.customerGid)?.displayName ?? names.get(r.customerGid)?.email ?? null) : null,
         abandonedAt: r.abandonedAt,
         recoveredAt: r.recoveredAt,
         minutesToRecover: r.minutesToRecover,
@@ -176,7 +179,7 @@ function RecoveredList() {
                   t("admin.abandonment.revenue"),
                 ]}
                 rows={recovered.rows.map((r) => [
-                  r.customerGid ? <Link to={`/app/customers/${customerParam(r.customerGid)}`}>{customerParam(r.customerGid)}</Link> : t("admin.abandonment.guest"),
+                  r.customerGid ? <Link to={`/app/customers/${customerParam(r.customerGid)}`}>{r.customerName ?? customerParam(r.customerGid)}</Link> : t("admin.abandonment.guest"),
                   date(r.abandonedAt),
                   date(r.recoveredAt),
                   duration(r.minutesToRecover, t),
