@@ -53,14 +53,10 @@ function SectionCard({ section, title, help, children }: { section: AnalyticsSec
       <Form method="post" aria-label={title}>
         <input type="hidden" name="section" value={section} />
         <BlockStack gap="300">
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">
-              {title}
-            </Text>
-            <Text as="p" variant="bodySm" tone="subdued">
-              {help}
-            </Text>
-          </BlockStack>
+          {/* The annotated section beside the card already carries the title. */}
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
           {result?.saved ? <Banner tone="success">{t("admin.settings.saved")}</Banner> : null}
           {result && !result.saved ? <Banner tone="critical">{t("admin.settings.invalid")}</Banner> : null}
           {children}
