@@ -21,7 +21,7 @@ import path from "node:path";
 import pg from "pg";
 import { pgPoolConfig } from "../../prisma/pg";
 import { benchPrefix, clearRedisPrefix, createBenchDatabase } from "../lib/services";
-import { checkoutPayload, orderPayload } from "../../tests/support/payloads";
+import { readFileSync } from "node:fs";
 import { FULL_SIZE, generateStore } from "./generate";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -32,6 +32,39 @@ const PORT = Number(process.env.BENCH_PORT ?? 3150);
 const SECRET = "bench-secret";
 const SHOP = "bench-fresh.myshopify.com";
 const say = (m: string) => process.stdout.write(`${m}\n`);
+
+// Shopify's documented sample bodies, with the fields of this purchase (as the demo generator does).
+const sample = (file: string) => JSON.parse(readFileSync(path.join(root, "tests/support/fixtures/webhooks", file), "utf8")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const ORDER = sample("orders_create.json");
+const CHECKOUT = sample("checkouts_update.json");
+const money = (amount: string) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
+function orderBody(id: string, customer: string, at: string, token: string) {
+  return {
+    ...ORDER,
+    id: Number(id),
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    email: `c${customer}@example.com`,
+    financial_status: "paid",
+    cancelled_at: null,
+    cancel_reason: null,
+    test: false,
+    processed_at: at,
+    created_at: at,
+    updated_at: at,
+    checkout_token: token,
+    currency: "USD",
+    subtotal_price: "42.00",
+    subtotal_price_set: money("42.00"),
+    total_price_set: money("42.00"),
+    total_discounts_set: money("0.00"),
+    refunds: [],
+    line_items: (ORDER.line_items as Record<string, unknown>[]).map((li, i) => ({ ...li, id: Number(id) * 10 + i, admin_graphql_api_id: `gid://shopify/LineItem/${Number(id) * 10 + i}` })),
+    customer: { ...ORDER.customer, id: Number(customer), admin_graphql_api_id: `gid://shopify/Customer/${customer}`, email: `c${customer}@example.com` },
+  };
+}
+function checkoutBody(token: string, customer: string, created: string, updated: string) {
+  return { ...CHECKOUT, token, cart_token: `cart-${token}`, email: `c${customer}@example.com`, created_at: created, updated_at: updated, completed_at: updated, customer: { ...CHECKOUT.customer, id: Number(customer), admin_graphql_api_id: `gid://shopify/Customer/${customer}` } };
+}
 const size = { customers: Math.round(FULL_SIZE.customers * SCALE), orders: Math.round(FULL_SIZE.orders * SCALE), checkouts: Math.round(FULL_SIZE.checkouts * SCALE) };
 
 const database = await createBenchDatabase("fresh");
@@ -128,7 +161,7 @@ try {
     const orderId = String(50_000_000_000 + i);
     const token = `fresh${i}`;
     const now = new Date().toISOString();
-    const order = orderPayload({ id: orderId, customerId: customer, email: `c${customer}@example.com`, processedAt: now, updatedAt: now, checkoutToken: token, subtotal: "42.00" });
+    const order = orderBody(orderId, customer, now, token);
     pending.set(`gid://shopify/Customer/${customer}`, performance.now());
     inflight.push(
       deliver("orders/create", order).then(async () => {
@@ -136,7 +169,7 @@ try {
         await new Promise((r) => setTimeout(r, 100));
         const later = new Date().toISOString();
         await deliver("orders/paid", { ...order, updated_at: later });
-        await deliver("checkouts/update", checkoutPayload({ token, customerId: customer, email: `c${customer}@example.com`, createdAt: now, updatedAt: later, completedAt: later }));
+        await deliver("checkouts/update", checkoutBody(token, customer, now, later));
       }),
     );
   }
@@ -146,6 +179,25 @@ try {
   clearInterval(poller);
   await client.end();
 
+  // Where the worker's time went: completed jobs per name on the compute queue, mean run time.
+  const jobStats: Record<string, { jobs: number; meanMs: number }> = {};
+  if (process.env.REDIS_URL) {
+    const { Queue } = await import("bullmq");
+    const { Redis } = await import("ioredis");
+    const connection = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
+    for (const queueName of ["compute", "webhooks", "shopify-sync"]) {
+      const queue = new Queue(queueName, { connection, prefix });
+      for (const job of await queue.getJobs(["completed", "failed"], 0, 20_000)) {
+        const key = `${queueName}/${job.name}`;
+        const stat = (jobStats[key] ??= { jobs: 0, meanMs: 0 });
+        stat.meanMs = (stat.meanMs * stat.jobs + ((job.finishedOn ?? 0) - (job.processedOn ?? 0))) / (stat.jobs + 1);
+        stat.jobs++;
+      }
+      await queue.close();
+    }
+    connection.disconnect();
+    for (const [name, st] of Object.entries(jobStats).sort()) say(`  ${name}: ${st.jobs} jobs, ${Math.round(st.meanMs)} ms each`);
+  }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN);
   const result = {

@@ -26,6 +26,8 @@ import {
   deleteStaleProfiles,
   factsFromProfiles,
   exitAllMembers,
+  finishSnapshot,
+  lockSegment,
   findSegmentAnyState,
   getShopRow,
   guessShopCurrency,
@@ -41,8 +43,8 @@ import {
   type Scope,
   type SegmentRow,
   type SnapshotRow,
+  type Tx,
 } from "~/domains/segments/segments.repo.server";
-import type { Db } from "~/db.server";
 
 export type AnalyticsContext = {
   shop: string;
@@ -83,7 +85,7 @@ function factsJsonSql(rule: Rule, alias = "p"): Sql {
   return pairs.length ? sql`jsonb_build_object(${pairs.reduce((acc, p, i) => (i === 0 ? p : sql`${acc}, ${p}`), raw(""))})` : raw("'{}'::jsonb");
 }
 
-async function refreshSegments(tx: Db, ctx: AnalyticsContext, segments: SegmentRow[], scope: Scope): Promise<MembershipDelta[]> {
+async function refreshSegments(tx: Tx, ctx: AnalyticsContext, segments: SegmentRow[], scope: Scope): Promise<MembershipDelta[]> {
   const deltas: MembershipDelta[] = [];
   for (const segment of segments) {
     const parsed = validateRule(segment.rule);
@@ -133,7 +135,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
       else await buildFacts(tx, shop, "all", ctx);
       const minima = await computeEdgeMinima(tx);
       const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
-      const snapshot = await insertSnapshot(tx, {
+      const snapshotId = await insertSnapshot(tx, {
         shop,
         rulesVersion: RFM_RULES_VERSION,
         asOf: ctx.asOf,
@@ -145,20 +147,18 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
         recencyMode: resolved.modes.recency,
         monetaryMode: resolved.modes.monetary,
         singleOrderShare: resolved.singleOrderShare,
-        recencyEdges: (resolved.edges?.recency ?? []).map((d) => new Date(`${d}T00:00:00Z`)),
+        recencyEdges: resolved.edges?.recency ?? [],
         frequencyEdges: resolved.edges?.frequency ?? [],
         monetaryEdges: resolved.edges?.monetary ?? [],
         customersScored: minima.scored,
-        prospects: 0,
         configKey: ctx.configKey,
       });
-      const written = await writeProfiles(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId: snapshot.id });
+      const written = await writeProfiles(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
       if (written.changed > 1_000) await analyzeProfiles(tx);
       const removed = await deleteStaleProfiles(tx, shop, "all");
       const memberships = await refreshSegments(tx, ctx, segments, "all");
-      const prospects = await tx.customerProfile.count({ where: { shop, rfmGroup: "PROSPECTS" } });
       const durationMs = Date.now() - started;
-      await tx.rfmSnapshot.update({ where: { id: snapshot.id }, data: { prospects, durationMs } });
+      const prospects = await finishSnapshot(tx, shop, snapshotId, durationMs);
       await pruneSnapshots(tx, shop);
       return {
         scored: minima.scored,
@@ -167,11 +167,10 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
         transitions: written.transitions,
         removed: removed.length,
         memberships,
-        snapshotId: snapshot.id,
+        snapshotId,
         durationMs,
       };
     },
-    600_000,
   );
 }
 
@@ -211,7 +210,7 @@ export async function materializeSegment(shop: string, segmentId: bigint, opts: 
   const ctx = await analyticsContext(shop, opts.asOf);
   return inShopTransaction(shop, "shared", async (tx) => {
     // One materialization of a segment at a time; per-customer refreshes of it serialize on its row.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`segment:${segmentId}`}, 0))`;
+    await lockSegment(tx, segmentId);
     if (segment.deletedAt) {
       const exited = await exitAllMembers(tx, shop, segment, ctx.asOf);
       return { segmentId, entered: 0, exited };

@@ -6,7 +6,7 @@
  * so the two paths cannot drift apart.
  */
 import type { Prisma } from "@prisma/client";
-import { db, type Db } from "~/db.server";
+import { db, sqlTransaction, type Db, type SqlClient } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
 import { netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql } from "~/domains/segments/rfm";
@@ -20,8 +20,18 @@ function sqlText(code: string): string {
   return `'${code}'`;
 }
 
-const q = <T = Record<string, unknown>>(tx: Db, fragment: Sql) => tx.$queryRawUnsafe<T[]>(...render(fragment));
-const x = (tx: Db, fragment: Sql) => tx.$executeRawUnsafe(...render(fragment));
+/**
+ * A recompute's transaction: plain pg (as the webhook path), not Prisma. A per-customer recompute
+ * is ~15 statements; Prisma's Wasm engine spends CPU on each, which under load is what delays
+ * the next customer's update.
+ */
+export type Tx = SqlClient;
+
+const q = <T = Record<string, unknown>>(tx: Tx, fragment: Sql) => {
+  const [text, ...values] = render(fragment);
+  return tx.query<T>(text, values);
+};
+const x = async (tx: Tx, fragment: Sql) => void (await q(tx, fragment));
 
 function scoped(column: string, scope: Scope): Sql {
   return scope === "all" ? empty : sql` AND ${raw(column)} = ANY(${scope}::text[])`;
@@ -31,26 +41,24 @@ function scoped(column: string, scope: Scope): Sql {
  * Runs a recompute under the shop's advisory lock: shared for per-customer work (many at once),
  * exclusive for whole-shop work, so a nightly recompute never interleaves with an incremental one.
  */
-export async function inShopTransaction<T>(shop: string, mode: "shared" | "exclusive", fn: (tx: Db) => Promise<T>, timeoutMs = 120_000): Promise<T> {
-  return db().$transaction(
-    async (tx) => {
-      const key = `analytics:${shop}`;
-      if (mode === "exclusive") await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-      else await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`;
-      // Window functions and hash aggregates over a whole shop: avoid spilling to disk.
-      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
-      // JIT compiles our wide CASE expressions for seconds once row estimates grow; the queries
-      // themselves take less. Off for these transactions.
-      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
-      return fn(tx);
-    },
-    { timeout: timeoutMs, maxWait: 30_000 },
-  );
+export async function inShopTransaction<T>(shop: string, mode: "shared" | "exclusive", fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return sqlTransaction(async (tx) => {
+    const lock = mode === "exclusive" ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
+    // Window functions and hash aggregates over a whole shop: avoid spilling to disk. JIT compiles
+    // our wide CASE expressions for seconds once row estimates grow, longer than the queries run.
+    await tx.query(`SELECT ${lock}(hashtextextended($1, 0)), set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`, [`analytics:${shop}`]);
+    return fn(tx);
+  });
 }
 
 /** Serializes recomputes of the same customers (sorted, so two jobs never deadlock). */
-export async function lockCustomers(tx: Db, shop: string, gids: string[]) {
-  for (const gid of [...gids].sort()) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`profile:${shop}:${gid}`}, 0))`;
+export async function lockCustomers(tx: Tx, shop: string, gids: string[]) {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, [[...gids].sort().map((g) => `profile:${shop}:${g}`)]);
+}
+
+/** One whole-segment materialization at a time (per-customer refreshes serialize on its row). */
+export async function lockSegment(tx: Tx, segmentId: bigint) {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`segment:${segmentId}`]);
 }
 
 export async function getShopRow(shop: string) {
@@ -70,13 +78,13 @@ export type FactsParams = { currency: string; timezone: string; windowStart: Dat
  * Materializes the facts of the scope into the transaction's temp table `analytics_facts`, from
  * Customer, Order (+Refund), CheckoutOutcome, LoyaltyAccount, Review, Checkout and PixelEvent.
  */
-export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsParams) {
+export async function buildFacts(tx: Tx, shop: string, scope: Scope, p: FactsParams) {
   const refunds = refundedSql("o", shop, scope === "all" ? "aggregate" : "lookup");
   const qualifies = qualifyingOrderSql("o", refunds.value);
   const net = netSpendSql("o", refunds.value);
   const windowStart = utc(p.windowStart);
   const considerationStart = utc(p.considerationStart);
-  await x(tx, raw(`DROP TABLE IF EXISTS analytics_facts`));
+  // ON COMMIT DROP: the table never outlives its transaction (a rollback drops it too).
   await x(
     tx,
     sql`CREATE TEMP TABLE analytics_facts ON COMMIT DROP AS
@@ -145,16 +153,15 @@ export async function buildFacts(tx: Db, shop: string, scope: Scope, p: FactsPar
     WHERE c.shop = ${shop} AND c."deletedAt" IS NULL ${scoped('c."customerGid"', scope)}`,
   );
   // Temp tables are never auto-analyzed: without statistics the planner guesses a few rows and
-  // picks nested loops and sorts for the 200,000-row joins that follow.
-  await x(tx, raw(`ANALYZE analytics_facts`));
+  // picks nested loops and sorts for the 200,000-row joins that follow. (A few customers: no need.)
+  if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
 }
 
 /**
  * The same temp table, from the facts already in CustomerProfile (the debounced rescore: new
  * quintile edges without re-reading a million orders).
  */
-export async function factsFromProfiles(tx: Db, shop: string) {
-  await x(tx, raw(`DROP TABLE IF EXISTS analytics_facts`));
+export async function factsFromProfiles(tx: Tx, shop: string) {
   await x(
     tx,
     sql`CREATE TEMP TABLE analytics_facts ON COMMIT DROP AS
@@ -171,7 +178,7 @@ export async function factsFromProfiles(tx: Db, shop: string) {
 export type EdgeMinima = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
 
 /** Per dimension and quintile score, the least value earning it (cume_dist in integer form). */
-export async function computeEdgeMinima(tx: Db): Promise<EdgeMinima> {
+export async function computeEdgeMinima(tx: Tx): Promise<EdgeMinima> {
   const k = (order: string) => raw(`count(*) OVER (ORDER BY ${order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`);
   const rows = await q<{ dim: string; score: number; v: string; n: bigint; single: bigint }>(
     tx,
@@ -216,7 +223,7 @@ export type ProfileWriteResult = { changed: number; transitions: number };
  * JourneyTransition (and the day's flow count) for every stage change. Rows whose values did not
  * change are not rewritten. Returns the customers whose profile changed.
  */
-export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams): Promise<ProfileWriteResult> {
+export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams): Promise<ProfileWriteResult> {
   const f = (c: string) => raw(`f."${c}"`);
   const scored = sql`f."ordersCount" > 0`;
   const r = p.edges ? scoreByEdgesSql(sql`(CASE WHEN ${scored} THEN f."lastOrderDate" END)`, p.edges.recency, "date") : raw("NULL::int");
@@ -327,12 +334,12 @@ export async function writeProfiles(tx: Db, shop: string, p: ProfileWriteParams)
 }
 
 /** Fresh planner statistics after a whole-shop write (membership queries scan these rows next). */
-export async function analyzeProfiles(tx: Db) {
+export async function analyzeProfiles(tx: Tx) {
   await x(tx, raw(`ANALYZE "CustomerProfile"`));
 }
 
 /** Profiles of the scope whose customer is gone (deleted, redacted): removed. Returns their GIDs. */
-export async function deleteStaleProfiles(tx: Db, shop: string, scope: Scope): Promise<string[]> {
+export async function deleteStaleProfiles(tx: Tx, shop: string, scope: Scope): Promise<string[]> {
   const rows = await q<{ customerGid: string }>(
     tx,
     sql`DELETE FROM "CustomerProfile" p WHERE p.shop = ${shop} ${scoped('p."customerGid"', scope)}
@@ -348,14 +355,52 @@ export async function latestSnapshot(shop: string, tx: Db = db()): Promise<Snaps
   return tx.rfmSnapshot.findFirst({ where: { shop }, orderBy: { id: "desc" } });
 }
 
-export async function insertSnapshot(tx: Db, data: Prisma.RfmSnapshotUncheckedCreateInput): Promise<SnapshotRow> {
-  return tx.rfmSnapshot.create({ data });
+export type NewSnapshot = {
+  shop: string;
+  rulesVersion: number;
+  asOf: Date;
+  timezone: string;
+  lookbackDays: number;
+  windowStart: Date;
+  currency: string | null;
+  frequencyMode: string;
+  recencyMode: string;
+  monetaryMode: string;
+  singleOrderShare: number;
+  recencyEdges: string[];
+  frequencyEdges: number[];
+  monetaryEdges: bigint[];
+  customersScored: number;
+  configKey: string;
+};
+
+export async function insertSnapshot(tx: Tx, s: NewSnapshot): Promise<bigint> {
+  const [row] = await q<{ id: bigint }>(
+    tx,
+    sql`INSERT INTO "RfmSnapshot" (shop, "rulesVersion", "asOf", timezone, "lookbackDays", "windowStart", currency, "frequencyMode", "recencyMode",
+        "monetaryMode", "singleOrderShare", "recencyEdges", "frequencyEdges", "monetaryEdges", "customersScored", prospects, "configKey", "createdAt")
+      VALUES (${s.shop}, ${s.rulesVersion}::int, ${utc(s.asOf)}, ${s.timezone}, ${s.lookbackDays}::int, ${utc(s.windowStart)}, ${s.currency}, ${s.frequencyMode},
+        ${s.recencyMode}, ${s.monetaryMode}, ${s.singleOrderShare}::float8, ${s.recencyEdges}::date[], ${s.frequencyEdges}::int[],
+        ${s.monetaryEdges.map(String)}::bigint[], ${s.customersScored}::int, 0, ${s.configKey}, ${utc(new Date())})
+      RETURNING id`,
+  );
+  return row!.id;
+}
+
+/** Records the prospects count and the run's duration on a snapshot. */
+export async function finishSnapshot(tx: Tx, shop: string, id: bigint, durationMs: number): Promise<number> {
+  const [row] = await q<{ prospects: number }>(
+    tx,
+    sql`UPDATE "RfmSnapshot" SET prospects = (SELECT count(*) FROM "CustomerProfile" WHERE shop = ${shop} AND "rfmGroup" = 'PROSPECTS'),
+        "durationMs" = ${Math.round(durationMs)}::int
+      WHERE id = ${id}::bigint RETURNING prospects`,
+  );
+  return row?.prospects ?? 0;
 }
 
 /** Old snapshots are only history; keep the last few per shop. */
-export async function pruneSnapshots(tx: Db, shop: string, keep = 30) {
-  await tx.$executeRaw`DELETE FROM "RfmSnapshot" WHERE shop = ${shop} AND id NOT IN (
-    SELECT id FROM "RfmSnapshot" WHERE shop = ${shop} ORDER BY id DESC LIMIT ${keep})`;
+export async function pruneSnapshots(tx: Tx, shop: string, keep = 30) {
+  await x(tx, sql`DELETE FROM "RfmSnapshot" WHERE shop = ${shop} AND id NOT IN (SELECT id FROM "RfmSnapshot" WHERE shop = ${shop} ORDER BY id DESC LIMIT ${keep}::int)`);
 }
 
 // ---------------------------------------------------------------- segments
@@ -396,7 +441,7 @@ export type MembershipDelta = { segmentId: bigint; entered: number; exited: numb
  * rule read. Idempotent: a second run finds nothing to change.
  */
 export async function refreshMembership(
-  tx: Db,
+  tx: Tx,
   shop: string,
   segment: { id: bigint; ruleVersion: number },
   predicate: Sql,
@@ -433,9 +478,11 @@ export async function refreshMembership(
       SELECT ${shop}, ${segment.id}::bigint, d."customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int, NULL::jsonb FROM del d
       RETURNING 1
     ), cnt AS (
+      -- Only when something changed (or on a whole-segment run): most per-customer refreshes
+      -- change nothing, and concurrent jobs would otherwise queue on this one row.
       UPDATE "Segment" SET "memberCount" = "memberCount" + (SELECT count(*) FROM ins) - (SELECT count(*) FROM del),
-        "materializedAt" = ${utc(at)}
-      WHERE id = ${segment.id}
+        "materializedAt" = CASE WHEN ${scope === "all"} THEN ${utc(at)} ELSE "materializedAt" END
+      WHERE id = ${segment.id} AND (${scope === "all"} OR EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM del))
       RETURNING "memberCount"
     ), size AS (
       INSERT INTO "SegmentSizeDaily" (shop, "segmentId", day, size) SELECT ${shop}, ${segment.id}::bigint, ${day}::date, "memberCount" FROM cnt
@@ -449,7 +496,7 @@ export async function refreshMembership(
 }
 
 /** Exits every member of a deleted segment (with events) and clears its count. */
-export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date): Promise<number> {
+export async function exitAllMembers(tx: Tx, shop: string, segment: { id: bigint; ruleVersion: number }, at: Date): Promise<number> {
   const rows = await q<{ n: bigint }>(
     tx,
     sql`WITH del AS (DELETE FROM "SegmentMember" WHERE "segmentId" = ${segment.id} RETURNING "customerGid"),
@@ -457,7 +504,7 @@ export async function exitAllMembers(tx: Db, shop: string, segment: { id: bigint
       SELECT ${shop}, ${segment.id}::bigint, "customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int FROM del)
     SELECT count(*) AS n FROM del`,
   );
-  await tx.segment.update({ where: { id: segment.id }, data: { memberCount: 0 } });
+  await x(tx, sql`UPDATE "Segment" SET "memberCount" = 0 WHERE id = ${segment.id}::bigint`);
   return Number(rows[0]?.n ?? 0);
 }
 
