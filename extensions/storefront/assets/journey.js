@@ -3,6 +3,8 @@
    leaves it as it is. Shopper text is only ever set through textContent. */
 (() => {
   if (window.customElements && customElements.get("journey-reviews")) return;
+  // Ledger sources, in the order of the block's data-msg-sources translations.
+  const SOURCES = ["ORDER", "REFUND", "CANCEL", "SIGNUP", "REVIEW", "REDEMPTION", "REDEMPTION_FAILED", "EXPIRY", "ADJUSTMENT"];
   const fmt = (s, v) => (s || "").replace(/\[(\w+)\]/g, (m, k) => (k in v ? v[k] : m));
   const key = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(36).slice(2)).replace(/[^\w-]/g, "");
   const el = (tag, cls, text) => {
@@ -122,7 +124,9 @@
       }
       if (!d.redeemOptions.length) options.append(el("p", "", this.dataset.msgNone));
       const history = q("[data-history]");
-      history.replaceChildren(...d.history.map((h) => el("li", "", (h.points > 0 ? "+" : "") + h.points + " · " + h.source.toLowerCase() + " · " + new Date(h.at).toLocaleDateString())));
+      const names = (this.dataset.msgSources || "").split("|");
+      const label = (source) => names[SOURCES.indexOf(source)] || source;
+      history.replaceChildren(...d.history.map((h) => el("li", "", (h.points > 0 ? "+" : "") + h.points + " · " + label(h.source) + " · " + new Date(h.at).toLocaleDateString(document.documentElement.lang || undefined))));
       if (!d.history.length) history.append(el("li", "", this.dataset.msgEmpty));
     }
     async redeem(points, button) {

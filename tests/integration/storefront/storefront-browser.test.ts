@@ -118,6 +118,8 @@ describe("storefront widgets in chromium", () => {
     await option.click();
     await expect.poll(() => page.locator(".journey-code").textContent()).toMatch(/^PTS-/);
     await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("140");
+    await page.locator(".journey-loyalty__panel summary", { hasText: "Points history" }).click();
+    expect(await page.locator("[data-history] li").allTextContents()).toEqual([expect.stringMatching(/^-500 · Discount code · /), expect.stringMatching(/^\+640 · Order · /)]);
     expect(await db().loyaltyRedemption.count()).toBe(1);
     expect(errors).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, "storefront-loyalty.png"), fullPage: true });

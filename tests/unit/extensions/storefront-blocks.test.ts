@@ -88,6 +88,7 @@ describe("blocks rendered from app-owned metafields", () => {
     expect(html).toMatch(/data-balance>1234</);
     expect(html).toContain("50 more points on the way");
     expect(html).toContain("Tier: Gold");
+    expect(html).toContain(`data-msg-sources="Order|Refund|Order cancelled|Account created|Product review|Discount code|Points returned|Expired|Adjustment"`);
     const guest = await renderBlock("loyalty-points", {}, { app });
     expect(guest).toContain("Earn points on every order");
     expect(guest).toContain("100 points for creating an account");
