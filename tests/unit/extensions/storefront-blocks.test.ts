@@ -93,6 +93,8 @@ describe("blocks rendered from app-owned metafields", () => {
     expect(guest).toContain("Earn points on every order");
     expect(guest).toContain("100 points for creating an account");
     expect(guest).not.toContain("data-balance");
+    expect(html).toContain(">Rewards</h2>");
+    expect(await renderBlock("loyalty-points", { heading: "Club <Mug>" }, { app, customer })).toContain(">Club &lt;Mug&gt;</h2>");
     const fr = await renderBlock("loyalty-points", {}, { app, customer }, "fr");
     expect(fr).toContain("Niveau : Gold");
   });
