@@ -154,13 +154,20 @@
 
   class Prompt extends HTMLElement {
     async connectedCallback() {
-      let res;
+      // One proxy call per 10 minutes of browsing, not one per page view.
+      let d;
       try {
-        res = await call(this.dataset.proxy + "/reviews/prompt");
+        const cached = JSON.parse(sessionStorage.getItem("journey-prompt-data") || "null");
+        if (cached && Date.now() - cached.at < 600000) d = cached.d;
+        else {
+          const res = await call(this.dataset.proxy + "/reviews/prompt");
+          if (res.status !== 200) return;
+          d = res.data;
+          sessionStorage.setItem("journey-prompt-data", JSON.stringify({ at: Date.now(), d }));
+        }
       } catch (e) {
         return;
       }
-      const d = res.data;
       const product = d && d.eligible && d.products[0];
       if (!product || localStorage.getItem("journey-prompt") === d.promptKey) return;
       const form = el("form", "journey-form");
@@ -195,7 +202,10 @@
       form.append(fs, body, status, actions);
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
-        if (await submitReview(this, form, product.productId, status)) setTimeout(() => (this.hidden = true), 4000);
+        if (await submitReview(this, form, product.productId, status)) {
+          sessionStorage.removeItem("journey-prompt-data");
+          setTimeout(() => (this.hidden = true), 4000);
+        }
       });
       this.dataset.msgPublished = this.dataset.msgThanks;
       this.replaceChildren(form);

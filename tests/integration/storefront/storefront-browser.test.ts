@@ -142,6 +142,27 @@ describe("storefront widgets in chromium", () => {
     await context.close();
   });
 
+  it("prompts a customer with a sent review request, from any page, and takes the review in place", async () => {
+    const order = await db().order.findFirstOrThrow({ where: { orderGid: "gid://shopify/Order/9100" }, include: { lineItems: true } });
+    const product = order.lineItems.find((l) => l.productGid !== `gid://shopify/Product/${PRODUCT}`)!;
+    await db().reviewRequest.create({
+      data: { shop: TEST_SHOP, orderGid: order.orderGid, customerGid: `gid://shopify/Customer/${CUSTOMER}`, productGids: [product.productGid!], status: "SENT", dueAt: new Date(), sentAt: new Date() },
+    });
+    const { page, context, errors } = await openProduct(CUSTOMER);
+    const prompt = page.locator("journey-review-prompt");
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    expect(await prompt.locator("p").first().textContent()).toBe(`How do you like ${product.title}?`);
+    await prompt.locator("label[for='journey-prompt-r4']").click();
+    await prompt.locator("textarea").fill("Good value.");
+    await prompt.getByRole("button", { name: "Submit review" }).click();
+    await expect.poll(() => prompt.locator(".journey-form__status").textContent()).toBe("Thank you! Your review is published.");
+    expect(await db().review.findFirstOrThrow({ where: { productGid: product.productGid! } })).toMatchObject({ rating: 4, body: "Good value.", verifiedBuyer: true });
+    expect((await db().reviewRequest.findFirstOrThrow()).status).toBe("COMPLETED");
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, "storefront-prompt.png") });
+    await context.close();
+  });
+
   it("does not shift the layout while per-shopper data arrives", async () => {
     const slow = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, proxyDelayMs: 400 });
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
