@@ -170,45 +170,21 @@
       }
       const product = d && d.eligible && d.products[0];
       if (!product || localStorage.getItem("journey-prompt") === d.promptKey) return;
-      const form = el("form", "journey-form");
-      form.noValidate = true;
-      form.append(el("p", "", fmt(this.dataset.msgTitle, { title: product.title })));
-      const rate = el("span", "journey-rate__stars");
-      const fs = el("fieldset", "journey-rate");
-      for (let i = 5; i > 0; i--) {
-        const input = el("input");
-        Object.assign(input, { type: "radio", name: "rating", value: i, id: "journey-prompt-r" + i, required: true });
-        const label = el("label");
-        label.htmlFor = input.id;
-        label.append(el("span", "journey-visually-hidden", fmt(this.dataset.msgStar, { count: i })));
-        rate.append(input, label);
-      }
-      fs.append(rate);
-      const body = el("textarea");
-      Object.assign(body, { name: "body", rows: 3, maxLength: 5000, required: true });
-      body.setAttribute("aria-label", this.dataset.msgBody);
-      const status = el("p", "journey-form__status");
-      status.setAttribute("role", "status");
-      const actions = el("div", "journey-prompt__actions");
-      const close = el("button", "journey-button", this.dataset.msgClose);
-      close.type = "button";
-      close.addEventListener("click", () => {
+      // The form is server-rendered inside the hidden card; only the product is filled in here.
+      const form = this.querySelector("form");
+      const title = this.querySelector("[data-title]");
+      title.textContent = fmt(title.dataset.template, { title: product.title });
+      this.querySelector("[data-close]").addEventListener("click", () => {
         localStorage.setItem("journey-prompt", d.promptKey);
         this.hidden = true;
       });
-      const submit = el("button", "journey-button journey-button--primary", this.dataset.msgSubmit);
-      submit.type = "submit";
-      actions.append(close, submit);
-      form.append(fs, body, status, actions);
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
-        if (await submitReview(this, form, product.productId, status)) {
+        if (await submitReview(this, form, product.productId, form.querySelector(".journey-form__status"))) {
           sessionStorage.removeItem("journey-prompt-data");
           setTimeout(() => (this.hidden = true), 4000);
         }
       });
-      this.dataset.msgPublished = this.dataset.msgThanks;
-      this.replaceChildren(form);
       this.hidden = false;
     }
   }

@@ -129,10 +129,11 @@ describe("storefront widgets in chromium", () => {
   it("submits a review with the keyboard-accessible form; script in the text stays text", async () => {
     const { page, context, errors } = await openProduct(CUSTOMER);
     await page.locator(".journey-reviews__write summary").click();
-    await page.locator(".journey-rate label[for$='-r5']").click();
-    await page.getByLabel("Title (optional)").fill("Perfect <script>alert(1)</script>");
-    await page.getByLabel("Your review", { exact: true }).fill("Keeps coffee hot. <img src=x onerror=alert(1)>");
-    await page.getByRole("button", { name: "Submit review" }).click();
+    const block = page.locator("journey-reviews");
+    await block.locator(".journey-rate label[for$='-r5']").click();
+    await block.getByLabel("Title (optional)").fill("Perfect <script>alert(1)</script>");
+    await block.getByLabel("Your review", { exact: true }).fill("Keeps coffee hot. <img src=x onerror=alert(1)>");
+    await block.getByRole("button", { name: "Submit review" }).click();
     await expect.poll(() => page.locator(".journey-reviews .journey-form__status").textContent()).toBe("Thank you! Your review is published.");
     const stored = await db().review.findFirstOrThrow({ where: { customerGid: `gid://shopify/Customer/${CUSTOMER}` } });
     expect(stored).toMatchObject({ rating: 5, title: "Perfect", body: "Keeps coffee hot.", verifiedBuyer: true, status: "PUBLISHED" });
