@@ -73,6 +73,12 @@ describe("admin pages in chromium", () => {
     await checkPage("customer", `/app/customers/${customer.id}`, customer.name);
     await checkPage("settings", "/app/settings", "Settings");
     await checkPage("home-fr", "/app?locale=fr", "Accueil");
+    await checkPage("abandonment-fr", "/app/abandonment?locale=fr", "Abandons au paiement");
+    // The other pages of the app's menu (data, privacy, storefront) share the layout: they must hold too.
+    await checkPage("deliveries", "/app/deliveries", "Data & deliveries");
+    await checkPage("privacy", "/app/privacy", "Privacy requests");
+    await checkPage("reviews", "/app/reviews", "Reviews");
+    await checkPage("storefront", "/app/storefront", "Storefront");
   });
 
   it("shows the funnel and abandonment figures computed from the seeded deliveries", async () => {
