@@ -1,14 +1,14 @@
 /**
  * Server time of each admin page's loader with 200,000 customers loaded (target < 300 ms), as
  * Remix runs it for a client navigation: GET <page>.data?_routes=<route id> (auth + the loader +
- * encoding), median and p95 of 15 runs after 3 warm-ups. Baseline in the same run: the layout's
+ * encoding), median and p95 of 30 runs after 3 warm-ups. Baseline in the same run: the layout's
  * loader alone (authentication and one shop read), as a ratio.
  *
  *   DATABASE_URL=… REDIS_URL=… npm run bench:admin-loaders
  */
 import { adminPages, withAdminBench } from "./stack";
 
-const RUNS = 15;
+const RUNS = 30;
 const WARMUP = 3;
 
 async function time(url: string): Promise<number[]> {

@@ -25,7 +25,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { deleteSegment, getSegment, listSegmentMembers } from "~/domains/segments/segments.server";
 import type { MemberSort } from "~/domains/segments/segments.schema";
 import { getShop } from "~/domains/shops/shops.server";
@@ -130,11 +130,11 @@ function ExportButton({ segmentId, demo }: { segmentId: string; demo: boolean })
 function WhyDialog({ segmentId, member, currency, onClose }: { segmentId: string; member: { customerGid: string; label: string } | null; currency: string | null; onClose: () => void }) {
   const fetcher = useFetcher<ExplanationView>();
   const { t } = useT();
-  const [loadedFor, setLoadedFor] = useState<string | null>(null);
-  if (member && loadedFor !== member.customerGid && fetcher.state === "idle") {
-    setLoadedFor(member.customerGid);
-    fetcher.load(`/app/segments/${segmentId}/why/${customerParam(member.customerGid)}`);
-  }
+  const { load } = fetcher;
+  const customerGid = member?.customerGid ?? null;
+  useEffect(() => {
+    if (customerGid) load(`/app/segments/${segmentId}/why/${customerParam(customerGid)}`);
+  }, [customerGid, segmentId, load]);
   const view = fetcher.data && fetcher.data.customerGid === member?.customerGid ? fetcher.data : null;
   const reasons = view?.segments[0];
   return (
