@@ -2,17 +2,21 @@
  * The ONLY shopifyApp(). Everything Shopify-authenticated goes through the exports below.
  */
 import "@shopify/shopify-app-remix/adapters/node";
-import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "~/db.server";
 import { env, isLoopbackAddress } from "~/env.server";
 import { API_VERSION } from "~/shopify/api-version";
 import { recordInstall, syncShopDetails } from "~/domains/shops/shops.server";
 import { logger } from "~/lib/logger.server";
+import { enqueue } from "~/queues/enqueue.server";
+import { JobName } from "~/queues/jobs";
 
 const config = env();
 
 const shopify = shopifyApp({
+  // shopify-api logs an INFO line per authenticated request (app proxy included): warnings only.
+  logger: { level: LogSeverity.Warning },
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion: API_VERSION,
@@ -29,6 +33,10 @@ const shopify = shopifyApp({
       await recordInstall({ shop: session.shop, scopes: session.scope ?? null });
       // Best effort: the name, currency and timezone also arrive later (orders, uninstall payload).
       await syncShopDetails(session.shop, admin).catch((error) => logger.warn({ err: error, shop: session.shop }, "shop details not read"));
+      // Storefront settings to app-data metafields and the web pixel connection (idempotent job).
+      await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop: session.shop } }, {}, 2_000).catch((error) =>
+        logger.warn({ err: error, shop: session.shop }, "storefront config sync not queued; it runs on the next settings save"),
+      );
     },
   },
   future: {

@@ -3,13 +3,13 @@
  */
 import { Prisma, type LoyaltyAccount, type LoyaltyLedgerEntry, type LoyaltyRedemption, type LoyaltySource } from "@prisma/client";
 import { db, type Db } from "~/db.server";
-import { lockKey } from "~/domains/storefront/advisory-lock.server";
+import { lockResource } from "~/lib/locks.server";
 
 export type Owner = { customerGid: string | null; email: string | null };
 
 /** Serializes every writer of one account (awards, reversals, redemptions) until commit. */
 export async function lockOwner(tx: Db, shop: string, owner: Owner) {
-  await lockKey(tx, `loyalty:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
+  await lockResource(tx, `loyalty:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
 }
 
 export async function findAccountByCustomer(tx: Db, shop: string, customerGid: string) {

@@ -1,7 +1,7 @@
 /** The only Prisma access of the reviews feature: reviews, review requests, product ratings. */
 import type { Prisma, ReviewStatus } from "@prisma/client";
 import { db, type Db } from "~/db.server";
-import { lockKey } from "~/domains/storefront/advisory-lock.server";
+import { lockResource } from "~/lib/locks.server";
 
 const PUBLIC_FIELDS = { id: true, authorName: true, rating: true, title: true, body: true, verifiedBuyer: true, publishedAt: true } as const;
 
@@ -97,7 +97,7 @@ export async function customerEmailOf(tx: Db, shop: string, customerGid: string)
 // ---- review requests
 
 export async function lockRequest(tx: Db, shop: string, orderGid: string) {
-  await lockKey(tx, `review-request:${shop}:${orderGid}`);
+  await lockResource(tx, `review-request:${shop}:${orderGid}`);
 }
 
 export async function orderForRequest(tx: Db, shop: string, orderGid: string) {
