@@ -57,6 +57,12 @@ export default async function setup(project: TestProject) {
   const databaseUrl = url.toString();
   await migrateDeploy(databaseUrl);
 
+  const dropDatabase = async () => {
+    const dropper = new pg.Client(pgPoolConfig(serverUrl!));
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await dropper.end();
+  };
   const stack = await startDemoStack({
     port: await freePort(),
     databaseUrl,
@@ -65,6 +71,11 @@ export default async function setup(project: TestProject) {
     customers: Number(process.env.E2E_CUSTOMERS ?? 300),
     buildDir: path.join(process.cwd(), ".cache", `e2e-build-${runId}`),
     log: (m) => process.stderr.write(`[e2e] ${m}\n`),
+  }).catch(async (error: unknown) => {
+    // No teardown runs when setup throws: clean up here.
+    await dropDatabase();
+    await stopEmbedded?.();
+    throw error;
   });
   project.provide("appUrl", stack.baseUrl);
   project.provide("appDatabaseUrl", databaseUrl);
@@ -73,10 +84,7 @@ export default async function setup(project: TestProject) {
     await stack.stop();
     const { rmSync } = await import("node:fs");
     rmSync(path.join(process.cwd(), ".cache", `e2e-build-${runId}`), { recursive: true, force: true });
-    const dropper = new pg.Client(pgPoolConfig(serverUrl!));
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await dropper.end();
+    await dropDatabase();
     if (process.env.REDIS_URL) {
       const { Redis } = await import("ioredis");
       const redis = new Redis(process.env.REDIS_URL);
