@@ -5,6 +5,7 @@
  * (scripts/lib/demo-stack.ts). Everything is torn down afterwards.
  */
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -63,16 +64,18 @@ export default async function setup(project: TestProject) {
     await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await dropper.end();
   };
+  const buildDir = path.join(process.cwd(), ".cache", `e2e-build-${runId}`);
   const stack = await startDemoStack({
     port: await freePort(),
     databaseUrl,
     redisUrl: process.env.REDIS_URL,
     queuePrefix: `e2e-${runId}`,
     customers: Number(process.env.E2E_CUSTOMERS ?? 300),
-    buildDir: path.join(process.cwd(), ".cache", `e2e-build-${runId}`),
+    buildDir,
     log: (m) => process.stderr.write(`[e2e] ${m}\n`),
   }).catch(async (error: unknown) => {
     // No teardown runs when setup throws: clean up here.
+    rmSync(buildDir, { recursive: true, force: true });
     await dropDatabase();
     await stopEmbedded?.();
     throw error;
@@ -82,8 +85,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await stack.stop();
-    const { rmSync } = await import("node:fs");
-    rmSync(path.join(process.cwd(), ".cache", `e2e-build-${runId}`), { recursive: true, force: true });
+    rmSync(buildDir, { recursive: true, force: true });
     await dropDatabase();
     if (process.env.REDIS_URL) {
       const { Redis } = await import("ioredis");
