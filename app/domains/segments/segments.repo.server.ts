@@ -46,7 +46,7 @@ export async function inShopTransaction<T>(shop: string, mode: "shared" | "exclu
     const lock = mode === "exclusive" ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
     // Window functions and hash aggregates over a whole shop: avoid spilling to disk. JIT compiles
     // our wide CASE expressions for seconds once row estimates grow, longer than the queries run.
-    await tx.query(`SELECT ${lock}(hashtextextended($1, 0)), set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`, [`analytics:${shop}`]);
+    await tx.query(`SELECT ${lock}(hashtextextended($1, 0)), set_config('work_mem', '64MB', true), set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true)`, [`analytics:${shop}`]);
     return fn(tx);
   });
 }
@@ -292,8 +292,11 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
         ${stage.stage} AS stage, ${stage.reason} AS reason, ${stage.at} AS stage_at
       FROM n
     ), old AS (
-      -- Rules version 0: a placeholder (backfill stored Shopify's group first), never staged.
-      SELECT p."customerGid", CASE WHEN p."stageRulesVersion" > 0 THEN p.stage END AS stage, p."stageSince" FROM "CustomerProfile" p
+      -- The stored profiles, read once: their stage (rules version 0 is a placeholder the
+      -- backfill stored Shopify's group in, never staged) and all the values we would write.
+      SELECT p."customerGid", CASE WHEN p."stageRulesVersion" > 0 THEN p.stage END AS stage, p."stageSince",
+        (${raw(cols.map((c) => `p."${c}"`).join(", "))}) AS v
+      FROM "CustomerProfile" p
       WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
     ), moved AS (
       SELECT g."customerGid", old.stage AS from_stage, g.stage AS to_stage, ${transitionAt} AS at, g.reason
@@ -308,12 +311,9 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
       SELECT ${shop}::text, ${localDateOf(raw("at"), p.timezone)}, COALESCE(from_stage, ''), to_stage, count(*)::int FROM moved GROUP BY 2, 3, 4
       ON CONFLICT (shop, day, "fromStage", "toStage") DO UPDATE SET count = "JourneyFlowDaily".count + EXCLUDED.count
       RETURNING 1
-    ), cur AS (
-      SELECT p."customerGid", (${raw(cols.map((c) => `p."${c}"`).join(", "))}) AS v FROM "CustomerProfile" p
-      WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
     ), todo AS (
       -- Only new or changed rows go through the upsert (a nightly rerun writes nothing).
-      SELECT g.* FROM g LEFT JOIN cur ON cur."customerGid" = g."customerGid"
+      SELECT g.* FROM g LEFT JOIN old cur ON cur."customerGid" = g."customerGid"
       WHERE cur.v IS DISTINCT FROM (${raw(newValues)})
     ), up AS (
       INSERT INTO "CustomerProfile" (shop, "customerGid", ${raw(quoted)}, "rfmSnapshotId", "stageSince", "computedAt")
@@ -455,25 +455,32 @@ export async function refreshMembership(
     sql`WITH want AS (
       SELECT p."customerGid", ${factsJson} AS facts FROM "CustomerProfile" p
       WHERE p.shop = ${shop} ${scoped('p."customerGid"', scope)} AND ${predicate}
+    ), have AS (
+      SELECT m."customerGid", m."ruleVersion" FROM "SegmentMember" m WHERE m."segmentId" = ${segment.id} ${scoped('m."customerGid"', scope)}
+    ), fresh AS (
+      -- Set differences as hash anti-joins: existing members are never re-inserted (a whole-shop
+      -- run would otherwise resolve one insert conflict per member).
+      SELECT w."customerGid", w.facts FROM want w LEFT JOIN have h ON h."customerGid" = w."customerGid" WHERE h."customerGid" IS NULL
+    ), gone AS (
+      SELECT h."customerGid" FROM have h LEFT JOIN want w ON w."customerGid" = h."customerGid" WHERE w."customerGid" IS NULL
     ), ins AS (
       INSERT INTO "SegmentMember" (shop, "segmentId", "customerGid", "enteredAt", "ruleVersion")
-      SELECT ${shop}, ${segment.id}::bigint, w."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM want w
+      SELECT ${shop}, ${segment.id}::bigint, f."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM fresh f
       ON CONFLICT ("segmentId", "customerGid") DO NOTHING
       RETURNING "customerGid"
     ), ver AS (
       -- Members who still match after a rule change now match the new version.
       UPDATE "SegmentMember" m SET "ruleVersion" = ${segment.ruleVersion}::int
-      WHERE m."segmentId" = ${segment.id} AND m."ruleVersion" <> ${segment.ruleVersion}::int
-        AND EXISTS (SELECT 1 FROM want w WHERE w."customerGid" = m."customerGid")
+      FROM have h JOIN want w ON w."customerGid" = h."customerGid"
+      WHERE m."segmentId" = ${segment.id} AND m."customerGid" = h."customerGid" AND h."ruleVersion" <> ${segment.ruleVersion}::int
       RETURNING 1
     ), del AS (
-      DELETE FROM "SegmentMember" m WHERE m."segmentId" = ${segment.id} ${scoped('m."customerGid"', scope)}
-        AND NOT EXISTS (SELECT 1 FROM want w WHERE w."customerGid" = m."customerGid")
+      DELETE FROM "SegmentMember" m USING gone g WHERE m."segmentId" = ${segment.id} AND m."customerGid" = g."customerGid"
       RETURNING m."customerGid"
     ), ev AS (
       INSERT INTO "SegmentMemberEvent" (shop, "segmentId", "customerGid", kind, at, "ruleVersion", facts)
-      SELECT ${shop}, ${segment.id}::bigint, i."customerGid", 'ENTERED', ${utc(at)}, ${segment.ruleVersion}::int, w.facts
-        FROM ins i JOIN want w ON w."customerGid" = i."customerGid"
+      SELECT ${shop}, ${segment.id}::bigint, i."customerGid", 'ENTERED', ${utc(at)}, ${segment.ruleVersion}::int, f.facts
+        FROM ins i JOIN fresh f ON f."customerGid" = i."customerGid"
       UNION ALL
       SELECT ${shop}, ${segment.id}::bigint, d."customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int, NULL::jsonb FROM del d
       RETURNING 1
