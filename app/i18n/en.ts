@@ -41,6 +41,7 @@ export const en = {
     due: "Due",
     completed: "Completed",
     download: "Download export",
+    downloadFailed: "The download failed. Reload the page and try again.",
     pending: "Pending",
     empty: "No privacy requests yet.",
     topics: { "customers/data_request": "Data request", "customers/redact": "Erasure" },

@@ -41,6 +41,7 @@ export const fr: Messages = {
     due: "Échéance",
     completed: "Terminée",
     download: "Télécharger l'export",
+    downloadFailed: "Le téléchargement a échoué. Rechargez la page et réessayez.",
     pending: "En cours",
     empty: "Aucune demande pour l'instant.",
     topics: { "customers/data_request": "Demande d'accès", "customers/redact": "Effacement" },

@@ -1,18 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, Button, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
+import { Badge, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
+import { DownloadButton } from "~/components/DownloadButton";
 import { useT } from "~/i18n/I18nProvider";
 import { listComplianceRequests } from "~/domains/shops/privacy.server";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  const { shop } = await authenticateAdmin(request, context as RequestContext);
+  const { shop, demo } = await authenticateAdmin(request, context as RequestContext);
   const requests = await listComplianceRequests(shop);
-  return { requests: requests.map((r) => ({ ...r, id: r.id.toString() })) };
+  return { demo, requests: requests.map((r) => ({ ...r, id: r.id.toString() })) };
 };
 
 export default function PrivacyRequests() {
-  const { requests } = useLoaderData<typeof loader>();
+  const { requests, demo } = useLoaderData<typeof loader>();
   const { t, date } = useT();
   return (
     <Page title={t("privacy.title")} subtitle={t("privacy.subtitle")}>
@@ -41,9 +42,13 @@ export default function PrivacyRequests() {
                 <IndexTable.Cell>{r.completedAt ? date(r.completedAt) : <Badge tone="attention">{t("privacy.pending")}</Badge>}</IndexTable.Cell>
                 <IndexTable.Cell>
                   {r.topic === "customers/data_request" && r.completedAt ? (
-                    <Button url={`/app/privacy/${r.id}/export`} download>
-                      {t("privacy.download")}
-                    </Button>
+                    <DownloadButton
+                      url={`/app/privacy/${r.id}/export`}
+                      fallbackName={`data-request-${r.id}.json`}
+                      label={t("privacy.download")}
+                      failedLabel={t("privacy.downloadFailed")}
+                      demo={demo}
+                    />
                   ) : null}
                 </IndexTable.Cell>
               </IndexTable.Row>

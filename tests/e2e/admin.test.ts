@@ -160,6 +160,16 @@ describe("admin pages in chromium", () => {
     await page.close();
   });
 
+  it("downloads a customer's data-request export from the privacy page", async () => {
+    const { page } = await open("/app/privacy");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download export" }).first().click()]);
+    const data = JSON.parse(readFileSync((await download.path())!, "utf8")) as { shop: string; customers: unknown[]; orders: unknown[] };
+    expect(download.suggestedFilename()).toMatch(/^data-request-\d+\.json$/);
+    expect(data.shop).toMatch(/myshopify\.com$/);
+    expect(Array.isArray(data.customers) && Array.isArray(data.orders)).toBe(true);
+    await page.close();
+  });
+
   it("finds a customer by order number", async () => {
     const { rows } = await db.query(`SELECT o.name, o."customerGid" FROM "Order" o WHERE o."customerGid" IS NOT NULL AND o.name IS NOT NULL ORDER BY o.id LIMIT 1`);
     const { page } = await open(`/app/customers?q=${encodeURIComponent(rows[0].name)}`);

@@ -29,6 +29,7 @@ import { useEffect, useState } from "react";
 import { deleteSegment, getSegment, listSegmentMembers } from "~/domains/segments/segments.server";
 import type { MemberSort } from "~/domains/segments/segments.schema";
 import { getShop } from "~/domains/shops/shops.server";
+import { DownloadButton } from "~/components/DownloadButton";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
@@ -79,51 +80,16 @@ export const action = async ({ request, context, params }: ActionFunctionArgs) =
   return redirect("/app/segments?deleted=1");
 };
 
-/** Inside the Shopify admin the download needs the session token, which App Bridge adds to fetch(). */
-async function downloadWithSessionToken(url: string, fallbackName: string) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(String(res.status));
-  const name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? fallbackName;
-  const blob = await res.blob();
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
-}
-
 function ExportButton({ segmentId, demo }: { segmentId: string; demo: boolean }) {
   const { t } = useT();
-  const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
-  const url = `/app/segments/${segmentId}/export`;
-  if (demo) {
-    // A document navigation to an attachment: the browser streams it to disk (a Remix link would
-    // try a client-side navigation instead).
-    return <Button onClick={() => window.location.assign(url)}>{t("admin.segments.export")}</Button>;
-  }
   return (
-    <InlineStack gap="200" blockAlign="center">
-      <Button
-        loading={state === "busy"}
-        onClick={() => {
-          setState("busy");
-          downloadWithSessionToken(url, "segment.csv").then(
-            () => setState("idle"),
-            () => setState("failed"),
-          );
-        }}
-      >
-        {t("admin.segments.export")}
-      </Button>
-      {state === "failed" ? (
-        <Text as="span" tone="critical">
-          {t("admin.segments.exportFailed")}
-        </Text>
-      ) : null}
-    </InlineStack>
+    <DownloadButton
+      url={`/app/segments/${segmentId}/export`}
+      fallbackName="segment.csv"
+      label={t("admin.segments.export")}
+      failedLabel={t("admin.segments.exportFailed")}
+      demo={demo}
+    />
   );
 }
 
