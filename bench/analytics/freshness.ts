@@ -134,7 +134,9 @@ try {
   // Customers 1..N bought before today (the generator's "now" is two days ago): each buys once now.
   const pending = new Map<string, number>();
   const latencies: number[] = [];
+  const slowest: { at: number; ms: number }[] = [];
   let sent = 0;
+  let started = performance.now();
   const poller = setInterval(async () => {
     if (!pending.size) return;
     const gids = [...pending.keys()];
@@ -144,13 +146,14 @@ try {
       const t0 = pending.get(r.customerGid);
       if (t0 !== undefined) {
         latencies.push(now - t0);
+        slowest.push({ at: Math.round((t0 - started) / 1000), ms: Math.round(now - t0) });
         pending.delete(r.customerGid);
       }
     }
   }, 20);
 
   say(`steady load: ${RATE} purchases/s (3 deliveries each) for ${SECONDS} s...`);
-  const started = performance.now();
+  started = performance.now();
   const total = RATE * SECONDS;
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -199,6 +202,7 @@ try {
     for (const [name, st] of Object.entries(jobStats).sort()) say(`  ${name}: ${st.jobs} jobs, ${Math.round(st.meanMs)} ms each`);
   }
   latencies.sort((a, b) => a - b);
+  say(`  slowest (second of the run: ms): ${slowest.sort((a, b) => b.ms - a.ms).slice(0, 8).map((x) => `${x.at}s: ${x.ms}`).join(", ")}`);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN);
   const result = {
     when: new Date().toISOString(),
@@ -220,8 +224,10 @@ try {
     writeFileSync(path.join(root, "bench/results/analytics-freshness.json"), `${JSON.stringify(result, null, 2)}\n`);
   }
 } finally {
-  for (const c of children) c.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 2000));
+  // Let web and worker drain and close their connections before the database goes.
+  await Promise.all(
+    children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once("exit", resolve), c.kill("SIGTERM"), setTimeout(resolve, 15_000))))),
+  );
   await clearRedisPrefix(prefix);
   await database.drop();
 }

@@ -174,6 +174,32 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
   );
 }
 
+/**
+ * The debounced catch-up after incremental work: new quintile edges from the stored facts. Edges
+ * rarely move with a few orders, so they are computed first under the shared lock (per-customer
+ * recomputes go on); only when they changed is the shop rescored (exclusive, a few seconds at
+ * 200,000 customers). Null when nothing changed.
+ */
+export async function rescoreShop(shop: string, opts: { asOf?: Date } = {}): Promise<ShopRecomputeResult | null> {
+  const ctx = await analyticsContext(shop, opts.asOf);
+  const snapshot = await latestSnapshot(shop);
+  if (snapshot && snapshot.configKey === ctx.configKey && snapshot.rulesVersion === RFM_RULES_VERSION) {
+    const resolved = await inShopTransaction(shop, "shared", async (tx) => {
+      await factsFromProfiles(tx, shop);
+      return resolveEdges(await computeEdgeMinima(tx), ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
+    });
+    const current = snapshotEdges(snapshot);
+    const same =
+      JSON.stringify(resolved.edges, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
+        JSON.stringify(current, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) &&
+      resolved.modes.frequency === snapshot.frequencyMode &&
+      resolved.modes.recency === snapshot.recencyMode &&
+      resolved.modes.monetary === snapshot.monetaryMode;
+    if (same) return null;
+  }
+  return recomputeShop(shop, { asOf: opts.asOf, source: "profiles" });
+}
+
 export type CustomerRecomputeResult =
   | { mode: "INCREMENTAL"; changed: number; removed: string[]; memberships: MembershipDelta[] }
   | { mode: "FULL"; result: ShopRecomputeResult };

@@ -11,7 +11,7 @@ import { listScheduleIds, removeSchedule, upsertCronSchedule } from "~/queues/sc
 import { logger } from "~/lib/logger.server";
 import { safeTimeZone } from "~/lib/calendar";
 import { recomputeAbandonment } from "~/domains/abandonment/abandonment.server";
-import { materializeSegment, recomputeCustomers, recomputeShop } from "~/domains/segments/recompute.server";
+import { materializeSegment, recomputeCustomers, recomputeShop, rescoreShop } from "~/domains/segments/recompute.server";
 import type { MembershipDelta } from "~/domains/segments/segments.repo.server";
 import { listInstalledShops } from "~/domains/segments/shops.repo.server";
 import { syncSegment } from "~/domains/segments/sync.server";
@@ -39,7 +39,8 @@ export const handleSegmentsRecomputeCustomer: JobHandler<JobName.SegmentsRecompu
 };
 
 export const handleSegmentsRescoreShop: JobHandler<JobName.SegmentsRescoreShop> = async ({ shop }) => {
-  const result = await recomputeShop(shop, { source: "profiles" });
+  const result = await rescoreShop(shop);
+  if (!result) return "EDGES_UNCHANGED";
   await enqueueMany(await syncFollowUps(shop, result.memberships));
   return result.changed ? "RESCORED" : "UNCHANGED";
 };

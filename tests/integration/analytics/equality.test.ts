@@ -12,7 +12,7 @@ import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { recomputeAbandonment, sweepShop } from "~/domains/abandonment/abandonment.server";
-import { materializeSegment, recomputeCustomers, recomputeShop } from "~/domains/segments/recompute.server";
+import { materializeSegment, recomputeCustomers, recomputeShop, rescoreShop } from "~/domains/segments/recompute.server";
 import { createSegment } from "~/domains/segments/segments.server";
 import { buildDemoDeliveries } from "../../../scripts/lib/demo-data";
 import { TEST_SHOP } from "#test/constants";
@@ -91,7 +91,7 @@ describe("full recompute = incremental path", () => {
       if (swept.mode === "FULL") await recomputeShop(SHOP, { asOf: AS_OF });
       else if (swept.customers.length) await recomputeCustomers(SHOP, swept.customers, { asOf: AS_OF });
     }
-    await recomputeShop(SHOP, { asOf: AS_OF, source: "profiles" }); // the debounced rescore
+    await rescoreShop(SHOP, { asOf: AS_OF }); // the debounced rescore
     expect(recomputed).toBeGreaterThan(30);
     // The first recompute of the shop is a full one (no snapshot yet); the rest are incremental.
     expect(modes[0]).toBe("FULL");

@@ -106,7 +106,7 @@ describe("analytics handlers run twice with the same result", () => {
     expect((await queuedJobs(QueueName.Compute)).map((j) => j.name)).toContain(JobName.SegmentsRescoreShop);
     await handleSegmentsRescoreShop({ shop: SHOP }, ctx);
     const once = await analyticsState();
-    expect(await handleSegmentsRescoreShop({ shop: SHOP }, ctx)).toBe("UNCHANGED");
+    expect(await handleSegmentsRescoreShop({ shop: SHOP }, ctx)).toBe("EDGES_UNCHANGED");
     expect((await analyticsState()).profiles.map((p) => [p.customerGid, p.rScore, p.fScore, p.mScore, p.rfmGroup, p.stage])).toEqual(
       once.profiles.map((p) => [p.customerGid, p.rScore, p.fScore, p.mScore, p.rfmGroup, p.stage]),
     );
