@@ -125,13 +125,15 @@ export type JobContext = {
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.SegmentsRecomputeCustomer]: QueueName.Compute,
-  [JobName.SegmentsRescoreShop]: QueueName.Compute,
-  [JobName.SegmentsRecomputeShop]: QueueName.Compute,
-  [JobName.SegmentsMaterializeSegment]: QueueName.Compute,
+  // Whole-shop analytics runs for seconds: on maintenance, so the compute slots stay free for the
+  // per-customer recomputes that keep segments fresh within seconds of an order.
+  [JobName.SegmentsRescoreShop]: QueueName.Maintenance,
+  [JobName.SegmentsRecomputeShop]: QueueName.Maintenance,
+  [JobName.SegmentsMaterializeSegment]: QueueName.Maintenance,
   [JobName.SegmentsSyncSegment]: QueueName.ShopifySync,
   [JobName.SegmentsScheduleShops]: QueueName.Maintenance,
   [JobName.AbandonmentSweep]: QueueName.Maintenance,
-  [JobName.AbandonmentSweepShop]: QueueName.Compute,
+  [JobName.AbandonmentSweepShop]: QueueName.Maintenance,
   [JobName.BackfillRun]: QueueName.ShopifySync,
   [JobName.WebhooksProcessEvent]: QueueName.Webhooks,
   [JobName.WebhooksRedrive]: QueueName.Maintenance,

@@ -6,7 +6,7 @@ import { UnrecoverableError } from "bullmq";
 import { createHash } from "node:crypto";
 import { isTerminal } from "~/shopify/admin.server";
 import { enqueue, enqueueMany } from "~/queues/enqueue.server";
-import { JobName, QueueName, type JobHandler, type JobItem } from "~/queues/jobs";
+import { JOB_QUEUE, JobName, type JobHandler, type JobItem } from "~/queues/jobs";
 import { listScheduleIds, removeSchedule, upsertCronSchedule } from "~/queues/schedulers.server";
 import { logger } from "~/lib/logger.server";
 import { safeTimeZone } from "~/lib/calendar";
@@ -104,9 +104,10 @@ export const handleSegmentsScheduleShops: JobHandler<JobName.SegmentsScheduleSho
   }
   const wanted = new Set(shops.map((s) => `${NIGHTLY_PREFIX}${s.shop}`));
   let removed = 0;
-  for (const id of await listScheduleIds(QueueName.Compute, NIGHTLY_PREFIX)) {
+  const queue = JOB_QUEUE[JobName.SegmentsRecomputeShop];
+  for (const id of await listScheduleIds(queue, NIGHTLY_PREFIX)) {
     if (!wanted.has(id)) {
-      await removeSchedule(QueueName.Compute, id);
+      await removeSchedule(queue, id);
       removed++;
     }
   }

@@ -103,7 +103,7 @@ describe("analytics handlers run twice with the same result", () => {
     await makeOrder(SHOP, { customer: 1, processedAt: new Date().toISOString() });
     expect(await handleSegmentsRecomputeCustomer({ shop: SHOP, customerGid: customerGid(1) }, ctx)).toBe("UPDATED");
     // The update queued a debounced rescore.
-    expect((await queuedJobs(QueueName.Compute)).map((j) => j.name)).toContain(JobName.SegmentsRescoreShop);
+    expect((await queuedJobs(QueueName.Maintenance)).map((j) => j.name)).toContain(JobName.SegmentsRescoreShop);
     await handleSegmentsRescoreShop({ shop: SHOP }, ctx);
     const once = await analyticsState();
     expect(await handleSegmentsRescoreShop({ shop: SHOP }, ctx)).toBe("EDGES_UNCHANGED");
@@ -117,7 +117,7 @@ describe("analytics handlers run twice with the same result", () => {
     await makeShop(OTHER_SHOP);
     expect(await handleAbandonmentSweep({}, ctx)).toBe("QUEUED_1");
     expect(await handleAbandonmentSweep({}, ctx)).toBe("QUEUED_1");
-    expect((await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.AbandonmentSweepShop)).toHaveLength(1);
+    expect((await queuedJobs(QueueName.Maintenance)).filter((j) => j.name === JobName.AbandonmentSweepShop)).toHaveLength(1);
     expect(await handleAbandonmentSweepShop({ shop: SHOP }, ctx)).toBe("FULL_RECOMPUTE");
     const once = await analyticsState();
     expect(await handleAbandonmentSweepShop({ shop: SHOP }, ctx)).toBe("UNCHANGED");
@@ -129,7 +129,7 @@ describe("analytics handlers run twice with the same result", () => {
     await makeShop(OTHER_SHOP);
     expect(await handleSegmentsScheduleShops({}, ctx)).toBe("SCHEDULED_2_REMOVED_0");
     expect(await handleSegmentsScheduleShops({}, ctx)).toBe("SCHEDULED_2_REMOVED_0");
-    const schedulers = await getQueue(QueueName.Compute).getJobSchedulers(0, -1, true);
+    const schedulers = await getQueue(QueueName.Maintenance).getJobSchedulers(0, -1, true);
     const mine = schedulers.find((s) => s.key === `segments-nightly-${SHOP}`);
     expect(mine).toMatchObject({ pattern: nightlyPattern(SHOP), tz: "Europe/Paris", name: JobName.SegmentsRecomputeShop });
     await db().shop.update({ where: { shop: OTHER_SHOP }, data: { uninstalledAt: new Date() } });

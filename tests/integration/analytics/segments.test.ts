@@ -71,7 +71,7 @@ describe("segments: bad input", () => {
       },
     });
     expect(await db().segment.count()).toBe(0);
-    expect(await queuedJobs(QueueName.Compute)).toHaveLength(0);
+    expect([...(await queuedJobs(QueueName.Compute)), ...(await queuedJobs(QueueName.Maintenance))]).toHaveLength(0);
   });
 
   it("rejects a rule that is not JSON, and a duplicate name", async () => {
@@ -101,7 +101,7 @@ describe("segments: preview, save, materialize", () => {
     await seed();
     const created = await createSegment(SHOP, { name: "Big spenders", rule: BIG_SPENDERS });
     if (!created.ok) throw new Error("not saved");
-    const jobs = await queuedJobs(QueueName.Compute);
+    const jobs = await queuedJobs(QueueName.Maintenance);
     expect(jobs.map((j) => j.name)).toEqual([JobName.SegmentsMaterializeSegment]);
     await materialize(created.segment.id);
     const members = await db().segmentMember.findMany({ where: { segmentId: created.segment.id }, orderBy: { customerGid: "asc" } });
