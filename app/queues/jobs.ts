@@ -75,6 +75,8 @@ export enum JobName {
   ReviewsSendRequest = "reviews.send-request",
   /** Recompute a product's published-review aggregate and write reviews.rating / rating_count and the review summary metafields. */
   ReviewsSyncProductRating = "reviews.sync-product-rating",
+  /** Enqueue the rating sync of products whose aggregate differs from what Shopify has (missed syncs, redactions). Scheduled. */
+  ReviewsSyncStaleRatings = "reviews.sync-stale-ratings",
   /** Mirror the shop's storefront settings to the app-data metafield the blocks read, and connect the web pixel. */
   StorefrontSyncShopConfig = "storefront.sync-shop-config",
 }
@@ -100,6 +102,7 @@ export type JobDataMap = {
   [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
   [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
   [JobName.ReviewsSyncProductRating]: { shop: string; productGid: string };
+  [JobName.ReviewsSyncStaleRatings]: Record<string, never>;
   [JobName.StorefrontSyncShopConfig]: { shop: string };
 };
 
@@ -146,5 +149,6 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.ReviewsScheduleRequest]: QueueName.Compute,
   [JobName.ReviewsSendRequest]: QueueName.Compute,
   [JobName.ReviewsSyncProductRating]: QueueName.ShopifySync,
+  [JobName.ReviewsSyncStaleRatings]: QueueName.Maintenance,
   [JobName.StorefrontSyncShopConfig]: QueueName.ShopifySync,
 };
