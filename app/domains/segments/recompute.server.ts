@@ -28,6 +28,7 @@ import {
   exitAllMembers,
   finishSnapshot,
   lockSegment,
+  profileGidsAfter,
   findSegmentAnyState,
   getShopRow,
   guessShopCurrency,
@@ -42,6 +43,7 @@ import {
   type MembershipDelta,
   type Scope,
   type SegmentRow,
+  type NewSnapshot,
   type SnapshotRow,
   type Tx,
 } from "~/domains/segments/segments.repo.server";
@@ -135,24 +137,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
       else await buildFacts(tx, shop, "all", ctx);
       const minima = await computeEdgeMinima(tx);
       const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
-      const snapshotId = await insertSnapshot(tx, {
-        shop,
-        rulesVersion: RFM_RULES_VERSION,
-        asOf: ctx.asOf,
-        timezone: ctx.timezone,
-        lookbackDays: ctx.settings.rfm.lookbackDays,
-        windowStart: ctx.windowStart,
-        currency: ctx.currency,
-        frequencyMode: resolved.modes.frequency,
-        recencyMode: resolved.modes.recency,
-        monetaryMode: resolved.modes.monetary,
-        singleOrderShare: resolved.singleOrderShare,
-        recencyEdges: resolved.edges?.recency ?? [],
-        frequencyEdges: resolved.edges?.frequency ?? [],
-        monetaryEdges: resolved.edges?.monetary ?? [],
-        customersScored: minima.scored,
-        configKey: ctx.configKey,
-      });
+      const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored));
       const written = await writeProfiles(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
       if (written.changed > 1_000) await analyzeProfiles(tx);
       const removed = await deleteStaleProfiles(tx, shop, "all");
@@ -180,24 +165,81 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
  * recomputes go on); only when they changed is the shop rescored (exclusive, a few seconds at
  * 200,000 customers). Null when nothing changed.
  */
-export async function rescoreShop(shop: string, opts: { asOf?: Date } = {}): Promise<ShopRecomputeResult | null> {
+export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: number } = {}): Promise<ShopRecomputeResult | null> {
+  const started = Date.now();
   const ctx = await analyticsContext(shop, opts.asOf);
   const snapshot = await latestSnapshot(shop);
-  if (snapshot && snapshot.configKey === ctx.configKey && snapshot.rulesVersion === RFM_RULES_VERSION) {
-    const resolved = await inShopTransaction(shop, "shared", async (tx) => {
-      await factsFromProfiles(tx, shop);
-      return resolveEdges(await computeEdgeMinima(tx), ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
-    });
-    const current = snapshotEdges(snapshot);
-    const same =
-      JSON.stringify(resolved.edges, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
-        JSON.stringify(current, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) &&
-      resolved.modes.frequency === snapshot.frequencyMode &&
-      resolved.modes.recency === snapshot.recencyMode &&
-      resolved.modes.monetary === snapshot.monetaryMode;
-    if (same) return null;
+  if (!snapshot || snapshot.configKey !== ctx.configKey || snapshot.rulesVersion !== RFM_RULES_VERSION) {
+    return recomputeShop(shop, { asOf: opts.asOf, source: "profiles" });
   }
-  return recomputeShop(shop, { asOf: opts.asOf, source: "profiles" });
+  const { resolved, minima } = await inShopTransaction(shop, "shared", async (tx) => {
+    await factsFromProfiles(tx, shop);
+    const m = await computeEdgeMinima(tx);
+    return { minima: m, resolved: resolveEdges(m, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays) };
+  });
+  const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+  const same =
+    text(resolved.edges) === text(snapshotEdges(snapshot)) &&
+    resolved.modes.frequency === snapshot.frequencyMode &&
+    resolved.modes.recency === snapshot.recencyMode &&
+    resolved.modes.monetary === snapshot.monetaryMode;
+  if (same) return null;
+  // New edges: recorded first (per-customer recomputes use them from now on), then everyone is
+  // rescored a chunk at a time, each chunk its own short transaction under the shared lock with
+  // its customers locked, so an order arriving meanwhile is reflected within the usual delay.
+  const segments = await listActiveSegments(shop);
+  const snapshotId = await inShopTransaction(shop, "shared", (tx) => insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored)));
+  const totals = new Map<bigint, MembershipDelta>(segments.map((s) => [s.id, { segmentId: s.id, entered: 0, exited: 0 }]));
+  let after = "";
+  let changed = 0;
+  let transitions = 0;
+  for (;;) {
+    const done = await inShopTransaction(shop, "shared", async (tx) => {
+      const gids = await profileGidsAfter(tx, shop, after, opts.chunk ?? 500);
+      if (!gids.length) return true;
+      await lockCustomers(tx, shop, gids);
+      await factsFromProfiles(tx, shop, gids);
+      const written = await writeProfiles(tx, shop, { ...ctx, scope: gids, edges: resolved.edges, snapshotId });
+      changed += written.changed;
+      transitions += written.transitions;
+      for (const d of await refreshSegments(tx, ctx, segments, gids)) {
+        const t = totals.get(d.segmentId)!;
+        t.entered += d.entered;
+        t.exited += d.exited;
+      }
+      after = gids[gids.length - 1]!;
+      return false;
+    });
+    if (done) break;
+  }
+  const durationMs = Date.now() - started;
+  const prospects = await inShopTransaction(shop, "shared", async (tx) => {
+    const n = await finishSnapshot(tx, shop, snapshotId, durationMs);
+    await pruneSnapshots(tx, shop);
+    return n;
+  });
+  return { scored: minima.scored, prospects, changed, transitions, removed: 0, memberships: [...totals.values()], snapshotId, durationMs };
+}
+
+function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveEdges>, scored: number): NewSnapshot {
+  return {
+    shop: ctx.shop,
+    rulesVersion: RFM_RULES_VERSION,
+    asOf: ctx.asOf,
+    timezone: ctx.timezone,
+    lookbackDays: ctx.settings.rfm.lookbackDays,
+    windowStart: ctx.windowStart,
+    currency: ctx.currency,
+    frequencyMode: resolved.modes.frequency,
+    recencyMode: resolved.modes.recency,
+    monetaryMode: resolved.modes.monetary,
+    singleOrderShare: resolved.singleOrderShare,
+    recencyEdges: resolved.edges?.recency ?? [],
+    frequencyEdges: resolved.edges?.frequency ?? [],
+    monetaryEdges: resolved.edges?.monetary ?? [],
+    customersScored: scored,
+    configKey: ctx.configKey,
+  };
 }
 
 export type CustomerRecomputeResult =

@@ -161,7 +161,7 @@ export async function buildFacts(tx: Tx, shop: string, scope: Scope, p: FactsPar
  * The same temp table, from the facts already in CustomerProfile (the debounced rescore: new
  * quintile edges without re-reading a million orders).
  */
-export async function factsFromProfiles(tx: Tx, shop: string) {
+export async function factsFromProfiles(tx: Tx, shop: string, scope: Scope = "all") {
   await x(
     tx,
     sql`CREATE TEMP TABLE analytics_facts ON COMMIT DROP AS
@@ -170,9 +170,18 @@ export async function factsFromProfiles(tx: Tx, shop: string) {
       p."pointsBalance", p."hasReviewed", p."lastReviewAt", p."lastCartActivityAt", p."windowOrders", p."windowSpentMinor",
       p."lastOrderDate", COALESCE(c."shopifyCreatedAt", c."createdAt", p."computedAt") AS "customerSince"
     FROM "CustomerProfile" p LEFT JOIN "Customer" c ON c.shop = p.shop AND c."customerGid" = p."customerGid"
-    WHERE p.shop = ${shop}`,
+    WHERE p.shop = ${shop} ${scoped('p."customerGid"', scope)}`,
   );
-  await x(tx, raw(`ANALYZE analytics_facts`));
+  if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
+}
+
+/** The next customers of the shop's profiles in key order (chunked whole-shop work). */
+export async function profileGidsAfter(tx: Tx, shop: string, after: string, limit: number): Promise<string[]> {
+  const rows = await q<{ customerGid: string }>(
+    tx,
+    sql`SELECT "customerGid" FROM "CustomerProfile" WHERE shop = ${shop} AND "customerGid" > ${after} ORDER BY "customerGid" LIMIT ${limit}::int`,
+  );
+  return rows.map((r) => r.customerGid);
 }
 
 export type EdgeMinima = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };

@@ -91,7 +91,7 @@ describe("full recompute = incremental path", () => {
       if (swept.mode === "FULL") await recomputeShop(SHOP, { asOf: AS_OF });
       else if (swept.customers.length) await recomputeCustomers(SHOP, swept.customers, { asOf: AS_OF });
     }
-    await rescoreShop(SHOP, { asOf: AS_OF }); // the debounced rescore
+    await rescoreShop(SHOP, { asOf: AS_OF, chunk: 7 }); // the debounced rescore, a few customers per transaction
     expect(recomputed).toBeGreaterThan(30);
     // The first recompute of the shop is a full one (no snapshot yet); the rest are incremental.
     expect(modes[0]).toBe("FULL");

@@ -5,7 +5,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
-import { recomputeCustomers, recomputeShop } from "~/domains/segments/recompute.server";
+import { recomputeCustomers, recomputeShop, rescoreShop } from "~/domains/segments/recompute.server";
 import { explainCustomer } from "~/domains/segments/profiles.server";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
@@ -150,6 +150,21 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     const result = await recomputeCustomers(SHOP, ["gid://shopify/Customer/4"], { asOf: AS_OF });
     expect(result.mode).toBe("INCREMENTAL");
     expect(await profileOf(SHOP, 4)).toMatchObject({ rScore: 5, fScore: 2, mScore: 5, rfmGroup: "POTENTIAL_LOYALISTS", ordersCount: 2 });
+  });
+
+  it("rescores in chunks when new facts moved the edges, ending where a full recompute ends", async () => {
+    await seedGrid();
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    // D and E order today: the recency distribution shifts, so the R edges move.
+    for (const id of [4, 5]) await makeOrder(SHOP, { customer: id, processedAt: "2026-06-30T09:00:00Z" });
+    await recomputeCustomers(SHOP, ["gid://shopify/Customer/4", "gid://shopify/Customer/5"], { asOf: AS_OF });
+    const scores = () => db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" }, select: { customerGid: true, rScore: true, fScore: true, mScore: true, rfmGroup: true, stage: true } });
+    const result = await rescoreShop(SHOP, { asOf: AS_OF, chunk: 3 });
+    expect(result).not.toBeNull();
+    const rescored = await scores();
+    expect(await rescoreShop(SHOP, { asOf: AS_OF, chunk: 3 })).toBeNull(); // edges settled: nothing to do
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(await scores()).toEqual(rescored);
   });
 
   it("explains a customer: values, quintile edges, the grid cell, Shopify's group next to ours", async () => {
