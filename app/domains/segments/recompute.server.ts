@@ -20,6 +20,7 @@ import { STAGE_RULES_VERSION } from "~/domains/journey/stages";
 import { RFM_RULES_VERSION, resolveEdges, type RfmEdges } from "~/domains/segments/rfm";
 import { compileRule, referencedFacts, RULE_FACTS, validateRule, type CompileContext, type Rule } from "~/domains/segments/rules";
 import {
+  analyzeMembers,
   analyzeProfiles,
   buildFacts,
   computeEdgeMinima,
@@ -101,6 +102,9 @@ async function refreshSegments(tx: Tx, ctx: AnalyticsContext, segments: SegmentR
       await refreshMembership(tx, ctx.shop, segment, compileRule(parsed.rule, compileContext(ctx)), factsJsonSql(parsed.rule), scope, ctx.asOf, ctx.asOfDate),
     );
   }
+  // A large materialization leaves the planner thinking the segment holds the handful of rows it
+  // held before: the member page then joined 200,000 rows in ~1 s until autovacuum analyzed it.
+  if (deltas.reduce((n, d) => n + d.entered + d.exited, 0) > 1_000) await analyzeMembers(tx);
   return deltas;
 }
 

@@ -347,6 +347,11 @@ export async function analyzeProfiles(tx: Tx) {
   await x(tx, raw(`ANALYZE "CustomerProfile"`));
 }
 
+/** Fresh planner statistics after a large membership change (member pages join these rows). */
+export async function analyzeMembers(tx: Tx) {
+  await x(tx, raw(`ANALYZE "SegmentMember"`));
+}
+
 /** Profiles of the scope whose customer is gone (deleted, redacted): removed. Returns their GIDs. */
 export async function deleteStaleProfiles(tx: Tx, shop: string, scope: Scope): Promise<string[]> {
   const rows = await q<{ customerGid: string }>(

@@ -114,6 +114,21 @@ describe("segments: preview, save, materialize", () => {
     expect(summary).toMatchObject({ name: "Big spenders", memberCount: 3, change7d: 3, sync: { mode: "NONE" } });
   });
 
+  it("gives the planner fresh statistics after a large materialization", async () => {
+    // Before: the member page planned for the handful of rows the table last held and joined
+    // every member of a 200,000-member segment in about a second.
+    await makeShop(SHOP);
+    await db().$executeRaw`INSERT INTO "Customer" (shop, "customerGid", email, "updatedAt")
+      SELECT ${SHOP}, 'gid://shopify/Customer/' || n, 'c' || n || '@example.com', now() FROM generate_series(1, 1500) n`;
+    await recomputeShop(SHOP);
+    const created = await createSegment(SHOP, { name: "Everyone", rule: { all: [{ fact: "ordersCount", op: "gte", value: 0 }] } });
+    if (!created.ok) throw new Error("not saved");
+    await materialize(created.segment.id);
+    expect(await db().segmentMember.count()).toBe(1500);
+    const [stats] = await db().$queryRaw<{ tuples: number }[]>`SELECT reltuples::float8 AS tuples FROM pg_class WHERE relname = 'SegmentMember'`;
+    expect(stats!.tuples).toBeGreaterThanOrEqual(1500);
+  });
+
   it("keeps membership current as a customer's facts change, with an EXITED then ENTERED history", async () => {
     await seed();
     const created = await createSegment(SHOP, { name: "Big", rule: BIG_SPENDERS });
