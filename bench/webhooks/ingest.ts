@@ -6,7 +6,8 @@
  *
  *   npm run build && npm run bench:webhooks            (DATABASE_URL / REDIS_URL: the services to use;
  *                                                       unset: embedded Postgres, BullMQ on Postgres)
- * Options (env): BENCH_SECONDS (20), BENCH_CONNECTIONS (32), BENCH_PORT (3050).
+ * Options (env): BENCH_SECONDS (20), BENCH_CONNECTIONS (32), BENCH_PORT (3050), BENCH_CPU_PROF (a
+ * directory: the web processes write V8 CPU profiles there, for chrome://inspect or speedscope).
  * The worker is not running: this measures intake alone (jobs wait in the queue).
  * Load comes from wrk (`apt-get install wrk`): a C load generator leaves the 2 cores to the server,
  * Postgres and Redis, where a Node one (autocannon) took most of a core itself.
@@ -49,7 +50,8 @@ const env = {
   WEB_CONCURRENCY: String(WEB_PROCESSES),
 };
 
-const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const server = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
 try {
   for (let i = 0; ; i++) {
     try {
@@ -90,7 +92,7 @@ try {
   // Bare loop: the same insert + enqueue, in-process, same concurrency, no HTTP, no HMAC.
   Object.assign(process.env, env);
   const { insertDelivery } = await import("../../app/webhooks/webhook-events.repo.server");
-  const { enqueue } = await import("../../app/queues/enqueue.server");
+  const { enqueueBatched } = await import("../../app/queues/enqueue.server");
   const { closeQueues, queuesReady } = await import("../../app/queues/queues.server");
   const { disconnectDb } = await import("../../app/db.server");
   const { JobName } = await import("../../app/queues/jobs");
@@ -113,7 +115,7 @@ try {
           status: "RECEIVED",
           outcome: null,
         });
-        await enqueue({ name: JobName.WebhooksProcessEvent, data: { eventId: row.id.toString() } });
+        await enqueueBatched({ name: JobName.WebhooksProcessEvent, data: { eventId: row.id.toString() } }, 1_500);
         bare++;
       }
     }),
