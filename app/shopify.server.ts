@@ -7,10 +7,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { db } from "~/db.server";
 import { env, isLoopbackAddress } from "~/env.server";
 import { API_VERSION } from "~/shopify/api-version";
-import { recordInstall, syncShopDetails } from "~/domains/shops/shops.server";
-import { logger } from "~/lib/logger.server";
-import { enqueue } from "~/queues/enqueue.server";
-import { JobName } from "~/queues/jobs";
+import { onShopAuthenticated } from "~/domains/shops/install.server";
 
 const config = env();
 
@@ -30,13 +27,7 @@ const shopify = shopifyApp({
   // (declaring a topic in both places doubles every delivery).
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await recordInstall({ shop: session.shop, scopes: session.scope ?? null });
-      // Best effort: the name, currency and timezone also arrive later (orders, uninstall payload).
-      await syncShopDetails(session.shop, admin).catch((error) => logger.warn({ err: error, shop: session.shop }, "shop details not read"));
-      // Storefront settings to app-data metafields and the web pixel connection (idempotent job).
-      await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop: session.shop } }, {}, 2_000).catch((error) =>
-        logger.warn({ err: error, shop: session.shop }, "storefront config sync not queued; it runs on the next settings save"),
-      );
+      await onShopAuthenticated({ shop: session.shop, scopes: session.scope ?? null, admin });
     },
   },
   future: {

@@ -21,9 +21,9 @@ export const handleBackfillRun: JobHandler<JobName.BackfillRun> = async ({ shop,
 };
 
 /** Starts a shop's backfill (install, admin button, CLI) and enqueues its first step. */
-export async function requestBackfill(shop: string) {
+export async function requestBackfill(shop: string, queueTimeoutMs?: number) {
   const { run, created } = await startBackfill(shop);
-  await enqueue({ name: JobName.BackfillRun, data: { shop, runId: run.id.toString() } });
+  await enqueue({ name: JobName.BackfillRun, data: { shop, runId: run.id.toString() } }, {}, queueTimeoutMs);
   return { runId: run.id, created };
 }
 

@@ -1,11 +1,14 @@
 import { db, type Db, type SqlClient } from "~/db.server";
 
-export async function upsertInstalledShop(shop: string, scopes: string | null, tx: Db = db()) {
+/** Marks the shop installed; true when it was not a moment ago (first install or reinstall). */
+export async function upsertInstalledShop(shop: string, scopes: string | null, tx: Db = db()): Promise<boolean> {
+  const before = await tx.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } });
   await tx.shop.upsert({
     where: { shop },
     create: { shop, scopes },
     update: { uninstalledAt: null, installedAt: new Date(), ...(scopes ? { scopes } : {}) },
   });
+  return !before || before.uninstalledAt !== null;
 }
 
 // Delivery-path writes below are plain SQL on the delivery's transaction (see sqlPool() in db.server.ts).

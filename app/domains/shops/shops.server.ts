@@ -26,8 +26,9 @@ export async function getShopDataSummary(shop: string) {
 }
 
 /** afterAuth (and the demo seeder): the shop is installed, or installed again. Idempotent by shop. */
-export async function recordInstall(input: { shop: string; scopes: string | null }, tx?: Db) {
-  await upsertInstalledShop(input.shop, input.scopes, tx);
+/** Records an install or a re-authentication; true for a new install (first, or after an uninstall). */
+export async function recordInstall(input: { shop: string; scopes: string | null }, tx?: Db): Promise<boolean> {
+  return upsertInstalledShop(input.shop, input.scopes, tx);
 }
 
 type ShopDetailsResult = { shop: { name: string; email: string | null; currencyCode: string; ianaTimezone: string } };

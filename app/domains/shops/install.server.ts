@@ -1,0 +1,34 @@
+/**
+ * What happens when a merchant installs the app or Shopify re-authenticates it (shopifyApp's
+ * afterAuth hook): the shop is marked installed, its name, currency and timezone are read, the
+ * storefront settings are pushed to app-data metafields, and on a new install (first, or after an
+ * uninstall) the store's history is imported, so the pages show a year of journeys, not only what
+ * happens from now on. Every step is idempotent; the queued ones are best effort (the merchant's
+ * page must not wait for the queue) with a way to catch up: the settings save, the home page's
+ * import button.
+ */
+import { requestBackfill } from "~/domains/backfill/backfill.jobs.server";
+import { latestRun } from "~/domains/backfill/backfill.repo.server";
+import { recordInstall, syncShopDetails } from "~/domains/shops/shops.server";
+import { logger } from "~/lib/logger.server";
+import { enqueue } from "~/queues/enqueue.server";
+import { JobName } from "~/queues/jobs";
+import type { AdminGraphql } from "~/shopify/admin.server";
+
+const QUEUE_TIMEOUT_MS = 2_000;
+
+export async function onShopAuthenticated(input: { shop: string; scopes: string | null; admin: AdminGraphql }) {
+  const { shop, admin } = input;
+  const newInstall = await recordInstall({ shop, scopes: input.scopes });
+  // Best effort: the name, currency and timezone also arrive later (orders, uninstall payload).
+  await syncShopDetails(shop, admin).catch((error) => logger.warn({ err: error, shop }, "shop details not read"));
+  await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop } }, {}, QUEUE_TIMEOUT_MS).catch((error) =>
+    logger.warn({ err: error, shop }, "storefront config sync not queued; it runs on the next settings save"),
+  );
+  if (newInstall || !(await latestRun(shop))) {
+    // A run whose first step was not queued stays RUNNING; the home page's button queues it again.
+    await requestBackfill(shop, QUEUE_TIMEOUT_MS).catch((error) => logger.warn({ err: error, shop }, "history import not queued; the home page offers it"));
+  }
+  return { newInstall };
+}
+
