@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { getAbandonmentKpis, getAbandonmentTrend } from "~/domains/abandonment/abandonment.server";
 import { getBackfillProgress } from "~/domains/backfill/backfill.server";
@@ -15,6 +15,7 @@ import { getJourneyFunnel } from "~/domains/journey/journey.server";
 import { listSegments } from "~/domains/segments/segments.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
+import { AbandonmentKpiGrid } from "~/components/abandonment/AbandonmentKpiGrid";
 import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange, rangeQuery } from "~/lib/date-range";
 import { minorDigits } from "~/lib/money";
@@ -65,29 +66,9 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   return { error: null };
 };
 
-function Kpi({ label, value, detail }: { label: string; value: string; detail?: string }) {
-  return (
-    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
-      <BlockStack gap="100">
-        <Text as="h3" variant="bodySm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        {detail ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {detail}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Box>
-  );
-}
-
 function AbandonmentCard() {
   const { kpis, trend, selection } = useLoaderData<typeof loader>();
-  const { t, number, money, percent, locale } = useT();
+  const { t, money, percent, locale } = useT();
   const shopCurrency = trend.currency;
   return (
     <Card>
@@ -98,28 +79,7 @@ function AbandonmentCard() {
           </Text>
           <Link to={`/app/abandonment?${rangeQuery(selection)}`}>{t("admin.home.abandonmentDetails")}</Link>
         </InlineStack>
-        <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="300">
-          <Kpi
-            label={t("admin.abandonment.rate")}
-            value={percent(kpis.abandonmentRate.rate)}
-            detail={t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandonmentRate.abandoned), started: number(kpis.abandonmentRate.started) })}
-          />
-          <Kpi
-            label={t("admin.abandonment.abandonedValue")}
-            value={kpis.abandonedValue.length ? money(kpis.abandonedValue[0]!.minor, kpis.abandonedValue[0]!.currency) : money(0, shopCurrency)}
-            detail={kpis.abandonedValue.length > 1 ? kpis.abandonedValue.slice(1).map((v) => money(v.minor, v.currency)).join(" · ") : t("admin.abandonment.checkoutCurrency")}
-          />
-          <Kpi
-            label={t("admin.abandonment.recoveredLink")}
-            value={money(kpis.recovered.link.revenueMinor, shopCurrency)}
-            detail={t("admin.abandonment.recoveredDetail", { count: number(kpis.recovered.link.checkouts), rate: percent(kpis.recovered.link.rate) })}
-          />
-          <Kpi
-            label={t("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days })}
-            value={money(kpis.recovered.window.revenueMinor, shopCurrency)}
-            detail={t("admin.abandonment.recoveredDetail", { count: number(kpis.recovered.window.checkouts), rate: percent(kpis.recovered.window.rate) })}
-          />
-        </InlineGrid>
+        <AbandonmentKpiGrid kpis={kpis} shopCurrency={shopCurrency} />
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
           <BlockStack gap="200">
             <Text as="h3" variant="headingSm">

@@ -18,6 +18,7 @@ import { BREAKDOWN_DIMENSIONS } from "~/domains/abandonment/abandonment";
 import { customerNames } from "~/domains/segments/names.queries.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
+import { AbandonmentKpiGrid } from "~/components/abandonment/AbandonmentKpiGrid";
 import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange } from "~/lib/date-range";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
@@ -71,24 +72,6 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     },
   };
 };
-
-function Kpi({ label, value, detail }: { label: string; value: string; detail: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h2" variant="bodySm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        <Text as="p" variant="bodySm" tone="subdued">
-          {detail}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
 
 function duration(minutes: number, t: ReturnType<typeof useT>["t"]): string {
   if (minutes < 120) return t("admin.abandonment.minutes", { n: minutes });
@@ -226,28 +209,9 @@ export default function Abandonment() {
         ) : (
           <>
             <Layout.Section>
-              <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="300">
-                <Kpi
-                  label={t("admin.abandonment.rate")}
-                  value={percent(kpis.abandonmentRate.rate)}
-                  detail={t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandoned), started: number(kpis.started) })}
-                />
-                <Kpi
-                  label={t("admin.abandonment.abandonedValue")}
-                  value={kpis.abandonedValue.length ? kpis.abandonedValue.map((v) => money(v.minor, v.currency)).join(" · ") : money(0, currency)}
-                  detail={t("admin.abandonment.checkoutCurrency")}
-                />
-                <Kpi
-                  label={t("admin.abandonment.recoveredLink")}
-                  value={money(kpis.recovered.link.revenueMinor, currency)}
-                  detail={t("admin.abandonment.recoveredDetail", { count: number(kpis.recovered.link.checkouts), rate: percent(kpis.recovered.link.rate) })}
-                />
-                <Kpi
-                  label={t("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days })}
-                  value={money(kpis.recovered.window.revenueMinor, currency)}
-                  detail={t("admin.abandonment.recoveredDetail", { count: number(kpis.recovered.window.checkouts), rate: percent(kpis.recovered.window.rate) })}
-                />
-              </InlineGrid>
+              <Card>
+                <AbandonmentKpiGrid kpis={kpis} shopCurrency={currency} />
+              </Card>
             </Layout.Section>
             <Layout.Section>
               <Card>
