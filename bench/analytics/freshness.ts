@@ -154,6 +154,7 @@ try {
 
   say(`steady load: ${RATE} purchases/s (3 deliveries each) for ${SECONDS} s...`);
   started = performance.now();
+  const loadStartedAt = Date.now();
   const total = RATE * SECONDS;
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -182,15 +183,18 @@ try {
   clearInterval(poller);
   await client.end();
 
-  // Where the worker's time went: completed jobs per name on the compute queue, mean run time.
+  // Where the worker's time went: completed jobs per name and queue, mean run time.
   const jobStats: Record<string, { jobs: number; meanMs: number }> = {};
   if (process.env.REDIS_URL) {
     const { Queue } = await import("bullmq");
     const { Redis } = await import("ioredis");
     const connection = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
-    for (const queueName of ["compute", "webhooks", "shopify-sync"]) {
+    for (const queueName of ["compute", "webhooks", "shopify-sync", "maintenance"]) {
       const queue = new Queue(queueName, { connection, prefix });
       for (const job of await queue.getJobs(["completed", "failed"], 0, 20_000)) {
+        // Whole-shop jobs are few and each can hold up the per-customer ones: listed one by one.
+        if (queueName === "maintenance" && job.name !== "abandonment.sweep")
+          say(`  ${queueName}/${job.name} at ${Math.round(((job.processedOn ?? 0) - loadStartedAt) / 1000)}s: ${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms, ${JSON.stringify(job.returnvalue ?? job.failedReason)}`);
         const key = `${queueName}/${job.name}`;
         const stat = (jobStats[key] ??= { jobs: 0, meanMs: 0 });
         stat.meanMs = (stat.meanMs * stat.jobs + ((job.finishedOn ?? 0) - (job.processedOn ?? 0))) / (stat.jobs + 1);

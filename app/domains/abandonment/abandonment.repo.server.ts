@@ -119,12 +119,12 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   // A checkout's landing page, referrer and channel never change: its dimensions are derived
   // (four regular expressions) the first time it is seen and reused after.
   const dim = (name: "channel" | "source" | "landingPage" | "device") => sql`CASE WHEN b.prev_token IS NULL THEN ${dims[name]} ELSE b."p_${raw(name)}" END`;
-  return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null; n: bigint | number }>(
+  return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null; status: string | null; oldStatus: string | null; n: bigint | number }>(
     tx,
     sql`WITH a AS (
       SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c.currency, c."totalMinor",
         c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
-        ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer,
+        ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer, prev.status AS old_status,
         prev.channel AS "p_channel", prev.source AS "p_source", prev."landingPage" AS "p_landingPage", prev.device AS "p_device",
         ROW(${raw(stored)}) AS stored
       FROM "Checkout" c LEFT JOIN "CheckoutOutcome" prev ON prev.shop = c.shop AND prev.token = c.token
@@ -132,7 +132,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     ), b AS (
       SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at FROM a
     ), n AS (
-      SELECT b.token, b.stored, b.old_day, b.old_customer, b.old_buyer,
+      SELECT b.token, b.stored, b.old_day, b.old_customer, b.old_buyer, b.old_status,
         b.id AS "checkoutRowId", b."shopifyCreatedAt" AS "startedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)} AS day,
         b."customerGid", ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))} AS "buyerKey",
         (b."hasContact" OR b."completedAt" IS NOT NULL) AS "hasContact", b.currency, b."totalMinor" AS "valueMinor",
@@ -151,13 +151,13 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
       INSERT INTO "CheckoutOutcome" (shop, token, ${raw(list)}, "computedAt")
       SELECT ${shop}, n.token, ${raw(fresh)}, ${utc(p.asOf)} FROM todo n
       ON CONFLICT (shop, token) DO UPDATE SET (${raw(list)}, "computedAt") = (${raw(excluded)}, EXCLUDED."computedAt")
-      RETURNING token, day, "customerGid", "buyerKey"
+      RETURNING token, day, "customerGid", "buyerKey", status
     )
     ${
       tokens === "all"
         ? // A whole-shop run is followed by whole-shop work: only the count comes back.
-          raw(`SELECT NULL::date AS day, NULL::date AS "oldDay", NULL AS "customerGid", NULL AS "oldCustomerGid", NULL AS "buyerKey", NULL AS "oldBuyerKey", count(*) AS n FROM up`)
-        : raw(`SELECT up.day, t.old_day AS "oldDay", up."customerGid", t.old_customer AS "oldCustomerGid", up."buyerKey", t.old_buyer AS "oldBuyerKey", 1 AS n
+          raw(`SELECT NULL::date AS day, NULL::date AS "oldDay", NULL AS "customerGid", NULL AS "oldCustomerGid", NULL AS "buyerKey", NULL AS "oldBuyerKey", NULL AS status, NULL AS "oldStatus", count(*) AS n FROM up`)
+        : raw(`SELECT up.day, t.old_day AS "oldDay", up."customerGid", t.old_customer AS "oldCustomerGid", up."buyerKey", t.old_buyer AS "oldBuyerKey", up.status, t.old_status AS "oldStatus", 1 AS n
     FROM up JOIN todo t ON t.token = up.token`)
     }`,
   ).then((rows) => (tokens === "all" ? { count: Number(rows[0]?.n ?? 0), rows: [] } : { count: rows.length, rows }));

@@ -83,16 +83,18 @@ export async function sweepShop(shop: string, opts: { asOf?: Date } = {}): Promi
     const windows = buyers.size ? (await attributeWindows(tx, shop, [...buyers], { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf })).rows : [];
     const days = new Set<string>();
     const customers = new Set<string>();
+    // Profiles read only abandoned (and recovered) outcomes: a checkout that completed or is still
+    // open changes no customer fact, and recomputing every buyer of the minute (a thousand at a
+    // busy shop) queued them ahead of the purchases' own recomputes.
+    const counted = (status: string | null) => status === "ABANDONED" || status === "RECOVERED";
     for (const r of changed) {
       days.add(dayText(r.day));
       if (r.oldDay) days.add(dayText(r.oldDay));
-      if (r.customerGid) customers.add(r.customerGid);
-      if (r.oldCustomerGid) customers.add(r.oldCustomerGid);
+      if (r.customerGid && (counted(r.status) || counted(r.oldStatus))) customers.add(r.customerGid);
+      if (r.oldCustomerGid && counted(r.oldStatus)) customers.add(r.oldCustomerGid);
     }
-    for (const r of windows) {
-      days.add(dayText(r.day));
-      if (r.customerGid) customers.add(r.customerGid);
-    }
+    // Window attribution changes revenue figures, not profile facts.
+    for (const r of windows) days.add(dayText(r.day));
     await rebuildDays(tx, shop, [...days], ctx.asOf);
     await saveSweepState(tx, shop, { checkoutWatermark: ids.checkout, orderWatermark: ids.order, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
     return { mode: "INCREMENTAL" as const, checkouts: changed.length, days: days.size, customers: [...customers] };

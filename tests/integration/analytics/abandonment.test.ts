@@ -165,9 +165,16 @@ describe("abandonment: classification and attribution", () => {
     expect(await snapshot()).toEqual(once);
   });
 
-  it("reports the customers whose abandonment facts changed", async () => {
+  it("reports the customers whose abandonment facts changed, and only them", async () => {
     await seed();
     const result = await sweepShop(SHOP, { asOf: AS_OF });
-    expect(result.customers).toContain("gid://shopify/Customer/10");
+    expect(result.customers).toEqual(["gid://shopify/Customer/10"]);
+    // A checkout completed within the threshold changes no customer fact: no recompute queued.
+    await makeCustomer(SHOP, { id: 11 });
+    const o = await makeOrder(SHOP, { customer: 11, processedAt: "2026-06-10T10:10:00Z", checkoutToken: "c9", subtotal: "20.00" });
+    await makeCheckout(SHOP, { token: "c9", customer: 11, createdAt: "2026-06-10T10:00:00Z", updatedAt: "2026-06-10T10:10:00Z", completedAt: "2026-06-10T10:10:00Z", orderGid: o.orderGid, total: "20.00" });
+    const later = await sweepShop(SHOP, { asOf: AS_OF });
+    expect(later.checkouts).toBe(1);
+    expect(later.customers).toEqual([]);
   });
 });
