@@ -5,6 +5,7 @@
  */
 import { GraphqlQueryError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
+import { UnrecoverableError } from "bullmq";
 import { unauthenticated } from "~/shopify.server";
 
 /** The part of an Admin API client we use: `admin.graphql` of authenticate.admin or unauthenticated.admin. */
@@ -91,6 +92,19 @@ export async function adminFor(shop: string): Promise<AdminGraphql> {
  * BullMQ's UnrecoverableError.
  * @see https://shopify.dev/docs/api/usage/response-codes
  */
+/** What a job handler throws for a terminal error: BullMQ's UnrecoverableError, the error as its cause. */
+export function unrecoverable(error: unknown): UnrecoverableError {
+  return Object.assign(new UnrecoverableError(error instanceof Error ? error.message : String(error)), { cause: error });
+}
+
+/**
+ * The shop has no offline session: it uninstalled the app, or it is the local demo shop. Nothing
+ * can be written to Shopify for it, and no retry changes that (a reinstall resyncs what matters).
+ */
+export function isShopNotConnected(error: unknown): boolean {
+  return error instanceof SessionNotFoundError || (error instanceof Error && error.cause instanceof SessionNotFoundError);
+}
+
 export function isTerminal(error: unknown): boolean {
   if (error instanceof SessionNotFoundError || error instanceof ShopifyUserError) return true;
   if (error instanceof ShopifyGraphqlError && !(error instanceof ShopifyThrottledError)) {

@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
 import { queueBackend, usesRedis, createRedis } from "~/queues/connection.server";
 import { JobName, QueueName } from "~/queues/jobs";
+import { isShopNotConnected } from "~/shopify/admin.server";
 import type { Registry } from "~/workers/registry.server";
 
 /** Per-workload concurrency: many short webhook jobs, few heavy compute and rate-limited sync jobs. */
@@ -42,6 +43,31 @@ export async function assertRedisNoEviction(): Promise<void> {
   }
 }
 
+/** The job as a Worker runs it: read from BullMQ's Job, only what a handler sees. */
+export type RunnableJob = Pick<Job, "name" | "data" | "id" | "attemptsMade" | "opts" | "updateProgress">;
+
+/**
+ * Runs one job through its handler. A job that must write to Shopify for a shop with no offline
+ * session (uninstalled, or the local demo shop) is done, not failed: no retry can succeed, and a
+ * demo run would otherwise log a failure per loyalty balance.
+ */
+export async function runJob(registry: Registry, job: RunnableJob): Promise<string> {
+  const handler = registry[job.name as JobName] as ((data: unknown, ctx: unknown) => Promise<string>) | undefined;
+  if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+  try {
+    return await handler(job.data, {
+      jobId: job.id,
+      attemptsMade: job.attemptsMade,
+      maxAttempts: job.opts.attempts,
+      updateProgress: (p: number) => job.updateProgress(p),
+    });
+  } catch (error) {
+    if (!isShopNotConnected(error)) throw error;
+    logger.debug({ job: job.name, jobId: job.id, shop: (job.data as { shop?: string }).shop }, "shop has no offline session; nothing to write to Shopify");
+    return "SKIPPED_SHOP_NOT_CONNECTED";
+  }
+}
+
 export type RunningWorkers = { workers: Worker[]; close: () => Promise<void> };
 
 export function startWorkers(registry: Registry, queues: QueueName[] = Object.values(QueueName)): RunningWorkers {
@@ -50,16 +76,7 @@ export function startWorkers(registry: Registry, queues: QueueName[] = Object.va
     const { Worker, connection } = queueBackend("worker");
     const worker = new Worker(
       queueName,
-      async (job: Job) => {
-        const handler = registry[job.name as JobName] as ((data: unknown, ctx: unknown) => Promise<string>) | undefined;
-        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
-        return handler(job.data, {
-          jobId: job.id,
-          attemptsMade: job.attemptsMade,
-          maxAttempts: job.opts.attempts,
-          updateProgress: (p: number) => job.updateProgress(p),
-        });
-      },
+      (job: Job) => runJob(registry, job),
       {
         connection,
         prefix: env().QUEUE_PREFIX,

@@ -1,6 +1,5 @@
 /** backfill.run: one resumable step of a shop's history import; re-enqueues itself until done. */
-import { UnrecoverableError } from "bullmq";
-import { isTerminal } from "~/shopify/admin.server";
+import { isTerminal, unrecoverable } from "~/shopify/admin.server";
 import { enqueue } from "~/queues/enqueue.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
 import { runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
@@ -14,7 +13,7 @@ export const handleBackfillRun: JobHandler<JobName.BackfillRun> = async ({ shop,
   } catch (error) {
     if (isTerminal(error)) {
       await updateRun(BigInt(runId), { status: "FAILED", error: error instanceof Error ? error.message.slice(0, 500) : String(error), finishedAt: new Date() });
-      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      throw unrecoverable(error);
     }
     throw error;
   }

@@ -2,7 +2,6 @@
  * Job handlers of the loyalty feature. Each is safe to run twice: ledger writes are keyed by
  * sourceKey, refreshes recompute, and the metafield sync compares before it writes.
  */
-import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import {
   customerJoined,
@@ -15,7 +14,7 @@ import {
   type MetafieldSyncOutcome,
 } from "~/domains/loyalty/loyalty.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
 import { CustomerLoyaltyMetafield } from "~/shopify/operations/CustomerLoyaltyMetafield";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 
@@ -28,7 +27,7 @@ async function terminalAware<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    if (isTerminal(error)) throw unrecoverable(error);
     throw error;
   }
 }

@@ -2,14 +2,13 @@
  * Job handlers of the reviews feature: scheduling and sending review requests, and mirroring a
  * product's rating to Shopify's standard metafields plus an app-owned summary for the theme block.
  */
-import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { averageOf, ratingMetafieldValue } from "~/domains/reviews/rating";
 import { getProductRating, markRatingSynced, publishedReviews, staleRatings } from "~/domains/reviews/reviews.repo.server";
 import { enqueueMany } from "~/queues/enqueue.server";
 import { scheduleReviewRequest, sendReviewRequest } from "~/domains/reviews/reviews.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
 import { MetafieldsDelete } from "~/shopify/operations/MetafieldsDelete";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 
@@ -77,7 +76,7 @@ export const reviewJobs = {
     try {
       return await syncProductRating(shop, productGid);
     } catch (error) {
-      if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      if (isTerminal(error)) throw unrecoverable(error);
       throw error;
     }
   },

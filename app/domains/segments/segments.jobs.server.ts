@@ -2,9 +2,8 @@
  * Job handlers of the segments feature. Each is safe to run twice (see the JSDoc of its JobName
  * in queues/jobs.ts for the idempotency key); each returns a literal outcome tests assert on.
  */
-import { UnrecoverableError } from "bullmq";
 import { createHash } from "node:crypto";
-import { isTerminal } from "~/shopify/admin.server";
+import { isTerminal, unrecoverable } from "~/shopify/admin.server";
 import { enqueue, enqueueMany } from "~/queues/enqueue.server";
 import { JOB_QUEUE, JobName, type JobHandler, type JobItem } from "~/queues/jobs";
 import { listScheduleIds, removeSchedule, upsertCronSchedule } from "~/queues/schedulers.server";
@@ -74,7 +73,7 @@ export const handleSegmentsSyncSegment: JobHandler<JobName.SegmentsSyncSegment> 
     }
     return result.status === "NOTHING" ? "MISSING" : result.status === "MORE" ? "CONTINUES" : `SYNCED_${result.added}_${result.removed}`;
   } catch (error) {
-    if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    if (isTerminal(error)) throw unrecoverable(error);
     throw error;
   }
 };

@@ -4,14 +4,13 @@
  * settings. Idempotent: both writes set the same values again; the pixel is created once and
  * updated afterwards.
  */
-import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { pixelEndpoint, pixelKeyFor } from "~/domains/pixel/pixel-key.server";
 import { getShopSettings } from "~/domains/shops/settings.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { storefrontConfig } from "~/domains/storefront/storefront-config";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, type AdminGraphql } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
 import { CurrentAppInstallation } from "~/shopify/operations/CurrentAppInstallation";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 import { WebPixelCreate } from "~/shopify/operations/WebPixelCreate";
@@ -53,7 +52,7 @@ export const storefrontJobs = {
     try {
       return await syncShopConfig(shop);
     } catch (error) {
-      if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      if (isTerminal(error)) throw unrecoverable(error);
       throw error;
     }
   },
