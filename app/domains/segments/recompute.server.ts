@@ -104,7 +104,8 @@ async function refreshSegments(tx: Tx, ctx: AnalyticsContext, segments: SegmentR
   }
   // A large materialization leaves the planner thinking the segment holds the handful of rows it
   // held before: the member page then joined 200,000 rows in ~1 s until autovacuum analyzed it.
-  if (deltas.reduce((n, d) => n + d.entered + d.exited, 0) > 1_000) await analyzeMembers(tx);
+  // Whole-shop runs only: inside a chunk of the rescore it would hold the chunk's locks longer.
+  if (scope === "all" && deltas.reduce((n, d) => n + d.entered + d.exited, 0) > 1_000) await analyzeMembers(tx);
   return deltas;
 }
 
