@@ -28,7 +28,7 @@ function exclusions(o: string, refunded: Sql): [OrderExclusionReason, Sql][] {
     ["TEST", sql`${col("test")}`],
     ["CANCELLED", sql`${col("cancelledAt")} IS NOT NULL`],
     ["REFUNDED", sql`${col("financialStatus")} = 'refunded' OR (${refunded} > 0 AND ${refunded} >= ${col("subtotalMinor")})`],
-    ["UNPAID", sql`COALESCE(${col("financialStatus")}, '') NOT IN (${raw(paid)})`],
+    ["UNPAID", sql`${col("financialStatus")} IS NULL OR ${col("financialStatus")} NOT IN (${raw(paid)})`],
   ];
 }
 
@@ -41,10 +41,13 @@ export function orderExclusionSql(o: string, refunded: Sql): Sql {
 /**
  * The same rules as a plain predicate (the order qualifies): no rule holds. Written as separate
  * column conditions so the planner can estimate how many orders pass (a CASE ... IS NULL looks
- * like 0.5% to it, and it then picks nested loops over a million orders).
+ * like 0.5% to it, and it then picks nested loops over a million orders). `IS NOT TRUE` (a NULL
+ * condition does not exclude) rather than `NOT COALESCE(…, false)`: the planner estimates the
+ * former from the column statistics, the latter as 1 in 8 of the orders passing whatever the data,
+ * which sent the abandonment attribution into a million index probes.
  */
 export function qualifyingOrderSql(o: string, refunded: Sql): Sql {
-  const conds = exclusions(o, refunded).map(([, cond]) => sql`NOT COALESCE((${cond}), false)`);
+  const conds = exclusions(o, refunded).map(([, cond]) => sql`(${cond}) IS NOT TRUE`);
   return sql`(${conds.reduce((acc, c, i) => (i === 0 ? c : sql`${acc} AND ${c}`), raw(""))})`;
 }
 

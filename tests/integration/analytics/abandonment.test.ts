@@ -165,6 +165,16 @@ describe("abandonment: classification and attribution", () => {
     expect(await snapshot()).toEqual(once);
   });
 
+  it("clears a window attribution whose order no longer qualifies, and keeps the others", async () => {
+    const { o4 } = await seed();
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect(await outcome("c4")).toMatchObject({ windowOrderGid: o4.orderGid });
+    await db().order.update({ where: { shop_orderGid: { shop: SHOP, orderGid: o4.orderGid } }, data: { cancelledAt: new Date("2026-06-05T00:00:00Z") } });
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect(await outcome("c4")).toMatchObject({ windowOrderGid: null, windowRecoveredAt: null, windowRecoveredMinor: null });
+    expect(await outcome("c2")).toMatchObject({ windowRecoveredMinor: 8000n });
+  });
+
   it("reports the customers whose abandonment facts changed, and only them", async () => {
     await seed();
     const result = await sweepShop(SHOP, { asOf: AS_OF });
