@@ -307,13 +307,17 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
         (${raw(cols.map((c) => `p."${c}"`).join(", "))}) AS v
       FROM "CustomerProfile" p
       WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
-    ), moved AS (
-      SELECT g."customerGid", old.stage AS from_stage, g.stage AS to_stage, ${transitionAt} AS at, g.reason
+    ), j AS (
+      -- Each new row next to its stored one, joined once: the stage move and the change test
+      -- below both read it (joining old again for each, and the moves back onto the rows, cost
+      -- two more 200,000-row hash joins, the last one spilling to disk on a wild estimate).
+      SELECT g.*, old.stage AS from_stage, old."stageSince" AS old_since, old.v AS old_v, ${transitionAt} AS moved_at
       FROM g LEFT JOIN old ON old."customerGid" = g."customerGid"
-      WHERE old.stage IS DISTINCT FROM g.stage
+    ), moved AS (
+      SELECT "customerGid", from_stage, stage AS to_stage, moved_at AS at, reason FROM j WHERE from_stage IS DISTINCT FROM stage
     ), tr AS (
       INSERT INTO "JourneyTransition" (shop, "customerGid", "fromStage", "toStage", at, "rulesVersion", reason)
-      SELECT ${shop}, "customerGid", from_stage, to_stage, at, ${STAGE_RULES_VERSION}::int, reason FROM moved
+      SELECT ${shop}, "customerGid", from_stage, to_stage, at, ${STAGE_RULES_VERSION}::int, reason FROM moved ORDER BY "customerGid"
       RETURNING 1
     ), fl AS (
       INSERT INTO "JourneyFlowDaily" (shop, day, "fromStage", "toStage", count)
@@ -322,16 +326,19 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
       RETURNING 1
     ), todo AS (
       -- Only new or changed rows go through the upsert (a nightly rerun writes nothing).
-      SELECT g.* FROM g LEFT JOIN old cur ON cur."customerGid" = g."customerGid"
-      WHERE cur.v IS DISTINCT FROM (${raw(newValues)})
+      SELECT g.* FROM j g WHERE g.old_v IS DISTINCT FROM (${raw(newValues)})
     ), up AS (
+      -- In key order: the primary key then fills its pages in turn instead of being revisited at
+      -- random, which with a shop larger than shared buffers rewrote evicted pages over and over
+      -- (200,000 new profiles: 6.7 s to insert at random, 4.8 s in order).
       INSERT INTO "CustomerProfile" (shop, "customerGid", ${raw(quoted)}, "rfmSnapshotId", "stageSince", "computedAt")
       SELECT ${shop}, g."customerGid", g.email, g."displayName", g."searchName", g."ordersCount", g."amountSpentMinor", ${p.currency}::text,
         g."averageOrderMinor", g."firstOrderAt", g."lastOrderAt", g.tags, g."acceptsMarketing", g."abandonedCheckoutsCount",
         g."lastAbandonedAt", g."pointsBalance", g."hasReviewed", g."lastReviewAt", g."lastCartActivityAt", g."windowOrders",
         g."windowSpentMinor", g."lastOrderDate", g."rScore", g."fScore", g."mScore", g.grp, ${RFM_RULES_VERSION}::int, g.stage,
-        ${STAGE_RULES_VERSION}::int, g.reason, ${p.snapshotId}::bigint, COALESCE(m.at, old."stageSince", g.stage_at), ${asOf}
-      FROM todo g LEFT JOIN old ON old."customerGid" = g."customerGid" LEFT JOIN moved m ON m."customerGid" = g."customerGid"
+        ${STAGE_RULES_VERSION}::int, g.reason, ${p.snapshotId}::bigint,
+        COALESCE(CASE WHEN g.from_stage IS DISTINCT FROM g.stage THEN g.moved_at END, g.old_since, g.stage_at), ${asOf}
+      FROM todo g ORDER BY g."customerGid"
       ON CONFLICT (shop, "customerGid") DO UPDATE SET (${raw(quoted)}, "rfmSnapshotId", "stageSince", "computedAt") =
         (${raw(excluded)}, EXCLUDED."rfmSnapshotId", EXCLUDED."stageSince", EXCLUDED."computedAt")
       WHERE (${raw(current)}) IS DISTINCT FROM (${raw(excluded)})
@@ -479,7 +486,8 @@ export async function refreshMembership(
       SELECT h."customerGid" FROM have h LEFT JOIN want w ON w."customerGid" = h."customerGid" WHERE w."customerGid" IS NULL
     ), ins AS (
       INSERT INTO "SegmentMember" (shop, "segmentId", "customerGid", "enteredAt", "ruleVersion")
-      SELECT ${shop}, ${segment.id}::bigint, f."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM fresh f
+      -- In key order, as the profiles: each index is filled page by page, not at random.
+      SELECT ${shop}, ${segment.id}::bigint, f."customerGid", ${utc(at)}, ${segment.ruleVersion}::int FROM fresh f ORDER BY f."customerGid"
       ON CONFLICT ("segmentId", "customerGid") DO NOTHING
       RETURNING "customerGid"
     ), ver AS (
@@ -497,6 +505,7 @@ export async function refreshMembership(
         FROM ins i JOIN fresh f ON f."customerGid" = i."customerGid"
       UNION ALL
       SELECT ${shop}, ${segment.id}::bigint, d."customerGid", 'EXITED', ${utc(at)}, ${segment.ruleVersion}::int, NULL::jsonb FROM del d
+      ORDER BY 3
       RETURNING 1
     ), cnt AS (
       -- Only when something changed (or on a whole-segment run): most per-customer refreshes
