@@ -121,6 +121,15 @@ describe("abandonment: classification and attribution", () => {
     expect(products.map((p) => p.title)).toEqual(["Hat", "Rain jacket", "Mug"]);
   });
 
+  it("drops a product's day row once none of its checkouts counts as abandoned any more", async () => {
+    await seed();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    // At a 24 h threshold c2 (completed after 22 h) was never abandoned: its rain jacket goes.
+    await db().shop.update({ where: { shop: SHOP }, data: { settings: { abandonment: { thresholdMinutes: 1440, attributionWindowDays: 5 } } } });
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect((await getTopAbandonedProducts(SHOP, RANGE)).map((p) => p.title)).toEqual(["Hat", "Mug"]);
+  });
+
   it("lists recovered checkouts, newest first, per attribution", async () => {
     const { o2, o4 } = await seed();
     await sweepShop(SHOP, { asOf: AS_OF });
