@@ -239,6 +239,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
   const oDayScope = days === "all" ? empty : sql` AND o.day = ANY(${days}::date[])`;
   await x(tx, sql`DELETE FROM "AbandonmentDaily" WHERE shop = ${shop} ${dayScope}`);
   await x(tx, sql`DELETE FROM "AbandonmentBreakdownDaily" WHERE shop = ${shop} ${dayScope}`);
+  await x(tx, sql`DELETE FROM "AbandonedProductDaily" WHERE shop = ${shop} ${dayScope}`);
   const counted = raw(`status IN ('ABANDONED', 'RECOVERED')`);
   await x(
     tx,
@@ -276,34 +277,14 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       GROUP BY GROUPING SETS ((day, channel), (day, source), (day, "landingPage"), (day, device))
     ) b`,
   );
-  // Products: the day's rows are compared with what is stored and only the differences written
-  // (a shop's whole history is ~150,000 rows; a nightly rerun deleted and rewrote every one).
-  const cur = raw(`(t."productGid", t.title, t.checkouts, t.quantity, t."valueMinor")`);
-  const neu = raw(`(f."productGid", f.title, f.checkouts, f.quantity, f."valueMinor")`);
   await x(
     tx,
-    sql`WITH f AS (
-      SELECT o.day, COALESCE(li."productGid", 'title:' || left(li.title, 200)) AS "productKey", max(li."productGid") AS "productGid",
-        max(li.title) AS title, o.currency, count(DISTINCT o.token)::int AS checkouts, sum(li.quantity)::int AS quantity,
-        sum(li."priceMinor" * li.quantity)::bigint AS "valueMinor"
-      FROM "CheckoutOutcome" o JOIN "CheckoutLineItem" li ON li."checkoutId" = o."checkoutRowId"
-      WHERE o.shop = ${shop} AND o.status IN ('ABANDONED', 'RECOVERED') ${oDayScope}
-      GROUP BY o.day, 2, o.currency
-    ), t AS (
-      SELECT day, "productKey", currency, "productGid", title, checkouts, quantity, "valueMinor" FROM "AbandonedProductDaily"
-      WHERE shop = ${shop} ${dayScope}
-    ), gone AS (
-      DELETE FROM "AbandonedProductDaily" d USING (
-        SELECT t.day, t."productKey", t.currency FROM t LEFT JOIN f USING (day, "productKey", currency) WHERE f.day IS NULL
-      ) g
-      WHERE d.shop = ${shop} AND d.day = g.day AND d."productKey" = g."productKey" AND d.currency = g.currency
-    )
-    INSERT INTO "AbandonedProductDaily" (shop, day, "productKey", "productGid", title, currency, checkouts, quantity, "valueMinor")
-    SELECT ${shop}, f.day, f."productKey", f."productGid", f.title, f.currency, f.checkouts, f.quantity, f."valueMinor"
-    FROM f LEFT JOIN t USING (day, "productKey", currency)
-    WHERE ${cur} IS DISTINCT FROM ${neu}
-    ON CONFLICT (shop, day, "productKey", currency) DO UPDATE SET ("productGid", title, checkouts, quantity, "valueMinor") =
-      (EXCLUDED."productGid", EXCLUDED.title, EXCLUDED.checkouts, EXCLUDED.quantity, EXCLUDED."valueMinor")`,
+    sql`INSERT INTO "AbandonedProductDaily" (shop, day, "productKey", "productGid", title, currency, checkouts, quantity, "valueMinor")
+    SELECT ${shop}, o.day, COALESCE(li."productGid", 'title:' || left(li.title, 200)), max(li."productGid"), max(li.title), o.currency,
+      count(DISTINCT o.token)::int, sum(li.quantity)::int, sum(li."priceMinor" * li.quantity)::bigint
+    FROM "CheckoutOutcome" o JOIN "CheckoutLineItem" li ON li."checkoutId" = o."checkoutRowId"
+    WHERE o.shop = ${shop} AND o.status IN ('ABANDONED', 'RECOVERED') ${oDayScope}
+    GROUP BY o.day, 3, o.currency`,
   );
 }
 
