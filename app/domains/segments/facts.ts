@@ -43,8 +43,8 @@ export function orderExclusionSql(o: string, refunded: Sql): Sql {
  * column conditions so the planner can estimate how many orders pass (a CASE ... IS NULL looks
  * like 0.5% to it, and it then picks nested loops over a million orders). `IS NOT TRUE` (a NULL
  * condition does not exclude) rather than `NOT COALESCE(…, false)`: the planner estimates the
- * former from the column statistics, the latter as 1 in 8 of the orders passing whatever the data,
- * which sent the abandonment attribution into a million index probes.
+ * former from the column statistics, the latter as 1 in 8 of the orders passing whatever the data
+ * (125,000 of a million planned, 945,000 read).
  */
 export function qualifyingOrderSql(o: string, refunded: Sql): Sql {
   const conds = exclusions(o, refunded).map(([, cond]) => sql`(${cond}) IS NOT TRUE`);
