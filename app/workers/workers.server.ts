@@ -16,7 +16,10 @@ export function concurrencyFor(queue: QueueName): number {
     case QueueName.Webhooks:
       return env().WORKER_CONCURRENCY;
     case QueueName.Compute:
-      return 2;
+      // Per-customer recomputes and loyalty updates: tens of milliseconds each, mostly waiting on
+      // Postgres. Two slots saturated at 20 purchases/s on the 200,000-customer shop (the backlog,
+      // not the work, made an order take seconds to reach its segment).
+      return 4;
     case QueueName.ShopifySync:
       return 2;
     case QueueName.Maintenance:
