@@ -14,6 +14,15 @@ import { gidTail } from "~/lib/gid";
 export const RECOMPUTE_DEBOUNCE_MS = 250;
 
 /**
+ * How long new facts wait before the shop's RFM edges are refreshed. A purchase is scored at once
+ * against the current edges; the quintile edges of thousands of customers barely move in minutes,
+ * while rescoring a 200,000-customer shop takes tens of seconds of CPU that slowed every
+ * per-customer recompute (freshness p95 7 s while it ran, at a 60 s delay). The nightly recompute
+ * refreshes them too.
+ */
+export const RESCORE_DELAY_MS = 15 * 60_000;
+
+/**
  * Per-job BullMQ options: debounce and one-at-a-time rules (deduplication ids `<purpose>-<key>`).
  * `keepLastIfActive`: an add while the job runs schedules exactly one more run after it, so a
  * change arriving mid-recompute is never lost. Explicit options passed to enqueue() win.
@@ -23,7 +32,7 @@ function jobOptionsFor(item: JobItem): JobsOptions {
     case JobName.SegmentsRecomputeCustomer:
       return { delay: RECOMPUTE_DEBOUNCE_MS, deduplication: { id: `rfm-${item.data.shop}-${gidTail(item.data.customerGid)}`, keepLastIfActive: true } };
     case JobName.SegmentsRescoreShop:
-      return { delay: 60_000, deduplication: { id: `rescore-${item.data.shop}`, keepLastIfActive: true } };
+      return { delay: RESCORE_DELAY_MS, deduplication: { id: `rescore-${item.data.shop}`, keepLastIfActive: true } };
     case JobName.SegmentsRecomputeShop:
       return { deduplication: { id: `recompute-${item.data.shop}`, keepLastIfActive: true } };
     case JobName.SegmentsMaterializeSegment:
