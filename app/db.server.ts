@@ -7,13 +7,20 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { pgPoolConfig } from "../prisma/pg";
 import { databaseUrl } from "~/env.server";
+import { logger } from "~/lib/logger.server";
 
 
 const holder = globalThis as unknown as { __prisma?: PrismaClient; __pool?: pg.Pool };
 
 /** One pg pool per process, shared by Prisma and the few hot-path statements that use it directly. */
 function pool(): pg.Pool {
-  holder.__pool ??= new pg.Pool(pgPoolConfig(databaseUrl()));
+  if (!holder.__pool) {
+    holder.__pool = new pg.Pool(pgPoolConfig(databaseUrl()));
+    // An idle connection that Postgres closes (restart, failover, the embedded server stopping)
+    // is emitted here; without a listener Node turns it into an uncaught exception and the
+    // process dies. The pool drops that connection and opens a new one when needed.
+    holder.__pool.on("error", (error: Error & { code?: string }) => logger.warn({ code: error.code, reason: error.message }, "idle database connection closed by the server"));
+  }
   return holder.__pool;
 }
 
@@ -80,8 +87,10 @@ export async function disconnectDb() {
   const p = holder.__pool;
   holder.__prisma = undefined;
   holder.__pool = undefined;
-  await client?.$disconnect();
-  await p?.end().catch(() => undefined);
+  // The pool first, awaited until its connections are closed (Prisma's adapter ends the pool it
+  // was given without waiting, so the other order let callers stop Postgres under open sockets).
+  await p?.end();
+  await client?.$disconnect().catch(() => undefined);
 }
 
 const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
