@@ -20,7 +20,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { pgPoolConfig } from "../../prisma/pg";
-import { benchPrefix, clearRedisPrefix, createBenchDatabase } from "../lib/services";
+import { benchAppEnv, benchPrefix, clearRedisPrefix, createBenchDatabase, waitForHealth } from "../lib/services";
 import { readFileSync } from "node:fs";
 import { FULL_SIZE, generateStore } from "./generate";
 
@@ -88,29 +88,10 @@ try {
     });
   }
 
-  const env = {
-    ...process.env,
-    NODE_ENV: "production" as const,
-    DATABASE_URL: database.url,
-    QUEUE_PREFIX: prefix,
-    SHOPIFY_API_KEY: "bench-key",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
-    HOST: "127.0.0.1",
-    PORT: String(PORT),
-    LOG_LEVEL: "warn",
-  };
+  const env = benchAppEnv({ databaseUrl: database.url, queuePrefix: prefix, port: PORT, apiSecret: SECRET });
   children.push(spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
   children.push(spawn(process.execPath, ["--import", "tsx", "app/workers/main.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (i > 300) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(PORT);
   await new Promise((r) => setTimeout(r, 3000)); // the worker's boot (registry, schedules)
 
   const deliver = async (topic: string, body: object) => {

@@ -17,7 +17,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { benchPrefix, clearRedisPrefix, createBenchDatabase } from "../lib/services";
+import { benchAppEnv, benchPrefix, clearRedisPrefix, createBenchDatabase, waitForHealth } from "../lib/services";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -36,32 +36,12 @@ const bodies = ["orders/create", "checkouts/update"].map((topic) => {
 
 const database = await createBenchDatabase("webhooks");
 const prefix = benchPrefix("webhooks");
-const env = {
-  ...process.env,
-  NODE_ENV: "production" as const,
-  DATABASE_URL: database.url,
-  QUEUE_PREFIX: prefix,
-  SHOPIFY_API_KEY: "bench-key",
-  SHOPIFY_API_SECRET: SECRET,
-  SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
-  HOST: "127.0.0.1",
-  PORT: String(PORT),
-  LOG_LEVEL: "warn",
-  WEB_CONCURRENCY: String(WEB_PROCESSES),
-};
+const env = { ...benchAppEnv({ databaseUrl: database.url, queuePrefix: prefix, port: PORT, apiSecret: SECRET }), WEB_CONCURRENCY: String(WEB_PROCESSES) };
 
 const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 const server = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (i > 200) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(PORT, 20);
 
   const hmacOf = (b: (typeof bodies)[number]) => b.hmac;
   const wrkEnv = {

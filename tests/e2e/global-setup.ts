@@ -8,12 +8,9 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../app/lib/embedded-postgres.server";
-import { migrateDeploy } from "../../app/lib/migrate.server";
-import { pgPoolConfig } from "../../prisma/pg";
 import { startDemoStack } from "../../scripts/lib/demo-stack";
+import { clearRedisPrefix, createScratchDatabase } from "../../scripts/lib/scratch";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -36,38 +33,11 @@ async function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  let serverUrl = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres(undefined, {
-      ...process.env,
-      EMBEDDED_PG_DIR: path.join(process.cwd(), ".data", "e2e-postgres"),
-      EMBEDDED_PG_PORT: process.env.EMBEDDED_E2E_PG_PORT ?? "54379",
-      EMBEDDED_PG_DATABASE: "postgres",
-    });
-    serverUrl = embedded.url;
-    if (embedded.started) stopEmbedded = embedded.stop;
-  }
-  const database = `journey_e2e_${runId}`;
-  const admin = new pg.Client(pgPoolConfig(serverUrl));
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${database}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  await migrateDeploy(databaseUrl);
-
-  const dropDatabase = async () => {
-    const dropper = new pg.Client(pgPoolConfig(serverUrl!));
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await dropper.end();
-  };
+  const database = await createScratchDatabase(`journey_e2e_${runId}`, { dir: ".data/e2e-postgres", port: process.env.EMBEDDED_E2E_PG_PORT ?? "54379" });
   const buildDir = path.join(process.cwd(), ".cache", `e2e-build-${runId}`);
   const stack = await startDemoStack({
     port: await freePort(),
-    databaseUrl,
+    databaseUrl: database.url,
     redisUrl: process.env.REDIS_URL,
     queuePrefix: `e2e-${runId}`,
     customers: Number(process.env.E2E_CUSTOMERS ?? 300),
@@ -76,24 +46,16 @@ export default async function setup(project: TestProject) {
   }).catch(async (error: unknown) => {
     // No teardown runs when setup throws: clean up here.
     rmSync(buildDir, { recursive: true, force: true });
-    await dropDatabase();
-    await stopEmbedded?.();
+    await database.drop();
     throw error;
   });
   project.provide("appUrl", stack.baseUrl);
-  project.provide("appDatabaseUrl", databaseUrl);
+  project.provide("appDatabaseUrl", database.url);
 
   return async () => {
     await stack.stop();
     rmSync(buildDir, { recursive: true, force: true });
-    await dropDatabase();
-    if (process.env.REDIS_URL) {
-      const { Redis } = await import("ioredis");
-      const redis = new Redis(process.env.REDIS_URL);
-      const keys = await redis.keys(`e2e-${runId}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
-    await stopEmbedded?.();
+    await database.drop();
+    await clearRedisPrefix(`e2e-${runId}`);
   };
 }
