@@ -63,12 +63,12 @@ export function netSpendSql(o: string, refunded: Sql): Sql {
 export function refundedSql(o: string, shop: string, mode: "aggregate" | "lookup"): { join: Sql; value: Sql } {
   if (mode === "aggregate") {
     return {
-      join: sql`LEFT JOIN (SELECT "orderGid", sum("subtotalMinor") AS refunded FROM "Refund" WHERE "shop" = ${shop} GROUP BY "orderGid") rf ON rf."orderGid" = ${raw(`${o}."orderGid"`)}`,
+      join: sql`LEFT JOIN (SELECT "orderGid", sum("subtotalMinor")::bigint AS refunded FROM "Refund" WHERE "shop" = ${shop} GROUP BY "orderGid") rf ON rf."orderGid" = ${raw(`${o}."orderGid"`)}`,
       value: raw(`COALESCE(rf.refunded, 0)`),
     };
   }
   return {
-    join: sql`LEFT JOIN LATERAL (SELECT sum(r."subtotalMinor") AS refunded FROM "Refund" r WHERE r."shop" = ${shop} AND r."orderGid" = ${raw(`${o}."orderGid"`)}) rf ON true`,
+    join: sql`LEFT JOIN LATERAL (SELECT sum(r."subtotalMinor")::bigint AS refunded FROM "Refund" r WHERE r."shop" = ${shop} AND r."orderGid" = ${raw(`${o}."orderGid"`)}) rf ON true`,
     value: raw(`COALESCE(rf.refunded, 0)`),
   };
 }
