@@ -6,7 +6,7 @@
  * so the two paths cannot drift apart.
  */
 import type { Prisma } from "@prisma/client";
-import { db, sqlTransaction, type Db, type SqlClient } from "~/db.server";
+import { db, sqlPool, sqlTransaction, type Db, type SqlClient } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
 import { netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql } from "~/domains/segments/rfm";
@@ -354,9 +354,13 @@ export async function analyzeProfiles(tx: Tx) {
   await x(tx, raw(`ANALYZE "CustomerProfile"`));
 }
 
-/** Fresh planner statistics after a large membership change (member pages join these rows). */
-export async function analyzeMembers(tx: Tx) {
-  await x(tx, raw(`ANALYZE "SegmentMember"`));
+/**
+ * Fresh planner statistics after a large membership change (member pages join these rows). On its
+ * own connection, after the refreshes committed: inside one of several concurrent refreshes it would
+ * wait for the others' transactions and sample none of their rows.
+ */
+export async function analyzeMembers() {
+  await sqlPool().query(`ANALYZE "SegmentMember"`);
 }
 
 /** Profiles of the scope whose customer is gone (deleted, redacted): removed. Returns their GIDs. */

@@ -124,4 +124,29 @@ describe("full recompute = incremental path", () => {
     expect(full.breakdowns).toEqual(incremental.breakdowns);
     expect(full.products).toEqual(incremental.products);
   }, 300_000);
+
+  // Runs on the store the test above loaded. A whole-shop recompute refreshes its segments in
+  // parallel transactions after the profiles commit, so per-customer recomputes can interleave
+  // with them: nobody may enter or leave twice, and the counts must match the rows.
+  it("keeps memberships, counts and history exact when per-customer recomputes race a whole-shop one", async () => {
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    const alone = await normalized();
+    expect(alone.members.length).toBeGreaterThan(0);
+    await db().$transaction([
+      db().segmentMember.deleteMany({ where: { shop: SHOP } }),
+      db().segmentMemberEvent.deleteMany({ where: { shop: SHOP } }),
+      db().segment.updateMany({ where: { shop: SHOP }, data: { memberCount: 0 } }),
+    ]);
+    const gids = alone.profiles.map((p) => p.customerGid);
+    const chunks = Array.from({ length: Math.ceil(gids.length / 4) }, (_, i) => gids.slice(i * 4, i * 4 + 4));
+    await Promise.all([recomputeShop(SHOP, { asOf: AS_OF }), ...chunks.map((c) => recomputeCustomers(SHOP, c, { asOf: AS_OF }))]);
+
+    const raced = await normalized();
+    expect(raced.members).toEqual(alone.members);
+    expect(raced.segments).toEqual(alone.segments);
+    const events = await db().segmentMemberEvent.findMany({ where: { shop: SHOP }, select: { segmentId: true, customerGid: true, kind: true } });
+    const entered = events.filter((e) => e.kind === "ENTERED").map((e) => `${e.segmentId}:${e.customerGid}`);
+    expect(events.filter((e) => e.kind === "EXITED")).toEqual([]);
+    expect(entered.sort()).toEqual(alone.members.map((m) => `${m.segmentId}:${m.customerGid}`).sort());
+  }, 120_000);
 });
