@@ -41,6 +41,15 @@ describe("loyalty reaction to deliveries", () => {
       ]),
     );
   });
+
+  it("queues one debounced loyalty.sync-order for the deliveries of one purchase", async () => {
+    const order = orderPayload({ id: "6002", customerId: "73", financialStatus: "pending" });
+    await deliverAndProcess("orders/create", order);
+    await deliverAndProcess("orders/paid", { ...order, financial_status: "paid", updated_at: "2026-10-01T10:05:00-04:00" });
+    const jobs = (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.LoyaltySyncOrder);
+    expect(jobs.map((j) => j.data)).toEqual([{ shop: TEST_SHOP, orderGid: "gid://shopify/Order/6002" }]);
+    expect(jobs[0]!.opts.delay).toBeGreaterThan(0);
+  });
 });
 
 describe("loyalty.sync-order", () => {
