@@ -13,6 +13,10 @@
  *
  *   npm run bench:analytics:freshness     (REDIS_URL: BullMQ on Redis, as the budget is set;
  *                                          DATABASE_URL: Postgres; unset: the embedded ones)
+ *
+ * BENCH_RESCORE_AT=<second>: also queue the shop's RFM rescore (segments.rescore-shop, due at most
+ * every 15 minutes under steady orders) at that second of the load, to see what one costs the
+ * purchases around it. Redis only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
@@ -137,6 +141,19 @@ try {
   started = performance.now();
   const loadStartedAt = Date.now();
   const total = RATE * SECONDS;
+  const rescoreAt = process.env.BENCH_RESCORE_AT ? Number(process.env.BENCH_RESCORE_AT) : null;
+  let rescoreTimer: NodeJS.Timeout | undefined;
+  if (rescoreAt !== null && process.env.REDIS_URL) {
+    const { Queue } = await import("bullmq");
+    const { Redis } = await import("ioredis");
+    rescoreTimer = setTimeout(async () => {
+      const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+      const queue = new Queue("maintenance", { connection, prefix });
+      await queue.add("segments.rescore-shop", { shop: SHOP });
+      await queue.close();
+      connection.disconnect();
+    }, rescoreAt * 1000);
+  }
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / RATE;
@@ -159,6 +176,7 @@ try {
     );
   }
   await Promise.all(inflight);
+  clearTimeout(rescoreTimer);
   const deadline = performance.now() + 30_000;
   while (pending.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   clearInterval(poller);

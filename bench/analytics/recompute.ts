@@ -11,7 +11,8 @@
  *     the full-recompute ratios);
  *   - the nightly total: what the nightly job (segments.recompute-shop, reason "nightly") runs on
  *     an unchanged shop, a warm abandonment recompute then a warm full recompute.
- * Targets: full ≤ 30 s, ≤ 1 GiB peak RSS, ≤ 3× the bare query.
+ * Targets: full ≤ 30 s, ≤ 1 GiB peak RSS, ≤ 3× the bare query (at the server's defaults; it is
+ * also timed with the recompute's own session settings and that ratio printed).
  *
  *   npm run bench:analytics          (DATABASE_URL: the Postgres to use; unset: embedded)
  * Env: BENCH_SCALE (1 = full size; 0.1 for a quick look); BENCH_KEEP_DB=1 keeps the generated
@@ -54,10 +55,16 @@ try {
   const client = new pg.Client(pgPoolConfig(database.url));
   await client.connect();
   const windowStart = new Date(now.getTime() - 365 * 86_400_000);
-  const bare = async () => {
+  // At the server's defaults (the yardstick the target is set against), and with the session
+  // settings the recompute gives itself (work_mem 64 MB, no JIT: the bare query's sorts and
+  // aggregates then stay in memory), reported alongside so the ratio is read knowingly.
+  const bare = async (tuned = false) => {
+    if (tuned) await client.query(`BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL enable_mergejoin = off`);
     const s = performance.now();
     const { rows } = await client.query(BARE, [SHOP, windowStart]);
-    return { ms: Math.round(performance.now() - s), scored: Number(rows[0].scored) };
+    const ms = Math.round(performance.now() - s);
+    if (tuned) await client.query("COMMIT");
+    return { ms, scored: Number(rows[0].scored) };
   };
   const child = (what: string) =>
     JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "bench/analytics/recompute-child.ts", database.url, SHOP, what], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!) as {
@@ -79,12 +86,14 @@ try {
   say(`full recompute, warm (nightly, nothing changed): ${warm.ms} ms, peak RSS ${warm.maxRssMb} MB`);
   const bare2 = await bare();
   const bareMs = Math.min(bare1.ms, bare2.ms);
+  const bareTunedMs = Math.min((await bare(true)).ms, (await bare(true)).ms);
   await client.end();
   const nightlyMs = abandonmentWarm.ms + warm.ms;
   const result = {
     when: new Date().toISOString(),
     size,
     bareMs,
+    bareTunedMs,
     fullColdMs: cold.ms,
     fullWarmMs: warm.ms,
     ratioCold: Number((cold.ms / bareMs).toFixed(2)),
@@ -96,7 +105,8 @@ try {
     nightlyMs,
     ratioNightly: Number((nightlyMs / bareMs).toFixed(2)),
   };
-  say(`\nbare ${bareMs} ms | full cold ${cold.ms} ms (×${result.ratioCold}) | full warm ${warm.ms} ms (×${result.ratioWarm}) | peak RSS ${result.peakRssMb} MB`);
+  say(`\nbare at the recompute's session settings: ${bareTunedMs} ms (full warm ×${(warm.ms / bareTunedMs).toFixed(2)}, cold ×${(cold.ms / bareTunedMs).toFixed(2)})`);
+  say(`bare ${bareMs} ms | full cold ${cold.ms} ms (×${result.ratioCold}) | full warm ${warm.ms} ms (×${result.ratioWarm}) | peak RSS ${result.peakRssMb} MB`);
   say(
     `abandonment cold ${abandonment.ms} ms (×${(abandonment.ms / bareMs).toFixed(2)}) | abandonment warm ${abandonmentWarm.ms} ms (×${(abandonmentWarm.ms / bareMs).toFixed(2)}) | nightly (abandonment warm + full warm) ${nightlyMs} ms (×${result.ratioNightly}) | peak RSS ${result.abandonmentPeakRssMb} MB`,
   );
