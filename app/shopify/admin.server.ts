@@ -86,15 +86,19 @@ export async function adminFor(shop: string): Promise<AdminGraphql> {
   return admin;
 }
 
-/**
- * Errors that retrying cannot fix: no session (uninstalled), 401/402/403/404/423 (token revoked,
- * shop frozen or closed, resource gone, shop locked), userErrors. Job handlers turn these into
- * BullMQ's UnrecoverableError.
- * @see https://shopify.dev/docs/api/usage/response-codes
- */
 /** What a job handler throws for a terminal error: BullMQ's UnrecoverableError, the error as its cause. */
 export function unrecoverable(error: unknown): UnrecoverableError {
   return Object.assign(new UnrecoverableError(error instanceof Error ? error.message : String(error)), { cause: error });
+}
+
+/** Runs a job's Shopify work; a terminal failure (see isTerminal) fails the job for good instead of being retried. */
+export async function terminalAware<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isTerminal(error)) throw unrecoverable(error);
+    throw error;
+  }
 }
 
 /**
@@ -105,6 +109,12 @@ export function isShopNotConnected(error: unknown): boolean {
   return error instanceof SessionNotFoundError || (error instanceof Error && error.cause instanceof SessionNotFoundError);
 }
 
+/**
+ * Errors that retrying cannot fix: no session (uninstalled), 401/402/403/404/423 (token revoked,
+ * shop frozen or closed, resource gone, shop locked), userErrors. Job handlers turn these into
+ * BullMQ's UnrecoverableError through terminalAware.
+ * @see https://shopify.dev/docs/api/usage/response-codes
+ */
 export function isTerminal(error: unknown): boolean {
   if (error instanceof SessionNotFoundError || error instanceof ShopifyUserError) return true;
   if (error instanceof ShopifyGraphqlError && !(error instanceof ShopifyThrottledError)) {

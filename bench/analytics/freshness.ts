@@ -23,7 +23,10 @@ import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { pgPoolConfig } from "../../prisma/pg";
+import { JOB_QUEUE, JobName, QueueName } from "../../app/queues/jobs";
 import { benchAppEnv, benchPrefix, clearRedisPrefix, createBenchDatabase, waitForHealth } from "../lib/services";
 import { readFileSync } from "node:fs";
 import { FULL_SIZE, generateStore } from "./generate";
@@ -73,6 +76,18 @@ const size = { customers: Math.round(FULL_SIZE.customers * SCALE), orders: Math.
 
 const database = await createBenchDatabase("fresh");
 const prefix = benchPrefix("fresh");
+
+/** The run's BullMQ queues on REDIS_URL (its prefix), open for `use`, then closed. */
+async function withQueues<T>(names: QueueName[], use: (queues: Queue[]) => Promise<T>): Promise<T> {
+  const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+  const queues = names.map((name) => new Queue(name, { connection, prefix }));
+  try {
+    return await use(queues);
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    connection.disconnect();
+  }
+}
 const children: ChildProcess[] = [];
 try {
   say(`generating ${size.customers} customers, ${size.orders} orders, ${size.checkouts} checkouts...`);
@@ -142,18 +157,8 @@ try {
   const loadStartedAt = Date.now();
   const total = RATE * SECONDS;
   const rescoreAt = process.env.BENCH_RESCORE_AT ? Number(process.env.BENCH_RESCORE_AT) : null;
-  let rescoreTimer: NodeJS.Timeout | undefined;
-  if (rescoreAt !== null && process.env.REDIS_URL) {
-    const { Queue } = await import("bullmq");
-    const { Redis } = await import("ioredis");
-    rescoreTimer = setTimeout(async () => {
-      const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-      const queue = new Queue("maintenance", { connection, prefix });
-      await queue.add("segments.rescore-shop", { shop: SHOP });
-      await queue.close();
-      connection.disconnect();
-    }, rescoreAt * 1000);
-  }
+  const rescore = () => withQueues([JOB_QUEUE[JobName.SegmentsRescoreShop]], ([queue]) => queue!.add(JobName.SegmentsRescoreShop, { shop: SHOP }));
+  const rescoreTimer = rescoreAt !== null && process.env.REDIS_URL ? setTimeout(rescore, rescoreAt * 1000) : undefined;
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / RATE;
@@ -185,23 +190,19 @@ try {
   // Where the worker's time went: completed jobs per name and queue, mean run time.
   const jobStats: Record<string, { jobs: number; meanMs: number }> = {};
   if (process.env.REDIS_URL) {
-    const { Queue } = await import("bullmq");
-    const { Redis } = await import("ioredis");
-    const connection = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
-    for (const queueName of ["compute", "webhooks", "shopify-sync", "maintenance"]) {
-      const queue = new Queue(queueName, { connection, prefix });
-      for (const job of await queue.getJobs(["completed", "failed"], 0, 20_000)) {
-        // Whole-shop jobs are few and each can hold up the per-customer ones: listed one by one.
-        if (queueName === "maintenance" && job.name !== "abandonment.sweep")
-          say(`  ${queueName}/${job.name} at ${Math.round(((job.processedOn ?? 0) - loadStartedAt) / 1000)}s: ${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms, ${JSON.stringify(job.returnvalue ?? job.failedReason)}`);
-        const key = `${queueName}/${job.name}`;
-        const stat = (jobStats[key] ??= { jobs: 0, meanMs: 0 });
-        stat.meanMs = (stat.meanMs * stat.jobs + ((job.finishedOn ?? 0) - (job.processedOn ?? 0))) / (stat.jobs + 1);
-        stat.jobs++;
+    await withQueues(Object.values(QueueName), async (queues) => {
+      for (const queue of queues) {
+        for (const job of await queue.getJobs(["completed", "failed"], 0, 20_000)) {
+          // Whole-shop jobs are few and each can hold up the per-customer ones: listed one by one.
+          if (queue.name === QueueName.Maintenance && job.name !== JobName.AbandonmentSweep)
+            say(`  ${queue.name}/${job.name} at ${Math.round(((job.processedOn ?? 0) - loadStartedAt) / 1000)}s: ${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms, ${JSON.stringify(job.returnvalue ?? job.failedReason)}`);
+          const key = `${queue.name}/${job.name}`;
+          const stat = (jobStats[key] ??= { jobs: 0, meanMs: 0 });
+          stat.meanMs = (stat.meanMs * stat.jobs + ((job.finishedOn ?? 0) - (job.processedOn ?? 0))) / (stat.jobs + 1);
+          stat.jobs++;
+        }
       }
-      await queue.close();
-    }
-    connection.disconnect();
+    });
     for (const [name, st] of Object.entries(jobStats).sort()) say(`  ${name}: ${st.jobs} jobs, ${Math.round(st.meanMs)} ms each`);
   }
   latencies.sort((a, b) => a - b);

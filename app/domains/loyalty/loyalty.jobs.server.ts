@@ -14,7 +14,7 @@ import {
   type MetafieldSyncOutcome,
 } from "~/domains/loyalty/loyalty.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, terminalAware, type AdminGraphql } from "~/shopify/admin.server";
 import { CustomerLoyaltyMetafield } from "~/shopify/operations/CustomerLoyaltyMetafield";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 
@@ -22,15 +22,6 @@ const ShopOrder = z.object({ shop: z.string().min(1), orderGid: z.string().start
 const ShopCustomer = z.object({ shop: z.string().min(1), customerGid: z.string().startsWith("gid://shopify/Customer/") });
 const ShopAccount = z.object({ shop: z.string().min(1), accountId: z.string().regex(/^\d+$/) });
 
-/** Terminal Admin API failures (uninstalled, no access) must not be retried. */
-async function terminalAware<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isTerminal(error)) throw unrecoverable(error);
-    throw error;
-  }
-}
 
 type MetafieldRead = { customer: { id: string; metafield: { value: string; compareDigest: string } | null } | null };
 type MetafieldWrite = { metafieldsSet: { userErrors: { field: string[] | null; message: string; code: string | null }[] } };

@@ -8,7 +8,7 @@ import { getProductRating, markRatingSynced, publishedReviews, staleRatings } fr
 import { enqueueMany } from "~/queues/enqueue.server";
 import { scheduleReviewRequest, sendReviewRequest } from "~/domains/reviews/reviews.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, terminalAware, type AdminGraphql } from "~/shopify/admin.server";
 import { MetafieldsDelete } from "~/shopify/operations/MetafieldsDelete";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 
@@ -73,11 +73,6 @@ export const reviewJobs = {
   },
   [JobName.ReviewsSyncProductRating]: async (data) => {
     const { shop, productGid } = ShopProduct.parse(data);
-    try {
-      return await syncProductRating(shop, productGid);
-    } catch (error) {
-      if (isTerminal(error)) throw unrecoverable(error);
-      throw error;
-    }
+    return terminalAware(() => syncProductRating(shop, productGid));
   },
 } satisfies { [N in JobName]?: JobHandler<N> };

@@ -122,14 +122,13 @@ async function materializeSegments(ctx: AnalyticsContext, segments: SegmentRow[]
   const queue = [...segments].sort((a, b) => b.memberCount - a.memberCount || Number(a.id - b.id));
   const deltas: MembershipDelta[] = [];
   const lane = async () => {
-    for (let segment = queue.shift(); segment; segment = queue.shift()) {
-      const current = segment;
-      deltas.push(
-        ...(await inShopTransaction(ctx.shop, "shared", async (tx) => {
-          await lockSegment(tx, current.id);
-          return refreshSegments(tx, ctx, [current], "all");
-        })),
-      );
+    while (queue.length) {
+      const segment = queue.shift()!;
+      const refreshed = await inShopTransaction(ctx.shop, "shared", async (tx) => {
+        await lockSegment(tx, segment.id);
+        return refreshSegments(tx, ctx, [segment], "all");
+      });
+      deltas.push(...refreshed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEGMENT_LANES, queue.length) }, lane));

@@ -3,7 +3,7 @@
  * in queues/jobs.ts for the idempotency key); each returns a literal outcome tests assert on.
  */
 import { createHash } from "node:crypto";
-import { isTerminal, unrecoverable } from "~/shopify/admin.server";
+import { terminalAware } from "~/shopify/admin.server";
 import { enqueue, enqueueMany } from "~/queues/enqueue.server";
 import { JOB_QUEUE, JobName, type JobHandler, type JobItem } from "~/queues/jobs";
 import { listScheduleIds, removeSchedule, upsertCronSchedule } from "~/queues/schedulers.server";
@@ -65,17 +65,12 @@ export const handleSegmentsMaterializeSegment: JobHandler<JobName.SegmentsMateri
 };
 
 export const handleSegmentsSyncSegment: JobHandler<JobName.SegmentsSyncSegment> = async ({ shop, segmentId }) => {
-  try {
-    const result = await syncSegment(shop, BigInt(segmentId));
-    if (result.status === "MORE") {
-      // Out of this run's budget: continue in a fresh job (progress is in SegmentSyncState).
-      await enqueue({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId } }, { delay: 1_000 });
-    }
-    return result.status === "NOTHING" ? "MISSING" : result.status === "MORE" ? "CONTINUES" : `SYNCED_${result.added}_${result.removed}`;
-  } catch (error) {
-    if (isTerminal(error)) throw unrecoverable(error);
-    throw error;
+  const result = await terminalAware(() => syncSegment(shop, BigInt(segmentId)));
+  if (result.status === "MORE") {
+    // Out of this run's budget: continue in a fresh job (progress is in SegmentSyncState).
+    await enqueue({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId } }, { delay: 1_000 });
   }
+  return result.status === "NOTHING" ? "MISSING" : result.status === "MORE" ? "CONTINUES" : `SYNCED_${result.added}_${result.removed}`;
 };
 
 /** Spread nightly runs over 02:00-04:59 shop time, stable per shop. */

@@ -10,7 +10,7 @@ import { getShopSettings } from "~/domains/shops/settings.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { storefrontConfig } from "~/domains/storefront/storefront-config";
 import { JobName, type JobHandler } from "~/queues/jobs";
-import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, type AdminGraphql, unrecoverable } from "~/shopify/admin.server";
+import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, terminalAware, type AdminGraphql } from "~/shopify/admin.server";
 import { CurrentAppInstallation } from "~/shopify/operations/CurrentAppInstallation";
 import { MetafieldsSet } from "~/shopify/operations/MetafieldsSet";
 import { WebPixelCreate } from "~/shopify/operations/WebPixelCreate";
@@ -49,11 +49,6 @@ export async function syncShopConfig(shop: string, admin?: AdminGraphql): Promis
 export const storefrontJobs = {
   [JobName.StorefrontSyncShopConfig]: async (data) => {
     const { shop } = z.object({ shop: z.string().min(1) }).parse(data);
-    try {
-      return await syncShopConfig(shop);
-    } catch (error) {
-      if (isTerminal(error)) throw unrecoverable(error);
-      throw error;
-    }
+    return terminalAware(() => syncShopConfig(shop));
   },
 } satisfies { [N in JobName]?: JobHandler<N> };
