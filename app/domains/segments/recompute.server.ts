@@ -4,8 +4,8 @@
  *
  * - recomputeCustomers: after an event, for a few customers; scores them against the latest
  *   snapshot's quintile edges (falls back to a full recompute when there is no usable snapshot).
- * - rescoreShop: debounced after incremental work; new edges from the stored facts, everyone
- *   rescored. After it, the incremental path equals a full recompute (tested).
+ * - rescoreShop: debounced after incremental work; new edges from the stored facts, and the
+ *   customers whose profile they change rescored. After it, the incremental path equals a full recompute (tested).
  * - recomputeShop: nightly and on demand; facts re-read from orders, new edges, everyone.
  *
  * All are idempotent: rows that would not change are not written, and membership changes are
@@ -29,7 +29,7 @@ import {
   exitAllMembers,
   finishSnapshot,
   lockSegment,
-  profileGidsAfter,
+  changedProfileGids,
   findSegmentAnyState,
   getShopRow,
   guessShopCurrency,
@@ -193,8 +193,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
 /**
  * The debounced catch-up after incremental work: new quintile edges from the stored facts. Edges
  * rarely move with a few orders, so they are computed first under the shared lock (per-customer
- * recomputes go on); only when they changed is the shop rescored (exclusive, a few seconds at
- * 200,000 customers). Null when nothing changed.
+ * recomputes go on); only when they changed is anyone rescored. Null when nothing changed.
  */
 export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: number } = {}): Promise<ShopRecomputeResult | null> {
   const started = Date.now();
@@ -203,34 +202,41 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
   if (!snapshot || snapshot.configKey !== ctx.configKey || snapshot.rulesVersion !== RFM_RULES_VERSION) {
     return recomputeShop(shop, { asOf: opts.asOf, source: "profiles" });
   }
-  const { resolved, minima } = await inShopTransaction(shop, "shared", async (tx) => {
-    await factsFromProfiles(tx, shop);
-    const m = await computeEdgeMinima(tx);
-    return { minima: m, resolved: resolveEdges(m, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays) };
-  });
   const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
-  const same =
-    text(resolved.edges) === text(snapshotEdges(snapshot)) &&
-    resolved.modes.frequency === snapshot.frequencyMode &&
-    resolved.modes.recency === snapshot.recencyMode &&
-    resolved.modes.monetary === snapshot.monetaryMode;
-  if (same) return null;
-  // New edges: recorded first (per-customer recomputes use them from now on), then everyone is
-  // rescored a chunk at a time, each chunk its own short transaction under the shared lock with
-  // its customers locked, so an order arriving meanwhile is reflected within the usual delay.
+  // New edges are recorded in the same transaction that picks who they change (per-customer
+  // recomputes score against them from its commit on). Edges that moved a little change the
+  // scores of the few customers between old and new edges: a read-only pass over the stored
+  // profiles lists exactly the rows a rewrite would change (the same change test writeProfiles
+  // applies), and only those are rescored. Memberships of the rest stay as they are, their
+  // profiles being unchanged; rules on dates alone catch up nightly, as for any quiet customer.
+  const picked = await inShopTransaction(shop, "shared", async (tx) => {
+    await factsFromProfiles(tx, shop);
+    const minima = await computeEdgeMinima(tx);
+    const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
+    const same =
+      text(resolved.edges) === text(snapshotEdges(snapshot)) &&
+      resolved.modes.frequency === snapshot.frequencyMode &&
+      resolved.modes.recency === snapshot.recencyMode &&
+      resolved.modes.monetary === snapshot.monetaryMode;
+    if (same) return null;
+    const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored));
+    const stale = await changedProfileGids(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
+    return { scored: minima.scored, edges: resolved.edges, snapshotId, stale };
+  });
+  if (!picked) return null;
+  // Each chunk its own short transaction under the shared lock with its customers locked and their
+  // facts re-read, so an order arriving meanwhile is neither lost nor waits long.
   const segments = await listActiveSegments(shop);
-  const snapshotId = await inShopTransaction(shop, "shared", (tx) => insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored)));
   const totals = new Map<bigint, MembershipDelta>(segments.map((s) => [s.id, { segmentId: s.id, entered: 0, exited: 0 }]));
-  let after = "";
+  const chunk = opts.chunk ?? 500;
   let changed = 0;
   let transitions = 0;
-  for (;;) {
-    const done = await inShopTransaction(shop, "shared", async (tx) => {
-      const gids = await profileGidsAfter(tx, shop, after, opts.chunk ?? 500);
-      if (!gids.length) return true;
+  for (let i = 0; i < picked.stale.length; i += chunk) {
+    const gids = picked.stale.slice(i, i + chunk);
+    await inShopTransaction(shop, "shared", async (tx) => {
       await lockCustomers(tx, shop, gids);
       await factsFromProfiles(tx, shop, gids);
-      const written = await writeProfiles(tx, shop, { ...ctx, scope: gids, edges: resolved.edges, snapshotId });
+      const written = await writeProfiles(tx, shop, { ...ctx, scope: gids, edges: picked.edges, snapshotId: picked.snapshotId });
       changed += written.changed;
       transitions += written.transitions;
       for (const d of await refreshSegments(tx, ctx, segments, gids)) {
@@ -238,18 +244,15 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
         t.entered += d.entered;
         t.exited += d.exited;
       }
-      after = gids[gids.length - 1]!;
-      return false;
     });
-    if (done) break;
   }
   const durationMs = Date.now() - started;
   const prospects = await inShopTransaction(shop, "shared", async (tx) => {
-    const n = await finishSnapshot(tx, shop, snapshotId, durationMs);
+    const n = await finishSnapshot(tx, shop, picked.snapshotId, durationMs);
     await pruneSnapshots(tx, shop);
     return n;
   });
-  return { scored: minima.scored, prospects, changed, transitions, removed: 0, memberships: [...totals.values()], snapshotId, durationMs };
+  return { scored: picked.scored, prospects, changed, transitions, removed: 0, memberships: [...totals.values()], snapshotId: picked.snapshotId, durationMs };
 }
 
 function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveEdges>, scored: number): NewSnapshot {

@@ -41,7 +41,7 @@ export const handleSegmentsRescoreShop: JobHandler<JobName.SegmentsRescoreShop> 
   const result = await rescoreShop(shop);
   if (!result) return "EDGES_UNCHANGED";
   await enqueueMany(await syncFollowUps(shop, result.memberships));
-  return result.changed ? "RESCORED" : "UNCHANGED";
+  return result.changed ? `RESCORED_${result.changed}` : "UNCHANGED";
 };
 
 export const handleSegmentsRecomputeShop: JobHandler<JobName.SegmentsRecomputeShop> = async ({ shop, reason }) => {

@@ -182,15 +182,6 @@ export async function factsFromProfiles(tx: Tx, shop: string, scope: Scope = "al
   if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
 }
 
-/** The next customers of the shop's profiles in key order (chunked whole-shop work). */
-export async function profileGidsAfter(tx: Tx, shop: string, after: string, limit: number): Promise<string[]> {
-  const rows = await q<{ customerGid: string }>(
-    tx,
-    sql`SELECT "customerGid" FROM "CustomerProfile" WHERE shop = ${shop} AND "customerGid" > ${after} ORDER BY "customerGid" LIMIT ${limit}::int`,
-  );
-  return rows.map((r) => r.customerGid);
-}
-
 export type EdgeMinima = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
 
 /** Per dimension and quintile score, the least value earning it (cume_dist in integer form). */
@@ -235,11 +226,11 @@ export type ProfileWriteParams = FactsParams & {
 export type ProfileWriteResult = { changed: number; transitions: number };
 
 /**
- * Scores, groups and stages the temp table's customers and upserts their profiles; records a
- * JourneyTransition (and the day's flow count) for every stage change. Rows whose values did not
- * change are not rewritten. Returns the customers whose profile changed.
+ * The new profile of each customer in analytics_facts (facts, scores, group, stage) next to the
+ * stored one, as a CTE chain: `j` holds every row with its stored values and stage move, `todo` the
+ * rows that are new or would change. writeProfiles writes them; changedProfileGids only lists them.
  */
-export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams): Promise<ProfileWriteResult> {
+function profileChangesSql(shop: string, p: ProfileWriteParams) {
   const f = (c: string) => raw(`f."${c}"`);
   const scored = sql`f."ordersCount" > 0`;
   const r = p.edges ? scoreByEdgesSql(sql`(CASE WHEN ${scored} THEN f."lastOrderDate" END)`, p.edges.recency, "date") : raw("NULL::int");
@@ -297,11 +288,7 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
   // The new row's values in `cols` order, as the upsert below writes them (g = facts + scores + stage).
   const fromG: Record<string, string> = { currency: "$CURRENCY$", rfmGroup: "g.grp", rfmRulesVersion: "$RFMV$", stage: "g.stage", stageRulesVersion: "$STAGEV$", stageReason: "g.reason" };
   const newValues = cols.map((c) => fromG[c] ?? `g."${c}"`).join(", ").replace("$CURRENCY$", `${sqlText(p.currency)}::text`).replace("$RFMV$", `${RFM_RULES_VERSION}::int`).replace("$STAGEV$", `${STAGE_RULES_VERSION}::int`);
-  const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
-  const current = cols.map((c) => `"CustomerProfile"."${c}"`).join(", ");
-  const rows = await q<{ changed: bigint; transitions: bigint }>(
-    tx,
-    sql`WITH n AS (
+  const ctes = sql`n AS (
       SELECT f.*, ${r} AS "rScore", ${fs} AS "fScore", ${ms} AS "mScore" FROM analytics_facts f
     ), g AS (
       SELECT n.*, ${rfmGroupSql(raw('n."rScore"'), raw('n."fScore"'))} AS grp,
@@ -322,7 +309,26 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
       FROM g LEFT JOIN old ON old."customerGid" = g."customerGid"
     ), moved AS (
       SELECT "customerGid", from_stage, stage AS to_stage, moved_at AS at, reason FROM j WHERE from_stage IS DISTINCT FROM stage
-    ), tr AS (
+    ), todo AS (
+      -- Only new or changed rows go through the upsert (a nightly rerun writes nothing). No
+      -- writes in this chain: changedProfileGids runs it read-only.
+      SELECT g.* FROM j g WHERE g.old_v IS DISTINCT FROM (${raw(newValues)})
+    )`;
+  return { ctes, cols, quoted, asOf };
+}
+
+/**
+ * Scores, groups and stages the temp table's customers and upserts their profiles; records a
+ * JourneyTransition (and the day's flow count) for every stage change. Rows whose values did not
+ * change are not rewritten.
+ */
+export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams): Promise<ProfileWriteResult> {
+  const { ctes, cols, quoted, asOf } = profileChangesSql(shop, p);
+  const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
+  const current = cols.map((c) => `"CustomerProfile"."${c}"`).join(", ");
+  const rows = await q<{ changed: bigint; transitions: bigint }>(
+    tx,
+    sql`WITH ${ctes}, tr AS (
       INSERT INTO "JourneyTransition" (shop, "customerGid", "fromStage", "toStage", at, "rulesVersion", reason)
       SELECT ${shop}, "customerGid", from_stage, to_stage, at, ${STAGE_RULES_VERSION}::int, reason FROM moved ORDER BY "customerGid"
       RETURNING 1
@@ -331,9 +337,6 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
       SELECT ${shop}::text, ${localDateOf(raw("at"), p.timezone)}, COALESCE(from_stage, ''), to_stage, count(*)::int FROM moved GROUP BY 2, 3, 4
       ON CONFLICT (shop, day, "fromStage", "toStage") DO UPDATE SET count = "JourneyFlowDaily".count + EXCLUDED.count
       RETURNING 1
-    ), todo AS (
-      -- Only new or changed rows go through the upsert (a nightly rerun writes nothing).
-      SELECT g.* FROM j g WHERE g.old_v IS DISTINCT FROM (${raw(newValues)})
     ), up AS (
       -- In key order: the primary key then fills its pages in turn instead of being revisited at
       -- random, which with a shop larger than shared buffers rewrote evicted pages over and over
@@ -354,6 +357,15 @@ export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams)
     SELECT (SELECT count(*) FROM up) AS changed, (SELECT count(*) FROM tr) AS transitions`,
   );
   return { changed: Number(rows[0]?.changed ?? 0), transitions: Number(rows[0]?.transitions ?? 0) };
+}
+
+/**
+ * The customers in analytics_facts whose stored profile would change (or who have none yet),
+ * in key order. Read-only: the rescore picks what it has to rewrite without locking anyone.
+ */
+export async function changedProfileGids(tx: Tx, shop: string, p: ProfileWriteParams): Promise<string[]> {
+  const rows = await q<{ customerGid: string }>(tx, sql`WITH ${profileChangesSql(shop, p).ctes} SELECT "customerGid" FROM todo ORDER BY 1`);
+  return rows.map((r) => r.customerGid);
 }
 
 /** Fresh planner statistics after a whole-shop write (membership queries scan these rows next). */
