@@ -161,6 +161,7 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     const scores = () => db().customerProfile.findMany({ where: { shop: SHOP }, orderBy: { customerGid: "asc" }, select: { customerGid: true, rScore: true, fScore: true, mScore: true, rfmGroup: true, stage: true } });
     const result = await rescoreShop(SHOP, { asOf: AS_OF, chunk: 3 });
     expect(result).not.toBeNull();
+    expect(result!.changed).toBeGreaterThan(3); // the customers the new edges moved, more than one chunk of them
     const rescored = await scores();
     expect(await rescoreShop(SHOP, { asOf: AS_OF, chunk: 3 })).toBeNull(); // edges settled: nothing to do
     await recomputeShop(SHOP, { asOf: AS_OF });
