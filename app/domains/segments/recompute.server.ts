@@ -5,7 +5,8 @@
  * - recomputeCustomers: after an event, for a few customers; scores them against the latest
  *   snapshot's quintile edges (falls back to a full recompute when there is no usable snapshot).
  * - rescoreShop: debounced after incremental work; new edges from the stored facts, and the
- *   customers whose profile they change rescored. After it, the incremental path equals a full recompute (tested).
+ *   customers whose profile they change rescored. After it, the incremental path equals a full
+ *   recompute (tested).
  * - recomputeShop: nightly and on demand; facts re-read from orders, new edges, everyone.
  *
  * All are idempotent: rows that would not change are not written, and membership changes are
