@@ -23,7 +23,7 @@ export enum JobName {
    * not rewritten, memberships are set differences (SegmentMember (segmentId, customerGid)).
    */
   SegmentsRecomputeCustomer = "segments.recompute-customer",
-  /** New quintile edges from the stored facts, everyone rescored. Debounced per shop after incremental work. Idempotent by nature. */
+  /** New quintile edges from the stored facts; the customers they change rescored. Debounced per shop after incremental work. Idempotent by nature. */
   SegmentsRescoreShop = "segments.rescore-shop",
   /**
    * Whole-shop recompute (abandonment outcomes, then facts, RFM, stages, memberships). The nightly
