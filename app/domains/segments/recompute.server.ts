@@ -144,6 +144,28 @@ function snapshotEdges(s: SnapshotRow): RfmEdges | null {
   return { recency: s.recencyEdges.map((d) => d.toISOString().slice(0, 10)), frequency: s.frequencyEdges, monetary: s.monetaryEdges };
 }
 
+/** Whether freshly resolved edges and modes are the ones the snapshot holds. */
+function sameEdges(resolved: ReturnType<typeof resolveEdges>, snapshot: SnapshotRow): boolean {
+  const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+  return (
+    text(resolved.edges) === text(snapshotEdges(snapshot)) &&
+    resolved.modes.frequency === snapshot.frequencyMode &&
+    resolved.modes.recency === snapshot.recencyMode &&
+    resolved.modes.monetary === snapshot.monetaryMode
+  );
+}
+
+/** Closes a whole-shop run: its duration and prospects count on the snapshot, old snapshots pruned. */
+async function finishRun(shop: string, snapshotId: bigint, started: number): Promise<{ prospects: number; durationMs: number }> {
+  const durationMs = Date.now() - started;
+  const prospects = await inShopTransaction(shop, "shared", async (tx) => {
+    const n = await finishSnapshot(tx, shop, snapshotId, durationMs);
+    await pruneSnapshots(tx, shop);
+    return n;
+  });
+  return { prospects, durationMs };
+}
+
 export type ShopRecomputeResult = {
   scored: number;
   prospects: number;
@@ -182,13 +204,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
   // Memberships follow the committed profiles (for a second or two, a page may show a profile's new
   // group before its segments catch up; every path converges on the same rows).
   const memberships = await materializeSegments(ctx, segments);
-  const durationMs = Date.now() - started;
-  const prospects = await inShopTransaction(shop, "shared", async (tx) => {
-    const n = await finishSnapshot(tx, shop, profiles.snapshotId, durationMs);
-    await pruneSnapshots(tx, shop);
-    return n;
-  });
-  return { ...profiles, prospects, memberships, durationMs };
+  return { ...profiles, ...(await finishRun(shop, profiles.snapshotId, started)), memberships };
 }
 
 /**
@@ -203,7 +219,6 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
   if (!snapshot || snapshot.configKey !== ctx.configKey || snapshot.rulesVersion !== RFM_RULES_VERSION) {
     return recomputeShop(shop, { asOf: opts.asOf, source: "profiles" });
   }
-  const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
   // New edges are recorded in the same transaction that picks who they change (per-customer
   // recomputes score against them from its commit on). Edges that moved a little change the
   // scores of the few customers between old and new edges: a read-only pass over the stored
@@ -214,12 +229,7 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
     await factsFromProfiles(tx, shop);
     const minima = await computeEdgeMinima(tx);
     const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
-    const same =
-      text(resolved.edges) === text(snapshotEdges(snapshot)) &&
-      resolved.modes.frequency === snapshot.frequencyMode &&
-      resolved.modes.recency === snapshot.recencyMode &&
-      resolved.modes.monetary === snapshot.monetaryMode;
-    if (same) return null;
+    if (sameEdges(resolved, snapshot)) return null;
     const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored));
     const stale = await changedProfileGids(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
     return { scored: minima.scored, edges: resolved.edges, snapshotId, stale };
@@ -247,13 +257,8 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
       }
     });
   }
-  const durationMs = Date.now() - started;
-  const prospects = await inShopTransaction(shop, "shared", async (tx) => {
-    const n = await finishSnapshot(tx, shop, picked.snapshotId, durationMs);
-    await pruneSnapshots(tx, shop);
-    return n;
-  });
-  return { scored: picked.scored, prospects, changed, transitions, removed: 0, memberships: [...totals.values()], snapshotId: picked.snapshotId, durationMs };
+  const memberships = [...totals.values()];
+  return { scored: picked.scored, snapshotId: picked.snapshotId, changed, transitions, removed: 0, ...(await finishRun(shop, picked.snapshotId, started)), memberships };
 }
 
 function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveEdges>, scored: number): NewSnapshot {
