@@ -143,7 +143,7 @@ export function quintileScore(k: number, n: number): number {
   return Math.floor((5 * k + n - 1) / n);
 }
 
-/** The same, in SQL, over window counts (k includes ties: RANGE frame). */
+/** The same, in SQL: k counts the values at or below this one, ties included. */
 export function quintileScoreSql(k: Sql, n: Sql): Sql {
   return sql`((5 * ${k} + ${n} - 1) / ${n})`;
 }

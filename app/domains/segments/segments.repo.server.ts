@@ -9,7 +9,7 @@ import type { Prisma } from "@prisma/client";
 import { db, sqlPool, sqlTransaction, type Db, type SqlClient } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
 import { netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
-import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql } from "~/domains/segments/rfm";
+import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql, type EdgeMinimaInput } from "~/domains/segments/rfm";
 import { STAGE_RULES_VERSION, stageIndexSql, stageSql } from "~/domains/journey/stages";
 
 export type Scope = "all" | string[];
@@ -182,24 +182,28 @@ export async function factsFromProfiles(tx: Tx, shop: string, scope: Scope = "al
   if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
 }
 
-export type EdgeMinima = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
-
-/** Per dimension and quintile score, the least value earning it (cume_dist in integer form). */
-export async function computeEdgeMinima(tx: Tx): Promise<EdgeMinima> {
-  const k = (order: string) => raw(`count(*) OVER (ORDER BY ${order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`);
+/**
+ * Per dimension and quintile score, the least value earning it (cume_dist in integer form: k rows
+ * at or below the value, ties included). Counting per distinct value first and summing the counts
+ * in value order gives the same k as a RANGE window over every row, but sorts a few hundred
+ * dates, a handful of order counts and the distinct amounts instead of 190,000 rows three times
+ * (bench shop: 180 ms instead of 355 ms).
+ */
+export async function computeEdgeMinima(tx: Tx): Promise<EdgeMinimaInput> {
+  const counted = (column: string) =>
+    raw(`SELECT "${column}" AS v, (sum(count(*)) OVER (ORDER BY "${column}"))::bigint AS k FROM analytics_facts WHERE "ordersCount" > 0 GROUP BY 1`);
+  const score = quintileScoreSql(raw("k"), raw("n"));
   const rows = await q<{ dim: string; score: number; v: string; n: bigint; single: bigint }>(
     tx,
-    sql`WITH s AS (
-      SELECT "lastOrderDate" AS d, "windowOrders" AS f, "windowSpentMinor" AS m FROM analytics_facts WHERE "ordersCount" > 0
-    ), k AS (
-      SELECT d, f, m, count(*) OVER () AS n, ${k("d")} AS kd, ${k("f")} AS kf, ${k("m")} AS km FROM s
-    )
-    SELECT 'R' AS dim, ${quintileScoreSql(raw("kd"), raw("n"))}::int AS score, min(d)::text AS v, 0::bigint AS n, 0::bigint AS single FROM k GROUP BY 2
-    UNION ALL SELECT 'F', ${quintileScoreSql(raw("kf"), raw("n"))}::int, min(f)::text, 0, 0 FROM k GROUP BY 2
-    UNION ALL SELECT 'M', ${quintileScoreSql(raw("km"), raw("n"))}::int, min(m)::text, 0, 0 FROM k GROUP BY 2
-    UNION ALL SELECT 'N', 0, '', count(*), count(*) FILTER (WHERE f = 1) FROM s`,
+    sql`WITH t AS (
+      SELECT count(*) AS n, count(*) FILTER (WHERE "windowOrders" = 1) AS single FROM analytics_facts WHERE "ordersCount" > 0
+    ), r AS (${counted("lastOrderDate")}), f AS (${counted("windowOrders")}), m AS (${counted("windowSpentMinor")})
+    SELECT 'R' AS dim, ${score}::int AS score, min(v)::text AS v, 0::bigint AS n, 0::bigint AS single FROM r, t GROUP BY 2
+    UNION ALL SELECT 'F', ${score}::int, min(v)::text, 0, 0 FROM f, t GROUP BY 2
+    UNION ALL SELECT 'M', ${score}::int, min(v)::text, 0, 0 FROM m, t GROUP BY 2
+    UNION ALL SELECT 'N', 0, '', n, single FROM t`,
   );
-  const out: EdgeMinima = { recency: new Map(), frequency: new Map(), monetary: new Map(), scored: 0, singleOrder: 0 };
+  const out: EdgeMinimaInput = { recency: new Map(), frequency: new Map(), monetary: new Map(), scored: 0, singleOrder: 0 };
   for (const r of rows) {
     if (r.dim === "R") out.recency.set(r.score, r.v);
     else if (r.dim === "F") out.frequency.set(r.score, Number(r.v));
