@@ -159,9 +159,19 @@ export async function buildFacts(tx: Tx, shop: string, scope: Scope, p: FactsPar
     LEFT JOIN cart ON cart.gid = c."customerGid"
     WHERE c.shop = ${shop} AND c."deletedAt" IS NULL ${scoped('c."customerGid"', scope)}`,
   );
-  // Temp tables are never auto-analyzed: without statistics the planner guesses a few rows and
-  // picks nested loops and sorts for the 200,000-row joins that follow. (A few customers: no need.)
-  if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
+  if (scope === "all") await analyzeFacts(tx);
+}
+
+/**
+ * Temp tables are never auto-analyzed: without statistics the planner guesses a few rows and picks
+ * nested loops and sorts for the 200,000-row joins that follow. (A few customers: no need.) Those
+ * joins only need the row count and rough distributions: a tenth of the default sample (3,000
+ * rows) takes 25 ms where the default took 250 ms. Restored for the ANALYZE of the real tables.
+ */
+async function analyzeFacts(tx: Tx) {
+  await x(tx, raw(`SET LOCAL default_statistics_target = 10`));
+  await x(tx, raw(`ANALYZE analytics_facts`));
+  await x(tx, raw(`SET LOCAL default_statistics_target TO DEFAULT`));
 }
 
 /**
@@ -179,7 +189,7 @@ export async function factsFromProfiles(tx: Tx, shop: string, scope: Scope = "al
     FROM "CustomerProfile" p LEFT JOIN "Customer" c ON c.shop = p.shop AND c."customerGid" = p."customerGid"
     WHERE p.shop = ${shop} ${scoped('p."customerGid"', scope)}`,
   );
-  if (scope === "all") await x(tx, raw(`ANALYZE analytics_facts`));
+  if (scope === "all") await analyzeFacts(tx);
 }
 
 /**
