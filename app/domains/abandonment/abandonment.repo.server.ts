@@ -117,7 +117,8 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   ];
   const list = cols.map((c) => `"${c}"`).join(", ");
   const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
-  const stored = cols.map((c) => `prev."${c}" AS "stored_${c}"`).join(", ");
+  // The stored outcome's values ride along as stored_<column>, compared with the fresh ones in todo.
+  const stored = (alias: string) => cols.map((c) => `${alias}."stored_${c}"`).join(", ");
   const fresh = cols.map((c) => `n."${c}"`).join(", ");
   // A checkout's landing page, referrer and channel never change: its dimensions are derived
   // (four regular expressions) the first time it is seen and reused after.
@@ -129,14 +130,14 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
         c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
         ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer, prev.status AS old_status,
         prev.channel AS "p_channel", prev.source AS "p_source", prev."landingPage" AS "p_landingPage", prev.device AS "p_device",
-        ${raw(stored)}
+        ${raw(cols.map((c) => `prev."${c}" AS "stored_${c}"`).join(", "))}
       FROM "Checkout" c LEFT JOIN "CheckoutOutcome" prev ON prev.shop = c.shop AND prev.token = c.token
       WHERE c.shop = ${shop} ${scoped("c.token", tokens)}
     ), b AS (
       -- OFFSET 0: the classification computed once per row, not pasted into each use of status.
       SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at FROM a OFFSET 0
     ), n AS (
-      SELECT b.token, ${raw(cols.map((c) => `b."stored_${c}"`).join(", "))}, b.old_day, b.old_customer, b.old_buyer, b.old_status,
+      SELECT b.token, ${raw(stored("b"))}, b.old_day, b.old_customer, b.old_buyer, b.old_status,
         b.id AS "checkoutRowId", b."shopifyCreatedAt" AS "startedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)} AS day,
         b."customerGid", ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))} AS "buyerKey",
         (b."hasContact" OR b."completedAt" IS NOT NULL) AS "hasContact", b.currency, b."totalMinor" AS "valueMinor",
@@ -160,7 +161,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     ), todo AS (
       -- Only new or changed outcomes go through the upsert (a nightly rerun writes nothing).
       -- Column by column (both sides row constructors): no composite value built per checkout.
-      SELECT * FROM n WHERE (${raw(cols.map((c) => `n."stored_${c}"`).join(", "))}) IS DISTINCT FROM (${raw(fresh)})
+      SELECT * FROM n WHERE (${raw(stored("n"))}) IS DISTINCT FROM (${raw(fresh)})
     ), up AS (
       INSERT INTO "CheckoutOutcome" (shop, token, ${raw(list)}, "computedAt")
       SELECT ${shop}, n.token, ${raw(fresh)}, ${utc(p.asOf)} FROM todo n

@@ -22,7 +22,6 @@ const ShopOrder = z.object({ shop: z.string().min(1), orderGid: z.string().start
 const ShopCustomer = z.object({ shop: z.string().min(1), customerGid: z.string().startsWith("gid://shopify/Customer/") });
 const ShopAccount = z.object({ shop: z.string().min(1), accountId: z.string().regex(/^\d+$/) });
 
-
 type MetafieldRead = { customer: { id: string; metafield: { value: string; compareDigest: string } | null } | null };
 type MetafieldWrite = { metafieldsSet: { userErrors: { field: string[] | null; message: string; code: string | null }[] } };
 

@@ -299,6 +299,7 @@ function profileChangesSql(shop: string, p: ProfileWriteParams) {
     "stageReason",
   ];
   const quoted = cols.map((c) => `"${c}"`).join(", ");
+  const columnsOf = (alias: string) => cols.map((c) => `${alias}."${c}"`).join(", ");
   // The new row's values in `cols` order, as the upsert below writes them (g = facts + scores + stage).
   const fromG: Record<string, string> = { currency: "$CURRENCY$", rfmGroup: "g.grp", rfmRulesVersion: "$RFMV$", stage: "g.stage", stageRulesVersion: "$STAGEV$", stageReason: "g.reason" };
   const newValues = cols.map((c) => fromG[c] ?? `g."${c}"`).join(", ").replace("$CURRENCY$", `${sqlText(p.currency)}::text`).replace("$RFMV$", `${RFM_RULES_VERSION}::int`).replace("$STAGEV$", `${STAGE_RULES_VERSION}::int`);
@@ -316,7 +317,7 @@ function profileChangesSql(shop: string, p: ProfileWriteParams) {
       -- The stored profiles, read once: their stage (rules version 0 is a placeholder the
       -- backfill stored Shopify's group in, never staged) and all the values we would write.
       SELECT p."customerGid", CASE WHEN p."stageRulesVersion" > 0 THEN p.stage END AS from_stage, p."stageSince",
-        ${raw(cols.map((c) => `p."${c}"`).join(", "))}
+        ${raw(columnsOf("p"))}
       FROM "CustomerProfile" p
       WHERE p.shop = ${shop} ${scoped('p."customerGid"', p.scope)}
     ), j AS (
@@ -325,7 +326,7 @@ function profileChangesSql(shop: string, p: ProfileWriteParams) {
       -- two more 200,000-row hash joins, the last one spilling to disk on a wild estimate).
       SELECT g.*, old.from_stage, old."stageSince" AS old_since, ${transitionAt} AS moved_at,
         -- Column by column: both sides row constructors, so no composite value is built per row.
-        old."customerGid" IS NULL OR (${raw(cols.map((c) => `old."${c}"`).join(", "))}) IS DISTINCT FROM (${raw(newValues)}) AS changed
+        old."customerGid" IS NULL OR (${raw(columnsOf("old"))}) IS DISTINCT FROM (${raw(newValues)}) AS changed
       FROM g LEFT JOIN old ON old."customerGid" = g."customerGid"
     ), moved AS (
       SELECT "customerGid", from_stage, stage AS to_stage, moved_at AS at, reason FROM j WHERE from_stage IS DISTINCT FROM stage
@@ -334,7 +335,7 @@ function profileChangesSql(shop: string, p: ProfileWriteParams) {
       -- writes in this chain: changedProfileGids runs it read-only.
       SELECT g.* FROM j g WHERE changed
     )`;
-  return { ctes, cols, quoted, asOf };
+  return { ctes, quoted, columnsOf, asOf };
 }
 
 /**
@@ -343,9 +344,9 @@ function profileChangesSql(shop: string, p: ProfileWriteParams) {
  * change are not rewritten.
  */
 export async function writeProfiles(tx: Tx, shop: string, p: ProfileWriteParams): Promise<ProfileWriteResult> {
-  const { ctes, cols, quoted, asOf } = profileChangesSql(shop, p);
-  const excluded = cols.map((c) => `EXCLUDED."${c}"`).join(", ");
-  const current = cols.map((c) => `"CustomerProfile"."${c}"`).join(", ");
+  const { ctes, quoted, columnsOf, asOf } = profileChangesSql(shop, p);
+  const excluded = columnsOf("EXCLUDED");
+  const current = columnsOf(`"CustomerProfile"`);
   const rows = await q<{ changed: bigint; transitions: bigint }>(
     tx,
     sql`WITH ${ctes}, tr AS (
