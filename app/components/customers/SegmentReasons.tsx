@@ -5,37 +5,13 @@
 import { BlockStack, Box, Icon, InlineStack, Text } from "@shopify/polaris";
 import { CheckIcon, XIcon } from "@shopify/polaris-icons";
 import type { ExplanationView } from "~/components/customers/explanation-view";
-import { describeCondition } from "~/components/segments/describe";
+import { describeCondition, describeFact } from "~/components/segments/describe";
 import { useT } from "~/i18n/I18nProvider";
-import type { MessageKey } from "~/i18n/i18n";
-
-const FACT_KEYS = new Set([
-  "ordersCount",
-  "amountSpent",
-  "averageOrderValue",
-  "firstOrderDate",
-  "lastOrderDate",
-  "rfmGroup",
-  "stage",
-  "tags",
-  "acceptsMarketing",
-  "abandonedCheckoutsCount",
-  "lastAbandonedDate",
-  "pointsBalance",
-  "hasReviewed",
-]);
-
-function factValue(value: unknown): string {
-  if (value === null || value === undefined) return "–";
-  if (Array.isArray(value)) return value.length ? value.join(", ") : "–";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
 
 export function SegmentReasons({ segment, currency }: { segment: ExplanationView["segments"][number]; currency: string | null }) {
   const tr = useT();
   const { t, date } = tr;
-  const facts = Object.entries(segment.factsAtEntry ?? {});
+  const facts = Object.entries(segment.factsAtEntry ?? {}).map(([key, value]) => ({ key, ...describeFact(key, value, tr, currency) }));
   return (
     <BlockStack gap="300">
       <Text as="p" variant="bodySm" tone="subdued">
@@ -70,14 +46,14 @@ export function SegmentReasons({ segment, currency }: { segment: ExplanationView
             {t("admin.why.factsAtEntry")}
           </Text>
           <dl style={{ display: "grid", gridTemplateColumns: "auto 1fr", gap: "2px 12px", margin: "4px 0 0" }}>
-            {facts.map(([key, value]) => (
+            {facts.map(({ key, label, value }) => (
               <div key={key} style={{ display: "contents" }}>
                 <dt>
                   <Text as="span" tone="subdued">
-                    {FACT_KEYS.has(key) ? t(`admin.rule.facts.${key}` as MessageKey) : key}
+                    {label}
                   </Text>
                 </dt>
-                <dd style={{ margin: 0 }}>{factValue(value)}</dd>
+                <dd style={{ margin: 0 }}>{value}</dd>
               </div>
             ))}
           </dl>

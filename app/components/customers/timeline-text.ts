@@ -3,6 +3,7 @@
  * what happened and why (the stage rule's reason, the segment rule's version, the abandonment
  * threshold, the recovery attribution). Pure (takes the translator).
  */
+import { describeFact } from "~/components/segments/describe";
 import type { MessageKey, Translator } from "~/i18n/i18n";
 
 export const TIMELINE_KINDS = [
@@ -22,7 +23,7 @@ export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type TimelineEventView = { at: Date | string; kind: string; ref: string | null; detail: Record<string, unknown> };
 
-type T = Pick<Translator, "t" | "money" | "number">;
+type T = Pick<Translator, "t" | "money" | "number" | "date">;
 
 const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 const isKind = (k: string): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k);
@@ -31,7 +32,8 @@ export function timelineTitle(kind: string, t: T["t"]): string {
   return isKind(kind) ? t(`admin.timeline.kinds.${kind}`) : kind;
 }
 
-export function timelineDetail(e: TimelineEventView, tr: T): string {
+/** `currency`: the shop's, the unit of the amounts a segment rule read (its events carry none). */
+export function timelineDetail(e: TimelineEventView, tr: T, currency: string | null = null): string {
   const { t, money, number } = tr;
   const d = e.detail;
   const amount = (minor: unknown, currency: unknown) => (minor === null || minor === undefined || !currency ? "" : money(String(minor), String(currency)));
@@ -60,7 +62,7 @@ export function timelineDetail(e: TimelineEventView, tr: T): string {
     }
     case "SEGMENT_ENTERED":
     case "SEGMENT_EXITED": {
-      const facts = d.facts && typeof d.facts === "object" ? Object.entries(d.facts as Record<string, unknown>).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : str(v)}`) : [];
+      const facts = d.facts && typeof d.facts === "object" ? Object.entries(d.facts as Record<string, unknown>).map(([k, v]) => describeFact(k, v, tr, currency)).map((f) => `${f.label}: ${f.value}`) : [];
       const base = t(e.kind === "SEGMENT_ENTERED" ? "admin.timeline.segmentEntered" : "admin.timeline.segmentExited", { segment: str(d.segment), version: str(d.ruleVersion) });
       return facts.length ? `${base} (${facts.join("; ")})` : base;
     }

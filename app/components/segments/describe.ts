@@ -3,7 +3,7 @@
  * "Last order date more than 90 days ago", "RFM group is one of Champions, Loyal". Pure (takes the
  * page's translator).
  */
-import type { Condition, Rule } from "~/domains/segments/rules";
+import { RULE_FACTS, type Condition, type Rule } from "~/domains/segments/rules";
 import type { MessageKey, Translator } from "~/i18n/i18n";
 import { valueKind } from "~/components/segments/rule-model";
 
@@ -53,4 +53,39 @@ export function describeRule(rule: Rule, tr: T, currency: string | null = null):
 
 function wrap(rule: Rule, tr: T, currency: string | null) {
   return "fact" in rule ? describeCondition(rule, tr, currency) : `(${describeRule(rule, tr, currency)})`;
+}
+
+/**
+ * A fact as a rule read it (the `facts` kept with a membership event, raw column values): its name
+ * and its value in words. Amounts are stored in minor units of the shop currency, instants as UTC
+ * timestamps without a zone (jsonb of a `timestamp` column), groups and stages as codes.
+ */
+export function describeFact(
+  fact: string,
+  value: unknown,
+  tr: Pick<Translator, "t" | "number" | "money" | "date">,
+  currency: string | null,
+): { label: string; value: string } {
+  const { t, number, money, date } = tr;
+  if (!Object.hasOwn(RULE_FACTS, fact)) return { label: fact, value: value === null || value === undefined ? "–" : typeof value === "object" ? JSON.stringify(value) : String(value) };
+  const name = fact as keyof typeof RULE_FACTS;
+  const label = t(`admin.rule.facts.${name}`);
+  if (value === null || value === undefined) return { label, value: "–" };
+  const type = RULE_FACTS[name].type;
+  switch (type) {
+    case "number":
+      return { label, value: number(Number(value)) };
+    case "money":
+      return { label, value: currency ? money(String(value), currency) : number(Number(value)) };
+    case "date": {
+      const text = String(value);
+      return { label, value: date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`, "date") };
+    }
+    case "enum":
+      return { label, value: t((name === "stage" ? `admin.stages.${String(value)}` : `admin.rfmGroups.${String(value)}`) as MessageKey) };
+    case "tags":
+      return { label, value: Array.isArray(value) && value.length ? value.join(", ") : "–" };
+    case "boolean":
+      return { label, value: value === true ? t("admin.rule.yes") : t("admin.rule.no") };
+  }
 }

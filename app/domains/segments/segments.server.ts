@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { addDays, dateOnly, localDate, safeTimeZone } from "~/lib/calendar";
+import { fromMinor } from "~/lib/money";
 import { enqueue } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
 import { compileRule, validateRule, type Rule } from "~/domains/segments/rules";
@@ -233,7 +234,6 @@ function csvCell(value: unknown): string {
  */
 export async function* exportSegmentMembersCsv(shop: string, id: bigint): AsyncGenerator<string> {
   if (!(await findSegment(shop, id))) return;
-  const { fromMinor } = await import("~/lib/money");
   yield `${CSV_COLUMNS.join(",")}\n`;
   let after: { key: string; gid: string } | undefined;
   for (;;) {

@@ -193,7 +193,7 @@ export default function CustomerJourney() {
                             {timelineTitle(e.kind, t)}
                           </Text>
                           <Text as="span" variant="bodySm">
-                            {timelineDetail(e, tr)}
+                            {timelineDetail(e, tr, currency)}
                           </Text>
                         </BlockStack>
                       </InlineStack>

@@ -56,6 +56,13 @@ describe("texts", () => {
     expect(text).toBe("Purchase → Retention. Two or more qualifying orders, the last one recent (recency score 3 or more).");
   });
 
+  it("shows what a segment rule read in the merchant's units: money, shop-local days, group names", () => {
+    // As stored with the membership event: raw column values (minor units, a zone-less UTC timestamp, codes).
+    const facts = { amountSpent: 58800, lastOrderDate: "2026-11-24T03:30:00", rfmGroup: "AT_RISK", acceptsMarketing: true, legacy: 1 };
+    const text = timelineDetail({ at: new Date(), kind: "SEGMENT_ENTERED", ref: "7", detail: { segment: "Big spenders", ruleVersion: 2, facts } }, en, "USD");
+    expect(text).toBe("Big spenders (rule version 2) (Amount spent: $588.00; Last order date: Nov 23, 2026; RFM group: At risk; Accepts marketing: Yes; legacy: 1)");
+  });
+
   it("formats money, percentages and instants per locale and shop time zone", () => {
     expect(en.money(40495n, "USD")).toBe("$404.95");
     expect(fr.money("40495", "EUR")).toBe("404,95\u00a0€");
