@@ -46,8 +46,15 @@ const runtime = await prepareRuntime("worker", (m) => process.stderr.write(`${m}
 const { translator } = await import("../app/i18n/i18n");
 const { formatMoney, fromMinor } = await import("../app/lib/money");
 const { disconnectDb } = await import("../app/db.server");
-const t = translator("en");
+const { getShop } = await import("../app/domains/shops/shops.server");
+const { describeCondition, describeFact, describeRule, describeSync } = await import("../app/components/segments/describe");
+const { breakdownValue, recoveryTime } = await import("../app/components/abandonment/abandonment-text");
+// The admin pages' words and the shop's wall clock, so what support staff read matches what the
+// merchant sees.
+const shopRow = await getShop(shop);
+const t = translator("en", shopRow?.ianaTimezone ?? "UTC");
 const tr = (key: string, vars?: Record<string, string | number>) => t.t(key as Parameters<typeof t.t>[0], vars);
+const shopCurrency = shopRow?.currency ?? null;
 
 /** JSON with bigints as strings and dates as ISO text. */
 const json = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
@@ -75,7 +82,6 @@ async function range() {
 async function segmentsReport(): Promise<number> {
   const { exportSegmentMembersCsv, getSegment, listRfmGroups, listSegmentMembers, listSegments } = await import("../app/domains/segments/segments.server");
   const { getJourneyFunnel } = await import("../app/domains/journey/journey.server");
-  const { describeRule } = await import("../app/domains/segments/rules");
   const segments = await listSegments(shop!);
   const wanted = option("--segment");
   if (wanted) {
@@ -92,10 +98,10 @@ async function segmentsReport(): Promise<number> {
     const members = await listSegmentMembers(shop!, match.id, { sort: "amountSpent", limit: 50 });
     if (format === "json") return out(json({ segment: detail, topMembers: members?.members })), 0;
     out(`${detail!.name} (#${detail!.id}, rule v${detail!.ruleVersion}): ${detail!.memberCount} members, ${detail!.change7d >= 0 ? "+" : ""}${detail!.change7d} in 7 days`);
-    out(`rule: ${describeRule(detail!.rule, tr)}`);
-    out(`sync: ${tr(`analytics.sync.${detail!.sync.mode}`)}${detail!.sync.tag ? ` "${detail!.sync.tag}"` : ""}, ${tr(`analytics.sync.${detail!.sync.status}`)} (${detail!.sync.syncedMembers} written)`);
+    out(`${tr("admin.segments.rule")}: ${describeRule(detail!.rule, t, shopCurrency)}`);
+    out(`sync: ${describeSync(detail!.sync.mode, detail!.sync.status, t.t)}${detail!.sync.tag ? ` "${detail!.sync.tag}"` : ""} (${detail!.sync.syncedMembers} written)`);
     out("\ntop members by amount spent:");
-    for (const m of members?.members ?? []) out(`  ${pad(m.email ?? m.customerGid, 40)} ${pad(formatMoney(m.amountSpentMinor, m.currency ?? "USD"), 14)} ${pad(tr(`analytics.rfmGroups.${m.rfmGroup}`), 22)} ${tr(`analytics.stages.${m.stage}`)}`);
+    for (const m of members?.members ?? []) out(`  ${pad(m.email ?? m.customerGid, 40)} ${pad(formatMoney(m.amountSpentMinor, m.currency ?? "USD"), 14)} ${pad(tr(`admin.rfmGroups.${m.rfmGroup}`), 22)} ${tr(`admin.stages.${m.stage}`)}`);
     return 0;
   }
   const [groups, funnel] = await Promise.all([listRfmGroups(shop!), getJourneyFunnel(shop!, await range())]);
@@ -106,11 +112,11 @@ async function segmentsReport(): Promise<number> {
   }
   out(`Segments of ${shop}`);
   if (!segments.length) out("  (none yet)");
-  for (const s of segments) out(`  #${pad(s.id.toString(), 5)} ${pad(s.name, 32)} ${pad(s.memberCount, 8)} ${pad(`${s.change7d >= 0 ? "+" : ""}${s.change7d} / 7d`, 12)} ${tr(`analytics.sync.${s.sync.mode}`)}`);
+  for (const s of segments) out(`  #${pad(s.id.toString(), 5)} ${pad(s.name, 32)} ${pad(s.memberCount, 8)} ${pad(`${s.change7d >= 0 ? "+" : ""}${s.change7d} / 7d`, 12)} ${describeSync(s.sync.mode, s.sync.status, t.t)}`);
   out("\nRFM groups");
-  for (const g of groups) out(`  ${pad(tr(`analytics.rfmGroups.${g.group}`), 22)} ${pad(g.customers, 8)} ${g.cell ? `R ${g.cell.r.join("-")}, F ${g.cell.f.join("-")}` : ""}`);
-  out("\nJourney funnel");
-  for (const f of funnel) out(`  ${pad(tr(`analytics.stages.${f.stage}`), 16)} ${pad(f.customers, 8)} ${f.conversion ? `→ next ${pct(f.conversion.rate)} (${f.conversion.advanced} of ${f.conversion.base})` : ""}`);
+  for (const g of groups) out(`  ${pad(tr(`admin.rfmGroups.${g.group}`), 22)} ${pad(g.customers, 8)} ${g.cell ? `R ${g.cell.r.join("-")}, F ${g.cell.f.join("-")}` : ""}`);
+  out(`\n${tr("admin.funnel.title")}`);
+  for (const f of funnel) out(`  ${pad(tr(`admin.stages.${f.stage}`), 16)} ${pad(f.customers, 8)} ${f.conversion ? `→ ${tr("admin.funnel.movedOn", { rate: t.percent(f.conversion.rate), advanced: f.conversion.advanced, base: f.conversion.base })}` : ""}`);
   return 0;
 }
 
@@ -119,7 +125,7 @@ async function abandonmentReport(): Promise<number> {
   const r = await range();
   if (format === "csv") {
     const trend = await getAbandonmentTrend(shop!, r);
-    out(csv([["day", "started", "abandoned", "rate", "recovered_link", "recovered_window", "recovered_link_revenue", "recovered_window_revenue"], ...trend.map((d) => [d.day, d.started, d.abandoned, d.rate === null ? "" : d.rate.toFixed(4), d.recoveredLink, d.recoveredWindow, fromMinor(d.recoveredLinkMinor, "USD"), fromMinor(d.recoveredWindowMinor, "USD")])]));
+    out(csv([["day", "started", "abandoned", "rate", "recovered_link", "recovered_window", "recovered_link_revenue", "recovered_window_revenue"], ...trend.map((d) => [d.day, d.started, d.abandoned, d.rate === null ? "" : d.rate.toFixed(4), d.recoveredLink, d.recoveredWindow, fromMinor(d.recoveredLinkMinor, shopCurrency ?? "USD"), fromMinor(d.recoveredWindowMinor, shopCurrency ?? "USD")])]));
     return 0;
   }
   const [kpis, devices, channels, sources, landing, products] = await Promise.all([
@@ -132,32 +138,32 @@ async function abandonmentReport(): Promise<number> {
   ]);
   if (format === "json") return out(json({ shop, kpis, breakdowns: { device: devices, channel: channels, source: sources, landingPage: landing }, topProducts: products })), 0;
   const cur = kpis.recovered.shopCurrency ?? "USD";
-  out(`Checkout abandonment, ${shop}, ${r.from} to ${r.to} (${tr("analytics.abandonment.definition", { minutes: kpis.settings.thresholdMinutes })})`);
-  out(`  ${pad(tr("analytics.abandonment.started"), 36)} ${kpis.started}`);
-  out(`  ${pad(tr("analytics.abandonment.withContact"), 36)} ${kpis.withContact}`);
-  out(`  ${pad(tr("analytics.abandonment.completed"), 36)} ${kpis.completed}`);
-  out(`  ${pad(tr("analytics.abandonment.abandoned"), 36)} ${kpis.abandoned}`);
-  out(`  ${pad(tr("analytics.abandonment.noContact"), 36)} ${kpis.noContact}`);
-  out(`  ${pad(tr("analytics.abandonment.open"), 36)} ${kpis.open}`);
-  out(`  ${pad(tr("analytics.abandonment.rate"), 36)} ${tr("analytics.abandonment.rateWithDenominator", { rate: pct(kpis.abandonmentRate.rate), abandoned: kpis.abandoned, started: kpis.started })}`);
-  out(`  ${pad(tr("analytics.abandonment.abandonedValue"), 36)} ${kpis.abandonedValue.map((v) => formatMoney(v.minor, v.currency)).join(" + ") || "-"}`);
-  out(`  ${pad(tr("analytics.abandonment.recoveredLink"), 36)} ${kpis.recovered.link.checkouts} (${pct(kpis.recovered.link.rate)}), ${formatMoney(kpis.recovered.link.revenueMinor, cur)}`);
-  out(`  ${pad(tr("analytics.abandonment.recoveredWindow", { days: kpis.recovered.window.days }), 36)} ${kpis.recovered.window.checkouts} (${pct(kpis.recovered.window.rate)}), ${formatMoney(kpis.recovered.window.revenueMinor, cur)}`);
-  out(`  ${pad(tr("analytics.abandonment.medianTimeToRecover"), 36)} ${kpis.recovered.medianMinutesToRecover === null ? "-" : `${(kpis.recovered.medianMinutesToRecover / 60).toFixed(1)} h`}`);
-  out(`  ${tr("analytics.abandonment.currencyNote")}`);
-  for (const [label, rows] of [["device", devices], ["channel", channels], ["source", sources], ["landingPage", landing]] as const) {
-    out(`\n  by ${tr(`analytics.abandonment.dimensions.${label}`).toLowerCase()}`);
-    for (const b of rows) out(`    ${pad(label === "device" ? tr(`analytics.abandonment.devices.${b.value}`) : b.value, 40)} ${pad(`${b.abandoned}/${b.started}`, 12)} ${pct(b.rate)}`);
+  const line = (label: string, value: string) => out(`  ${pad(label, 36)} ${value}`);
+  const recovered = (r: { checkouts: number; rate: number | null; revenueMinor: bigint }) =>
+    `${t.money(r.revenueMinor, cur)} (${tr("admin.abandonment.recoveredDetail", { count: r.checkouts, rate: t.percent(r.rate) })})`;
+  out(`${tr("admin.abandonment.title")}, ${shop}, ${r.from} to ${r.to}`);
+  out(`  ${tr("admin.abandonment.subtitle", { minutes: kpis.settings.thresholdMinutes })}`);
+  out(`  ${tr("admin.abandonment.funnelLine", { started: kpis.started, contact: kpis.withContact, completed: kpis.completed, open: kpis.open, noContact: kpis.noContact })}`);
+  line(tr("admin.abandonment.rate"), `${t.percent(kpis.abandonmentRate.rate)} · ${tr("admin.abandonment.rateDetail", { abandoned: kpis.abandoned, started: kpis.started })}`);
+  line(tr("admin.abandonment.abandonedValue"), `${kpis.abandonedValue.map((v) => t.money(v.minor, v.currency)).join(" + ") || "–"} (${tr("admin.abandonment.checkoutCurrency")})`);
+  line(tr("admin.abandonment.recoveredLink"), recovered(kpis.recovered.link));
+  line(tr("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days }), recovered(kpis.recovered.window));
+  if (kpis.recovered.medianMinutesToRecover !== null) out(`  ${tr("admin.abandonment.median", { time: recoveryTime(Math.round(kpis.recovered.medianMinutesToRecover), t.t) })}`);
+  for (const [dimension, rows] of [["device", devices], ["channel", channels], ["source", sources], ["landingPage", landing]] as const) {
+    out(`\n  ${tr(`admin.abandonment.dimensions.${dimension}`)}: ${tr("admin.abandonment.abandoned").toLowerCase()} / ${tr("admin.abandonment.started").toLowerCase()}`);
+    for (const b of rows) out(`    ${pad(breakdownValue(dimension, b.value, t.t), 40)} ${pad(`${b.abandoned}/${b.started}`, 12)} ${t.percent(b.rate)}`);
   }
-  out(`\n  ${tr("analytics.abandonment.topProducts")}`);
-  for (const p of products) out(`    ${pad(p.title, 40)} ${pad(`${p.checkouts} checkouts`, 16)} ${formatMoney(p.valueMinor, p.currency)}`);
+  out(`\n  ${tr("admin.abandonment.productsTitle")}`);
+  for (const p of products) out(`    ${pad(p.title, 40)} ${pad(`${p.checkouts} checkouts`, 16)} ${t.money(p.valueMinor, p.currency)}`);
   return 0;
 }
 
 async function customerReport(): Promise<number> {
   const { explainCustomer, searchCustomers } = await import("../app/domains/segments/profiles.server");
   const { getCustomerTimeline } = await import("../app/domains/journey/journey.server");
-  const { describeRule } = await import("../app/domains/segments/rules");
+  const { explanationView } = await import("../app/components/customers/explanation-view");
+  const { rfmCellText, rfmModesText, rfmRows, shopifyGroupText } = await import("../app/components/customers/rfm-text");
+  const { timelineDetail, timelineTitle } = await import("../app/components/customers/timeline-text");
   const query = args[1]!;
   const hits = await searchCustomers(shop!, query, 5);
   if (!hits.length) {
@@ -172,65 +178,40 @@ async function customerReport(): Promise<number> {
     out(csv([["at", "event", "ref", "detail"], ...timeline.map((e) => [e.at, e.kind, e.ref, JSON.stringify(e.detail)])]));
     return 0;
   }
-  const cur = explained.facts.currency ?? "USD";
-  const money = (minor: bigint) => formatMoney(minor, cur);
-  const rfm = explained.rfm;
-  out(`${explained.displayName ?? "(no name)"} <${explained.email ?? "no email"}>  ${explained.customerGid}`);
+  // The same view and sentences as the customer page.
+  const c = explanationView(explained);
+  const cur = c.facts.currency ?? shopCurrency;
+  const rfm = c.rfm;
+  out(`${c.displayName ?? "(no name)"} <${c.email ?? "no email"}>  ${c.customerGid}`);
   if (hits.length > 1) out(`  (${hits.length - 1} other match(es): ${hits.slice(1).map((h) => h.email ?? h.customerGid).join(", ")})`);
-  out(`\nRFM group: ${tr(`analytics.rfmGroups.${rfm.group}`)} (rules v${rfm.rulesVersion})`);
-  if (!rfm.scored) out(`  ${tr("analytics.rfm.noOrders")}`);
+  out(`\n${tr("admin.customer.rfmTitle")}: ${tr(`admin.rfmGroups.${rfm.group}`)}`);
+  if (!rfm.scored) out(`  ${tr("admin.customer.prospect")}`);
   else {
-    const days = rfm.snapshot?.lookbackDays ?? 365;
-    out(`  R ${rfm.scores.r}: ${tr("analytics.rfm.daysSinceLastOrder", { days: rfm.values.recencyDays ?? "-" })} (last order ${rfm.values.lastOrderDate})`);
-    out(`  F ${rfm.scores.f}: ${tr("analytics.rfm.ordersInWindow", { count: rfm.values.windowOrders, days })}`);
-    out(`  M ${rfm.scores.m}: ${tr("analytics.rfm.spentInWindow", { amount: money(rfm.values.windowSpentMinor), days })}`);
-    if (rfm.edges && rfm.modes) {
-      out(`  edges (R by ${tr(`analytics.rfm.modes.${rfm.modes.recency}`)}, F by ${tr(`analytics.rfm.modes.${rfm.modes.frequency}`)}, M by ${tr(`analytics.rfm.modes.${rfm.modes.monetary}`)}):`);
-      out(`    R: ${rfm.edges.recencyDays.map((b) => `${b.score}: ${b.minDays}-${b.maxDays ?? "∞"} days`).join(" | ")}`);
-      out(`    F: ${rfm.edges.frequency.map((b) => `${b.score}: ${b.min}-${b.max ?? "∞"}`).join(" | ")}`);
-      out(`    M: ${rfm.edges.monetaryMinor.map((b) => `${b.score}: ${money(b.min)}-${b.max === null ? "∞" : money(b.max)}`).join(" | ")}`);
-    }
-    if (rfm.cell) out(`  ${tr("analytics.rfm.cell", { r: rfm.scores.r ?? "-", f: rfm.scores.f ?? "-", group: tr(`analytics.rfmGroups.${rfm.group}`) })} (grid: R ${rfm.cell.r.join("-")}, F ${rfm.cell.f.join("-")})`);
+    for (const row of rfmRows(rfm, t, rfm.values.currency ?? cur ?? "USD")) out(`  ${pad(row.dimension, 10)} ${pad(row.value, 34)} ${tr("admin.customer.score")} ${row.score}  (${row.band})`);
+    for (const text of [rfmCellText(rfm, t), rfmModesText(rfm, t)]) if (text) out(`  ${text}`);
   }
-  const sg = rfm.shopify;
-  out(`  ${sg.group ? (sg.agrees ? tr("analytics.rfm.shopifyAgrees", { group: tr(`analytics.shopifyRfmGroups.${sg.group}`) }) : tr("analytics.rfm.shopifyDiffers", { group: tr(`analytics.shopifyRfmGroups.${sg.group}`), closest: tr(`analytics.shopifyRfmGroups.${sg.closestToOurs}`) })) : tr("analytics.rfm.shopifyUnknown")}`);
-  out(`\nJourney stage: ${tr(`analytics.stages.${explained.stage.stage}`)} since ${explained.stage.since.toISOString().slice(0, 10)} (rules v${explained.stage.rulesVersion})`);
-  out(`  why: ${tr(`analytics.stageReasons.${explained.stage.reason}`)}`);
-  const f = explained.facts;
-  out(`\nFacts: ${f.ordersCount} qualifying orders, ${money(f.amountSpentMinor)} spent (avg ${money(f.averageOrderMinor)}), ${f.abandonedCheckoutsCount} abandoned checkouts, ${f.pointsBalance} points, reviewed: ${f.hasReviewed ? "yes" : "no"}, tags: ${f.tags.join(", ") || "-"}`);
-  for (const o of explained.orders.slice(0, 10)) {
-    out(`  ${pad(o.name ?? o.orderGid, 12)} ${o.processedAt.toISOString().slice(0, 10)} ${pad(formatMoney(o.subtotalMinor - o.refundedMinor, o.currency), 14)} ${o.excludedBecause ? `does not count: ${tr(`analytics.orderExclusions.${o.excludedBecause}`)}` : "counts"}`);
+  out(`  ${shopifyGroupText(rfm, t)}`);
+  out(`\n${tr("admin.customer.stageTitle")}: ${tr(`admin.stages.${c.stage.stage}`)}`);
+  out(`  ${tr(`admin.stageReasons.${c.stage.reason}`)}`);
+  out(`  ${tr("admin.customer.stageSince", { at: t.date(c.stage.since), version: c.stage.rulesVersion })}`);
+  const f = c.facts;
+  const money = (minor: string) => (cur ? t.money(minor, cur) : minor);
+  out(`\nFacts: ${f.ordersCount} qualifying orders, ${money(f.amountSpentMinor)} spent (avg ${money(f.averageOrderMinor)}), ${f.abandonedCheckoutsCount} abandoned checkouts, ${f.pointsBalance} points, reviewed: ${f.hasReviewed ? "yes" : "no"}, tags: ${f.tags.join(", ") || "–"}`);
+  out(`\n${tr("admin.customer.ordersTitle")}`);
+  for (const o of c.orders.slice(0, 10)) {
+    const net = BigInt(o.subtotalMinor) - BigInt(o.refundedMinor);
+    out(`  ${pad(o.name ?? o.orderGid, 12)} ${pad(t.date(o.processedAt, "date"), 14)} ${pad(t.money(net, o.currency), 14)} ${o.excludedBecause ? tr(`admin.customer.excluded.${o.excludedBecause}`) : tr("admin.customer.counted")}`);
   }
-  out(`\nSegments (${explained.segments.length})`);
-  for (const s of explained.segments) {
-    out(`  ${s.name} (rule v${s.ruleVersion}), since ${s.enteredAt.toISOString().slice(0, 10)}`);
-    out(`    rule: ${describeRule(s.rule, tr)}`);
-    for (const c of s.conditions) out(`    ${c.holds ? "✓" : "✗"} ${describeRule(c.condition, tr)}`);
-    if (s.factsAtEntry) out(`    facts when entering: ${json(s.factsAtEntry).replace(/\s+/g, " ")}`);
+  out(`\n${tr("admin.customer.segmentsTitle")} (${c.segments.length})`);
+  for (const s of c.segments) {
+    out(`  ${s.name}: ${tr("admin.why.entered", { at: t.date(s.enteredAt), version: s.ruleVersion })}`);
+    for (const cond of s.conditions) out(`    ${cond.holds ? "✓" : "✗"} ${describeCondition(cond.condition, t, cur)}`);
+    const facts = Object.entries(s.factsAtEntry ?? {}).map(([key, value]) => describeFact(key, value, t, cur));
+    if (facts.length) out(`    ${tr("admin.why.factsAtEntry")}: ${facts.map((x) => `${x.label} ${x.value}`).join("; ")}`);
   }
-  out("\nTimeline (newest first)");
-  for (const e of timeline.slice(0, 25)) out(`  ${e.at.toISOString().slice(0, 16).replace("T", " ")}  ${pad(tr(`analytics.timeline.${e.kind}`), 38)} ${timelineDetail(e)}`);
+  out(`\n${tr("admin.customer.timelineTitle")} (newest first)`);
+  for (const e of timeline.slice(0, 25)) out(`  ${pad(t.date(e.at), 24)} ${pad(timelineTitle(e.kind, t.t), 20)} ${timelineDetail(e, t, cur)}`);
   return 0;
-}
-
-function timelineDetail(e: { kind: string; ref: string | null; detail: Record<string, unknown> }): string {
-  const d = e.detail;
-  switch (e.kind) {
-    case "STAGE_CHANGED":
-      return `${d.from ? tr(`analytics.stages.${d.from}`) : "-"} → ${tr(`analytics.stages.${d.to}`)}`;
-    case "SEGMENT_ENTERED":
-    case "SEGMENT_EXITED":
-      return String(d.segment ?? "");
-    case "ORDER_PLACED":
-      return `${d.name ?? e.ref} ${formatMoney(BigInt(String(d.totalMinor ?? 0)), String(d.currency ?? "USD"))}`;
-    case "CHECKOUT_STARTED":
-    case "CHECKOUT_ABANDONED":
-      return `${formatMoney(BigInt(String(d.valueMinor ?? 0)), String(d.currency ?? "USD"))}`;
-    case "POINTS":
-      return `${Number(d.points) > 0 ? "+" : ""}${d.points} (${d.source})`;
-    default:
-      return e.ref ?? "";
-  }
 }
 
 let code = 2;

@@ -60,6 +60,19 @@ export const adminEn = {
     LOST: "Lost",
     PROSPECTS: "Prospects",
   },
+  shopifyRfmGroups: {
+    ACTIVE: "Active",
+    ALMOST_LOST: "Almost lost",
+    AT_RISK: "At risk",
+    CHAMPIONS: "Champions",
+    DORMANT: "Dormant",
+    LOYAL: "Loyal",
+    NEEDS_ATTENTION: "Needs attention",
+    NEW: "New",
+    PREVIOUSLY_LOYAL: "Previously loyal",
+    PROMISING: "Promising",
+    PROSPECTS: "Prospects",
+  },
   funnel: {
     title: "Journey funnel",
     help: "Customers in each stage between {from} and {to} (there at the start or entering during the period), and the share that moved on to a later stage.",
@@ -110,6 +123,7 @@ export const adminEn = {
     median: "Median time to recover: {time}.",
     breakdownTitle: "Breakdowns",
     dimensions: { channel: "Channel", source: "Traffic source", landingPage: "Landing page", device: "Device" },
+    devices: { pos: "Point of sale", mobile_app: "Shopify mobile app", web: "Web", other: "Other" },
     dimensionHelp: {
       channel: "Where the checkout was made (web, point of sale, mobile apps, draft orders, other apps).",
       source: "The utm_source of the landing page, else the referring site; direct when neither exists.",

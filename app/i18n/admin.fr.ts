@@ -59,6 +59,19 @@ export const adminFr: Messages["admin"] = {
     LOST: "Perdus",
     PROSPECTS: "Prospects",
   },
+  shopifyRfmGroups: {
+    ACTIVE: "Actifs",
+    ALMOST_LOST: "Presque perdus",
+    AT_RISK: "À risque",
+    CHAMPIONS: "Champions",
+    DORMANT: "Dormants",
+    LOYAL: "Fidèles",
+    NEEDS_ATTENTION: "À surveiller",
+    NEW: "Nouveaux",
+    PREVIOUSLY_LOYAL: "Anciennement fidèles",
+    PROMISING: "Prometteurs",
+    PROSPECTS: "Prospects",
+  },
   funnel: {
     title: "Entonnoir du parcours",
     help: "Clients à chaque étape du {from} au {to} (présents au début ou entrés pendant la période), et la part passée à une étape suivante.",
@@ -109,6 +122,7 @@ export const adminFr: Messages["admin"] = {
     median: "Délai médian de récupération : {time}.",
     breakdownTitle: "Répartitions",
     dimensions: { channel: "Canal", source: "Source de trafic", landingPage: "Page d'arrivée", device: "Appareil" },
+    devices: { pos: "Point de vente", mobile_app: "Application mobile Shopify", web: "Web", other: "Autre" },
     dimensionHelp: {
       channel: "Où le paiement a eu lieu (web, point de vente, applications mobiles, commandes provisoires, autres applications).",
       source: "Le utm_source de la page d'arrivée, sinon le site référent ; « direct » si aucun des deux n'existe.",

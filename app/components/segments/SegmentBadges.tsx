@@ -1,6 +1,7 @@
 /** Small status pieces shared by the segment list, detail page and dashboard. */
 import { Badge, Text } from "@shopify/polaris";
 import { useT } from "~/i18n/I18nProvider";
+import { describeSync } from "~/components/segments/describe";
 
 /** The change in members over the last 7 days: "+12", "−3" or "0". */
 export function SegmentChange({ change }: { change: number }) {
@@ -21,11 +22,6 @@ const SYNC_TONE = { IDLE: "success", PENDING: "info", RUNNING: "info", FAILED: "
 /** Where the segment is synced to in Shopify, and how that sync is doing. */
 export function SyncBadge({ mode, status }: { mode: string; status: string }) {
   const { t } = useT();
-  if (mode === "NONE") return <Badge>{t("admin.segments.sync.off")}</Badge>;
-  const known = status === "IDLE" || status === "PENDING" || status === "RUNNING" || status === "FAILED" ? status : "PENDING";
-  return (
-    <Badge tone={SYNC_TONE[known]}>
-      {`${t(mode === "TAG" ? "admin.segments.sync.tag" : "admin.segments.sync.metafield")} · ${t(`admin.segments.sync.status.${known}`)}`}
-    </Badge>
-  );
+  const tone = mode === "NONE" ? undefined : SYNC_TONE[status as keyof typeof SYNC_TONE] ?? SYNC_TONE.PENDING;
+  return <Badge tone={tone}>{describeSync(mode, status, t)}</Badge>;
 }

@@ -6,14 +6,16 @@
 import { RULE_FACTS, type Condition, type Rule } from "~/domains/segments/rules";
 import type { MessageKey, Translator } from "~/i18n/i18n";
 import { valueKind } from "~/components/segments/rule-model";
+import { toMinor } from "~/lib/money";
 
-type T = Pick<Translator, "t" | "number" | "day">;
+type T = Pick<Translator, "t" | "number" | "day" | "money">;
 
 function valueText(c: Condition, tr: T, currency: string | null): string {
-  const { t, number, day } = tr;
+  const { t, number, day, money } = tr;
   const kind = valueKind(c.fact, c.op);
   const v = c.value;
-  const amount = (x: unknown) => `${String(x)}${currency ? ` ${currency}` : ""}`;
+  // Rule amounts are major units of the shop currency, as the merchant typed them.
+  const amount = (x: unknown) => (currency ? money(toMinor(x as number | string, currency), currency) : String(x));
   switch (kind) {
     case "none":
       return "";
@@ -52,7 +54,8 @@ export function describeRule(rule: Rule, tr: T, currency: string | null = null):
 }
 
 function wrap(rule: Rule, tr: T, currency: string | null) {
-  return "fact" in rule ? describeCondition(rule, tr, currency) : `(${describeRule(rule, tr, currency)})`;
+  // Only groups need parentheses: "not" already brackets what it negates.
+  return "all" in rule || "any" in rule ? `(${describeRule(rule, tr, currency)})` : describeRule(rule, tr, currency);
 }
 
 /**
@@ -88,4 +91,11 @@ export function describeFact(
     case "boolean":
       return { label, value: value === true ? t("admin.rule.yes") : t("admin.rule.no") };
   }
+}
+
+/** Where a segment is synced to in Shopify and how that sync is doing: "Customer tag · up to date". */
+export function describeSync(mode: string, status: string, t: Translator["t"]): string {
+  if (mode === "NONE") return t("admin.segments.sync.off");
+  const known = status === "IDLE" || status === "PENDING" || status === "RUNNING" || status === "FAILED" ? status : "PENDING";
+  return `${t(mode === "TAG" ? "admin.segments.sync.tag" : "admin.segments.sync.metafield")} · ${t(`admin.segments.sync.status.${known}`)}`;
 }

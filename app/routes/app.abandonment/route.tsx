@@ -19,6 +19,7 @@ import { customerNames } from "~/domains/segments/names.queries.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import { AbandonmentKpiGrid } from "~/components/abandonment/AbandonmentKpiGrid";
+import { breakdownValue, recoveryTime } from "~/components/abandonment/abandonment-text";
 import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange } from "~/lib/date-range";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
@@ -73,12 +74,6 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   };
 };
 
-function duration(minutes: number, t: ReturnType<typeof useT>["t"]): string {
-  if (minutes < 120) return t("admin.abandonment.minutes", { n: minutes });
-  if (minutes < 48 * 60) return t("admin.abandonment.hours", { n: Math.round(minutes / 60) });
-  return t("admin.abandonment.days", { n: Math.round(minutes / 1440) });
-}
-
 function Breakdowns() {
   const { breakdowns } = useLoaderData<typeof loader>();
   const { t, number, percent } = useT();
@@ -111,7 +106,7 @@ function Breakdowns() {
                   t("admin.abandonment.rate"),
                   t("admin.abandonment.recoveredShort"),
                 ]}
-                rows={current.rows.map((r) => [r.value, number(r.started), number(r.withContact), number(r.abandoned), percent(r.rate), number(r.recoveredLink)])}
+                rows={current.rows.map((r) => [breakdownValue(current.dimension, r.value, t), number(r.started), number(r.withContact), number(r.abandoned), percent(r.rate), number(r.recoveredLink)])}
               />
             )}
           </BlockStack>
@@ -165,7 +160,7 @@ function RecoveredList() {
                   r.customerGid ? <Link to={`/app/customers/${customerParam(r.customerGid)}`}>{r.customerName ?? customerParam(r.customerGid)}</Link> : t("admin.abandonment.guest"),
                   date(r.abandonedAt),
                   date(r.recoveredAt),
-                  duration(r.minutesToRecover, t),
+                  recoveryTime(r.minutesToRecover, t),
                   money(r.checkoutValueMinor, r.checkoutCurrency),
                   r.revenueMinor ? money(r.revenueMinor, r.shopCurrency ?? r.checkoutCurrency) : "–",
                 ])}
@@ -224,7 +219,7 @@ export default function Abandonment() {
                       open: number(kpis.open),
                       noContact: number(kpis.noContact),
                     })}
-                    {kpis.recovered.medianMinutesToRecover !== null ? ` ${t("admin.abandonment.median", { time: duration(Math.round(kpis.recovered.medianMinutesToRecover), t) })}` : ""}
+                    {kpis.recovered.medianMinutesToRecover !== null ? ` ${t("admin.abandonment.median", { time: recoveryTime(Math.round(kpis.recovered.medianMinutesToRecover), t) })}` : ""}
                   </Text>
                   <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
                     <BlockStack gap="200">

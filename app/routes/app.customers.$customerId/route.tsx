@@ -19,6 +19,7 @@ import { customerGidFromParam } from "~/components/segments/ids";
 import { explanationView, type ExplanationView } from "~/components/customers/explanation-view";
 import { SegmentReasons } from "~/components/customers/SegmentReasons";
 import { timelineDetail, timelineTitle } from "~/components/customers/timeline-text";
+import { rfmCellText, rfmModesText, rfmRows, shopifyGroupText } from "~/components/customers/rfm-text";
 
 const TIMELINE_LIMIT = 300;
 
@@ -36,14 +37,12 @@ export const loader = async ({ request, context, params }: LoaderFunctionArgs) =
 };
 
 function RfmCard({ customer }: { customer: ExplanationView }) {
-  const { t, number, money, day, date } = useT();
+  const tr = useT();
+  const { t } = tr;
   const rfm = customer.rfm;
   const currency = rfm.values.currency ?? customer.facts.currency ?? "USD";
-  const band = <T,>(bands: { score: number; min: T; max: T | null }[] | undefined, score: number | null, show: (v: T) => string) => {
-    const b = bands?.find((x) => x.score === score);
-    return b ? (b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) })) : "–";
-  };
-  const recencyBand = rfm.edges?.recencyDays.find((x) => x.score === rfm.scores.r);
+  const cell = rfmCellText(rfm, tr);
+  const modes = rfmModesText(rfm, tr);
   return (
     <Card>
       <BlockStack gap="300">
@@ -60,52 +59,23 @@ function RfmCard({ customer }: { customer: ExplanationView }) {
             <SimpleTable
               numeric={[2]}
               headings={[t("admin.customer.dimension"), t("admin.customer.value"), t("admin.customer.score"), t("admin.customer.band")]}
-              rows={[
-                [
-                  t("admin.customer.recency"),
-                  rfm.values.recencyDays === null ? "–" : t("admin.customer.daysAgo", { n: number(rfm.values.recencyDays), date: rfm.values.lastOrderDate ? day(rfm.values.lastOrderDate) : "" }),
-                  String(rfm.scores.r ?? "–"),
-                  recencyBand ? (recencyBand.maxDays === null ? t("admin.customer.bandDaysFrom", { min: recencyBand.minDays }) : t("admin.customer.bandDays", { min: recencyBand.minDays, max: recencyBand.maxDays })) : "–",
-                ],
-                [
-                  t("admin.customer.frequency"),
-                  t("admin.customer.ordersInWindow", { n: number(rfm.values.windowOrders), days: rfm.snapshot?.lookbackDays ?? 365 }),
-                  String(rfm.scores.f ?? "–"),
-                  band(rfm.edges?.frequency, rfm.scores.f, (v) => number(v)),
-                ],
-                [t("admin.customer.monetary"), money(rfm.values.windowSpentMinor, currency), String(rfm.scores.m ?? "–"), band(rfm.edges?.monetaryMinor, rfm.scores.m, (v) => money(v, currency))],
-              ]}
+              rows={rfmRows(rfm, tr, currency).map((r) => [r.dimension, r.value, r.score, r.band])}
             />
-            {rfm.cell ? (
+            {cell ? (
               <Text as="p" variant="bodySm">
-                {t("admin.customer.cell", {
-                  r: rfm.cell.r[0] === rfm.cell.r[1] ? String(rfm.cell.r[0]) : `${rfm.cell.r[0]}–${rfm.cell.r[1]}`,
-                  f: rfm.cell.f[0] === rfm.cell.f[1] ? String(rfm.cell.f[0]) : `${rfm.cell.f[0]}–${rfm.cell.f[1]}`,
-                  group: t(`admin.rfmGroups.${rfm.group}` as MessageKey),
-                })}
+                {cell}
               </Text>
             ) : null}
-            {rfm.modes ? (
+            {modes ? (
               <Text as="p" variant="bodySm" tone="subdued">
-                {t("admin.customer.modes", {
-                  r: t(`admin.customer.modeNames.${rfm.modes.recency}`),
-                  f: t(`admin.customer.modeNames.${rfm.modes.frequency}`),
-                  m: t(`admin.customer.modeNames.${rfm.modes.monetary}`),
-                  n: number(rfm.snapshot?.customersScored ?? 0),
-                })}
+                {modes}
               </Text>
             ) : null}
           </>
         )}
         <Box padding="200" background="bg-surface-secondary" borderRadius="200">
           <Text as="p" variant="bodySm">
-            {rfm.shopify.group
-              ? t(rfm.shopify.agrees ? "admin.customer.shopifyAgrees" : "admin.customer.shopifyDiffers", {
-                  shopify: rfm.shopify.group,
-                  closest: rfm.shopify.closestToOurs,
-                  at: rfm.shopify.readAt ? date(rfm.shopify.readAt) : "",
-                })
-              : t("admin.customer.shopifyUnknown", { closest: rfm.shopify.closestToOurs })}
+            {shopifyGroupText(rfm, tr)}
           </Text>
         </Box>
       </BlockStack>

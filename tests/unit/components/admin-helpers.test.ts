@@ -6,6 +6,7 @@ import { describeRule } from "~/components/segments/describe";
 import { errorFields, sectionFromForm } from "~/components/settings/settings-form";
 import { timelineDetail } from "~/components/customers/timeline-text";
 import { translator } from "~/i18n/i18n";
+import type { Rule } from "~/domains/segments/rules";
 
 describe("backfill and sync progress", () => {
   it("counts each working phase as a quarter, with the share imported inside it", () => {
@@ -49,6 +50,8 @@ describe("texts", () => {
     const rule = { all: [{ fact: "ordersCount" as const, op: "gte" as const, value: 3 }, { fact: "rfmGroup" as const, op: "in" as const, value: ["AT_RISK"] }] };
     expect(describeRule(rule, en)).toBe("Number of orders is at least 3 and RFM group is one of At risk");
     expect(describeRule(rule, fr)).toBe("Nombre de commandes est au moins 3 et Groupe RFM fait partie de À risque");
+    const ranged: Rule = { all: [{ fact: "amountSpent", op: "between", value: [10, 20.5] }, { not: { fact: "rfmGroup", op: "in", value: ["LOST"] } }, { fact: "lastOrderDate", op: "within_last_days", value: 7 }] };
+    expect(describeRule(ranged, en, "USD")).toBe("Amount spent is between $10.00 and $20.50 and not (RFM group is one of Lost) and Last order date within the last 7 days");
   });
 
   it("explains a stage change with the rule's reason", () => {

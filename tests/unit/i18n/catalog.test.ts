@@ -23,7 +23,7 @@ describe("admin messages", () => {
   it("is translated, not copied (only words French spells the same stay equal)", () => {
     const sameInFrench = new Set([
       "nav.segments", "segments.title", "segments.singular", "segments.plural", "segments.name", "home.segmentsTitle", "customer.segmentsTitle",
-      "rfmGroups.CHAMPIONS", "rfmGroups.PROSPECTS", "rule.operator", "customer.dimension", "customer.score", "settings.minutes",
+      "rfmGroups.CHAMPIONS", "rfmGroups.PROSPECTS", "shopifyRfmGroups.CHAMPIONS", "shopifyRfmGroups.PROSPECTS", "rule.operator", "customer.dimension", "customer.score", "settings.minutes",
       // placeholders and symbols only
       "home.backfillPhase", "timeline.orderPlaced", "timeline.stageChanged", "timeline.pointsEarned", "timeline.pointsSpent",
     ]);

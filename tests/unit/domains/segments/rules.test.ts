@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { render } from "~/lib/sql";
-import { translate } from "~/i18n/i18n";
-import { compileRule, describeRule, referencedFacts, RULE_LIMITS, ruleConditions, validateRule, type Rule } from "~/domains/segments/rules";
+import { compileRule, referencedFacts, RULE_LIMITS, ruleConditions, validateRule, type Rule } from "~/domains/segments/rules";
 import { parseSegmentInput } from "~/domains/segments/segments.schema";
 
 const ctx = { currency: "USD", timezone: "America/New_York", asOf: new Date("2026-06-30T16:00:00Z") };
@@ -84,15 +83,6 @@ describe("compileRule", () => {
     expect(text).toContain(`p."lastOrderAt" >= $1::timestamp`);
     // 2026-06-30 minus 30 days = 2026-05-31, 00:00 in New York (EDT) = 04:00 UTC, as stored (UTC, no zone).
     expect(values).toEqual(["2026-05-31 04:00:00.000"]);
-  });
-});
-
-describe("describeRule", () => {
-  it("says the rule in words", () => {
-    const t = (key: string, vars?: Record<string, string | number>) => translate("en", key as never, vars);
-    const checked = validateRule({ all: [{ fact: "amountSpent", op: "between", value: [10, 20] }, { fact: "rfmGroup", op: "not_in", value: ["LOST"] }, { fact: "lastOrderDate", op: "within_last_days", value: 7 }] });
-    if (!checked.ok) throw new Error("invalid");
-    expect(describeRule(checked.rule, t, (v) => `$${Number(v).toFixed(2)}`)).toBe("all of (Amount spent is between $10.00 and $20.00; RFM group is none of Lost; Last order date is in the last 7 days)");
   });
 });
 
