@@ -7,17 +7,7 @@ export const en = {
     nav: { home: "Home", deliveries: "Data & deliveries", privacy: "Privacy requests" },
     demoBanner: "Local demo mode: showing {shop} without the Shopify admin.",
   },
-  home: {
-    title: "Home",
-    ingested: "Ingested data",
-    customers: "Customers",
-    orders: "Orders",
-    checkouts: "Checkouts",
-    refunds: "Refunds",
-    deliveries: "Webhook deliveries",
-    emptyTitle: "Waiting for your store's first events",
-    emptyBody: "Orders, checkouts and customers appear here as Shopify sends them. Nothing to set up.",
-  },
+
   deliveries: {
     title: "Data & deliveries",
     subtitle: "Every webhook Shopify sent, as stored, and what the worker did with it.",

@@ -7,17 +7,7 @@ export const fr: Messages = {
     nav: { home: "Accueil", deliveries: "Données et livraisons", privacy: "Demandes de confidentialité" },
     demoBanner: "Mode démo local : {shop} affichée sans l'administration Shopify.",
   },
-  home: {
-    title: "Accueil",
-    ingested: "Données reçues",
-    customers: "Clients",
-    orders: "Commandes",
-    checkouts: "Paiements",
-    refunds: "Remboursements",
-    deliveries: "Webhooks reçus",
-    emptyTitle: "En attente des premiers événements de votre boutique",
-    emptyBody: "Les commandes, paiements et clients apparaissent ici dès que Shopify les envoie. Rien à configurer.",
-  },
+
   deliveries: {
     title: "Données et livraisons",
     subtitle: "Chaque webhook envoyé par Shopify, tel que stocké, et ce que le worker en a fait.",
