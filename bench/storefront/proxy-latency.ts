@@ -11,12 +11,12 @@
  * Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (16), BENCH_PORT (3250).
  */
 import { spawn, execFileSync } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { pgPoolConfig } from "../../prisma/pg";
+import { signedProxyParams } from "../../scripts/lib/app-proxy";
 import { benchPrefix, clearRedisPrefix, createBenchDatabase } from "../lib/services";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -71,10 +71,7 @@ async function seed() {
 }
 
 function sign(pathname: string, shop: string, customerId: string, timestamp: number): string {
-  const params = new URLSearchParams({ shop, logged_in_customer_id: customerId, path_prefix: "/apps/journey", timestamp: String(timestamp) });
-  const message = [...params.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join("");
-  params.set("signature", createHmac("sha256", SECRET).update(message).digest("hex"));
-  return `${pathname}?${params.toString()}`;
+  return `${pathname}?${signedProxyParams(shop, customerId, SECRET, timestamp).toString()}`;
 }
 
 /** Signed URLs, valid for Shopify's 90 s window from now (each wrk run starts right after). */

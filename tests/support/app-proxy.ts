@@ -1,9 +1,8 @@
 /**
- * App proxy requests the way Shopify forwards them: the storefront path under /proxy, Shopify's
- * parameters (shop, logged_in_customer_id, path_prefix, timestamp) and `signature`, the hex
- * HMAC-SHA256 of the sorted `key=value` pairs with the app secret (shopify-api's algorithm).
+ * App proxy requests the way Shopify forwards them: the storefront path under /proxy with Shopify's
+ * parameters and signature (scripts/lib/app-proxy.ts), or a forged, tampered or unsigned variant.
  */
-import { createHmac } from "node:crypto";
+import { PROXY_PATH_PREFIX, signProxyParams as sign } from "../../scripts/lib/app-proxy";
 import { TEST_API_SECRET, TEST_SHOP } from "./constants";
 
 export type ProxyRequestOptions = {
@@ -24,13 +23,7 @@ export type ProxyRequestOptions = {
 };
 
 export function signProxyParams(params: URLSearchParams, secret = TEST_API_SECRET): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) if (key !== "signature") grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  const message = [...grouped.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, values]) => `${key}=${values.join(",")}`)
-    .join("");
-  return createHmac("sha256", secret).update(message).digest("hex");
+  return sign(params, secret);
 }
 
 export function proxyRequest(path: string, opts: ProxyRequestOptions = {}): Request {
@@ -38,7 +31,7 @@ export function proxyRequest(path: string, opts: ProxyRequestOptions = {}): Requ
   for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
   url.searchParams.set("shop", opts.shop ?? TEST_SHOP);
   url.searchParams.set("logged_in_customer_id", opts.customerId ?? "");
-  url.searchParams.set("path_prefix", "/apps/journey");
+  url.searchParams.set("path_prefix", PROXY_PATH_PREFIX);
   url.searchParams.set("timestamp", String(opts.timestamp ?? Math.trunc(Date.now() / 1000)));
   const signature = opts.signature === undefined ? signProxyParams(url.searchParams, opts.secret) : opts.signature;
   if (signature !== null) url.searchParams.set("signature", signature);
