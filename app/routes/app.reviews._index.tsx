@@ -100,7 +100,7 @@ export default function ReviewsModeration() {
                     {r.verified ? <Badge tone="success">{t("storefront.reviews.verified")}</Badge> : null}
                   </InlineStack>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{r.productId}</IndexTable.Cell>
+                <IndexTable.Cell>{r.productTitle ?? r.productId}</IndexTable.Cell>
                 <IndexTable.Cell>{date(r.createdAt)}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Badge tone={TONE[r.status]}>{t(`storefront.reviews.statuses.${r.status}`)}</Badge>
@@ -112,16 +112,18 @@ export default function ReviewsModeration() {
             ))}
           </IndexTable>
         )}
-        <InlineStack align="center">
-          <Pagination
-            hasPrevious={page > 0}
-            previousTooltip={t("storefront.reviews.previous")}
-            onPrevious={() => navigate(`?status=${status ?? "all"}&page=${page - 1}`)}
-            hasNext={(page + 1) * pageSize < total}
-            nextTooltip={t("storefront.reviews.next")}
-            onNext={() => navigate(`?status=${status ?? "all"}&page=${page + 1}`)}
-          />
-        </InlineStack>
+        {page > 0 || (page + 1) * pageSize < total ? (
+          <InlineStack align="center">
+            <Pagination
+              hasPrevious={page > 0}
+              previousTooltip={t("storefront.reviews.previous")}
+              onPrevious={() => navigate(`?status=${status ?? "all"}&page=${page - 1}`)}
+              hasNext={(page + 1) * pageSize < total}
+              nextTooltip={t("storefront.reviews.next")}
+              onNext={() => navigate(`?status=${status ?? "all"}&page=${page + 1}`)}
+            />
+          </InlineStack>
+        ) : null}
       </Card>
     </Page>
   );

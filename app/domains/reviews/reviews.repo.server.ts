@@ -71,6 +71,19 @@ export async function listReviews(shop: string, status: ReviewStatus | null, tak
   return { rows, total, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Partial<Record<ReviewStatus, number>> };
 }
 
+/**
+ * A name for each product, for admin lists that only carry GIDs: the title it was sold under (the
+ * app keeps no product catalog). One index probe per product, not a scan of its sales.
+ */
+export async function productTitles(shop: string, productGids: string[]): Promise<Map<string, string>> {
+  const gids = [...new Set(productGids)];
+  if (!gids.length) return new Map();
+  const rows = await db().$queryRaw<{ productGid: string; title: string | null }[]>`
+    SELECT p.gid AS "productGid", (SELECT l.title FROM "OrderLineItem" l WHERE l.shop = ${shop} AND l."productGid" = p.gid LIMIT 1) AS title
+    FROM unnest(${gids}::text[]) AS p(gid)`;
+  return new Map(rows.filter((r) => r.title).map((r) => [r.productGid, r.title!]));
+}
+
 /** Did this customer buy the product (a paid, not cancelled order with a line of it)? */
 export async function boughtProduct(tx: Db, shop: string, productGid: string, owner: { customerGid: string | null; email: string | null }) {
   if (!owner.customerGid && !owner.email) return null;

@@ -14,6 +14,7 @@ import { awardReviewBonus, loyaltyAccountChanged } from "~/domains/loyalty/loyal
 import { aggregate, averageOf } from "~/domains/reviews/rating";
 import {
   listReviews,
+  productTitles,
   boughtProduct,
   createRequest,
   customerEmailOf,
@@ -275,12 +276,14 @@ export async function sendReviewRequest(shop: string, requestId: bigint, step: n
 /** The admin moderation queue: a page of reviews (newest first) with counts per status. */
 export async function getModerationQueue(shop: string, status: ReviewStatus | null, page: number, pageSize = 25) {
   const { rows, total, counts } = await listReviews(shop, status, pageSize, page * pageSize);
+  const titles = await productTitles(shop, rows.map((r) => r.productGid));
   return {
     total,
     counts: { PENDING: counts.PENDING ?? 0, PUBLISHED: counts.PUBLISHED ?? 0, REJECTED: counts.REJECTED ?? 0 },
     reviews: rows.map((r) => ({
       id: r.id.toString(),
       productId: r.productGid.split("/").pop()!,
+      productTitle: titles.get(r.productGid) ?? null,
       rating: r.rating,
       title: r.title,
       body: r.body,

@@ -2,7 +2,7 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { reviewJobs, syncProductRating } from "~/domains/reviews/reviews.jobs.server";
-import { moderateReview } from "~/domains/reviews/reviews.server";
+import { getModerationQueue, moderateReview } from "~/domains/reviews/reviews.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
@@ -52,12 +52,16 @@ describe("POST /proxy/reviews/:productId", () => {
     expect(await db().productRating.findFirstOrThrow()).toMatchObject({ productGid: PRODUCT_GID, count: 1, ratingSum: 4, histogram: [0, 0, 0, 1, 0] });
     expect(await db().loyaltyLedgerEntry.findFirstOrThrow({ where: { source: "REVIEW" } })).toMatchObject({ points: 50 });
     expect((await queuedJobs(QueueName.ShopifySync)).map((j) => [j.name, j.data])).toContainEqual([JobName.ReviewsSyncProductRating, { shop: TEST_SHOP, productGid: PRODUCT_GID }]);
+    // The moderation queue names the product by the title it was sold under (no catalog is kept).
+    expect((await getModerationQueue(TEST_SHOP, null, 0)).reviews).toMatchObject([{ productId: PRODUCT, productTitle: "Aviator sunglasses" }]);
   });
 
   it("holds a review from someone who did not buy the product for moderation, unverified", async () => {
     const res = await review({ rating: 5, body: "Looks great" }, { customerId: customer });
     expect(await res.json()).toMatchObject({ status: "PENDING", verifiedBuyer: false });
     expect(await db().productRating.count()).toBe(0);
+    // Never sold: no title to show, the page falls back to the id.
+    expect((await getModerationQueue(TEST_SHOP, "PENDING", 0)).reviews).toMatchObject([{ productId: PRODUCT, productTitle: null }]);
   });
 
   it("gives the same review bonus for 1 star as for 5 (no rating-conditional incentive)", async () => {
