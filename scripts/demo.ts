@@ -154,7 +154,7 @@ async function main() {
   // so the pages open with segments, RFM groups, stages and abandonment figures ready.
   say("computing segments and abandonment statistics...");
   await new Promise<void>((resolve, reject) => {
-    const recompute = spawn(process.execPath, ["--import", "tsx", "scripts/recompute.ts", "--shop", SHOP, "--example-segments"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+    const recompute = spawn(process.execPath, ["--import", "tsx", "scripts/recompute.ts", "--shop", SHOP, "--example-segments", "--demo-reviews", option("--customers") ?? "1200"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
     recompute.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));
   });
   const summary = {

@@ -1,9 +1,10 @@
 /**
- * `npm run recompute -- --shop <domain> [--example-segments]`: recomputes a shop's analytics now,
+ * `npm run recompute -- --shop <domain> [--example-segments] [--demo-reviews N]`: recomputes a shop's analytics now,
  * in this process (abandonment outcomes and daily tables, then profiles, RFM, stages and every
  * segment's membership): what the nightly job does, for an operator who cannot wait, and the last
  * step of `npm run demo`. `--example-segments` first creates a few example segments (idempotent by
- * name) so the admin pages have something to show.
+ * name) so the admin pages have something to show; `--demo-reviews N` first posts the reviews the
+ * demo shoppers (seeded for N customers) write (scripts/lib/demo-reviews.ts).
  *
  * Uses DATABASE_URL, or the embedded Postgres when unset. Prints one summary line.
  */
@@ -16,7 +17,7 @@ const option = (name: string) => {
 };
 const shop = option("--shop");
 if (!shop) {
-  process.stderr.write("usage: npm run recompute -- --shop <domain> [--example-segments]\n");
+  process.stderr.write("usage: npm run recompute -- --shop <domain> [--example-segments] [--demo-reviews N]\n");
   process.exit(2);
 }
 if (!process.env.SHOPIFY_API_KEY) process.env.DEMO_MODE ??= "1";
@@ -27,6 +28,7 @@ const { recomputeAbandonment } = await import("../app/domains/abandonment/abando
 const { recomputeShop } = await import("../app/domains/segments/recompute.server");
 const { ensureSegments } = await import("../app/domains/segments/segments.server");
 const { disconnectDb } = await import("../app/db.server");
+const demoReviewsFor = option("--demo-reviews");
 
 /** Segments a merchant would start with; the rule language's documentation in practice. */
 const EXAMPLES = [
@@ -48,6 +50,11 @@ let code = 0;
 try {
   const started = Date.now();
   const created = args.includes("--example-segments") ? await ensureSegments(shop, EXAMPLES) : [];
+  if (demoReviewsFor) {
+    const { postDemoReviews } = await import("./lib/demo-reviews");
+    const reviews = await postDemoReviews(shop, Number(demoReviewsFor));
+    process.stdout.write(`${shop}: ${reviews.posted} shopper reviews (${reviews.published} published, the others waiting for moderation)\n`);
+  }
   const abandonment = await recomputeAbandonment(shop);
   // Materializes every segment, the new examples included.
   const segments = await recomputeShop(shop);

@@ -267,3 +267,49 @@ export function buildDemoDeliveries(opts: DemoOptions = {}): DemoDelivery[] {
   });
   return deliveries.sort((a, b) => a.triggeredAt.localeCompare(b.triggeredAt));
 }
+
+export type DemoReview = { customerId: string; productId: number; rating: number; title: string; body: string; requestKey: string };
+
+const REVIEW_TEXTS: Record<number, { title: string; body: string }[]> = {
+  5: [
+    { title: "Exactly what I needed", body: "Held up on a wet week in the hills. Would buy again." },
+    { title: "Great quality", body: "Well made and lighter than it looks. Fast delivery too." },
+  ],
+  4: [{ title: "Very good", body: "Does the job well. Sizing runs a little small." }],
+  3: [{ title: "It's fine", body: "Works as described, nothing special for the price." }],
+  2: [{ title: "Not for me", body: "Started to wear after a few trips." }],
+  1: [{ title: "Disappointed", body: "Broke on the first outing. Support was helpful, though." }],
+};
+
+/**
+ * What some shoppers write through the storefront review form, derived from the deliveries:
+ * about one fulfilled order in four gets a review of its first product by its signed-in buyer
+ * (verified: published without moderation by default), and one in forty a review of a product
+ * the buyer never ordered (unverified: waits for moderation). Deterministic; the request keys
+ * make a re-run a no-op.
+ */
+export function buildDemoReviews(deliveries: DemoDelivery[], seed = 20261124): DemoReview[] {
+  const rand = prng(seed + 1);
+  const reviews: DemoReview[] = [];
+  const seen = new Set<string>();
+  const write = (customerId: string, productId: number, orderId: string) => {
+    if (seen.has(`${customerId}:${productId}`)) return;
+    seen.add(`${customerId}:${productId}`);
+    const roll = rand();
+    const rating = roll < 0.55 ? 5 : roll < 0.8 ? 4 : roll < 0.9 ? 3 : roll < 0.95 ? 2 : 1;
+    const texts = REVIEW_TEXTS[rating]!;
+    reviews.push({ customerId, productId, rating, ...texts[Math.floor(rand() * texts.length)]!, requestKey: `demo-review-${orderId}-${productId}` });
+  };
+  for (const d of deliveries) {
+    if (d.topic !== "orders/fulfilled" || !d.body.customer) continue;
+    const customerId = String(d.body.customer.id);
+    const roll = rand();
+    if (roll < 0.25) write(customerId, d.body.line_items[0].product_id, String(d.body.id));
+    else if (roll < 0.275) {
+      const bought = new Set((d.body.line_items as Json[]).map((li) => li.product_id));
+      const other = PRODUCTS.find((p) => !bought.has(p.id));
+      if (other) write(customerId, other.id, String(d.body.id));
+    }
+  }
+  return reviews;
+}

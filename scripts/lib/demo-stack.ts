@@ -152,8 +152,8 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
           if (Date.now() > drainBy) throw new Error("the worker did not drain the seeded deliveries in time");
           await new Promise((r) => setTimeout(r, 500));
         }
-        log("deliveries processed; computing abandonment and segments...");
-        await computeAnalytics(opts.databaseUrl, shop);
+        log("deliveries processed; posting the shoppers' reviews, computing abandonment and segments...");
+        await computeAnalytics(env, shop, opts.customers);
       }
     } finally {
       await client.end();
@@ -166,24 +166,31 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
 }
 
 /**
- * The whole-shop recomputes of the nightly job, run in a child process (the app's modules read
- * DATABASE_URL once, at first use, so they get a process of their own).
+ * The demo shoppers' reviews, then the whole-shop recomputes of the nightly job, in a child process
+ * with the stack's environment: the app's modules read DATABASE_URL once, at first use, and the
+ * jobs the reviews queue must reach the stack's worker (same queue backend and prefix).
  */
-export async function computeAnalytics(databaseUrl: string, shop: string): Promise<void> {
+async function computeAnalytics(env: NodeJS.ProcessEnv, shop: string, customers: number): Promise<void> {
   const script = `
+    const { postDemoReviews } = await import("./scripts/lib/demo-reviews.ts");
+    await postDemoReviews(process.env.STACK_SHOP, Number(process.env.STACK_CUSTOMERS));
     const { recomputeAbandonment } = await import("./app/domains/abandonment/abandonment.server.ts");
     const { recomputeShop } = await import("./app/domains/segments/recompute.server.ts");
     const { disconnectDb } = await import("./app/db.server.ts");
     await recomputeAbandonment(process.env.STACK_SHOP);
     await recomputeShop(process.env.STACK_SHOP);
+    // The reviews queued jobs: the queue connections would keep this process alive.
+    const { closeQueues } = await import("./app/queues/queues.server.ts");
+    await closeQueues();
     await disconnectDb();
   `;
   await new Promise<void>((resolve, reject) => {
     const child = spawn(NODE, ["--import", "tsx", "--input-type=module", "-e", script], {
       cwd: root,
-      env: { ...baseEnv(), DATABASE_URL: databaseUrl, STACK_SHOP: shop, DEMO_MODE: "1", NODE_ENV: "development", LOG_LEVEL: "error" },
+      env: { ...env, STACK_SHOP: shop, STACK_CUSTOMERS: String(customers) },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));
   });
 }
+

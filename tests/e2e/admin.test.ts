@@ -215,4 +215,19 @@ describe("admin pages in chromium", () => {
     await expect.poll(() => settings.page.getByText("Enter a whole number of days between 30 and 1,825.").count()).toBeGreaterThan(0);
     await settings.page.close();
   });
+
+  it("moderates the shoppers' reviews: products by name, publishing moves a review out of the queue", async () => {
+    const pending = async () => Number((await db.query(`SELECT count(*)::int AS n FROM "Review" WHERE status = 'PENDING'`)).rows[0].n);
+    const before = await pending();
+    expect(before).toBeGreaterThan(0); // the seeded reviews of products their author never ordered
+    const { page, problems } = await open("/app/reviews");
+    await expect(page.getByRole("tab", { name: `To moderate (${before})` }).isVisible()).resolves.toBe(true);
+    // Named by the title the product sold under, not by its numeric id.
+    const firstRow = page.locator(".Polaris-IndexTable__TableRow").first();
+    await expect(firstRow.textContent()).resolves.toMatch(/Merino wool beanie|Trail running socks|Insulated water bottle|Packable rain jacket|Camp mug|Headlamp|Dry bag 20L|Hiking poles/);
+    await firstRow.getByRole("button", { name: "Publish" }).click();
+    await expect.poll(pending, { timeout: 10_000 }).toBe(before - 1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
