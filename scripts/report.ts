@@ -162,7 +162,7 @@ async function customerReport(): Promise<number> {
   const { explainCustomer, searchCustomers } = await import("../app/domains/segments/profiles.server");
   const { getCustomerTimeline } = await import("../app/domains/journey/journey.server");
   const { explanationView } = await import("../app/components/customers/explanation-view");
-  const { rfmCellText, rfmModesText, rfmRows, shopifyGroupText } = await import("../app/components/customers/rfm-text");
+  const { rfmCellText, rfmEdges, rfmModesText, rfmRows, shopifyGroupText } = await import("../app/components/customers/rfm-text");
   const { timelineDetail, timelineTitle } = await import("../app/components/customers/timeline-text");
   const query = args[1]!;
   const hits = await searchCustomers(shop!, query, 5);
@@ -187,8 +187,10 @@ async function customerReport(): Promise<number> {
   out(`\n${tr("admin.customer.rfmTitle")}: ${tr(`admin.rfmGroups.${rfm.group}`)}`);
   if (!rfm.scored) out(`  ${tr("admin.customer.prospect")}`);
   else {
-    for (const row of rfmRows(rfm, t, rfm.values.currency ?? cur ?? "USD")) out(`  ${pad(row.dimension, 10)} ${pad(row.value, 34)} ${tr("admin.customer.score")} ${row.score}  (${row.band})`);
+    const money = rfm.values.currency ?? cur ?? "USD";
+    for (const row of rfmRows(rfm, t, money)) out(`  ${pad(row.dimension, 10)} ${pad(row.value, 34)} ${tr("admin.customer.score")} ${row.score}  (${row.band})`);
     for (const text of [rfmCellText(rfm, t), rfmModesText(rfm, t)]) if (text) out(`  ${text}`);
+    for (const edge of rfmEdges(rfm, t, money)) if (edge.bands.length) out(`    ${pad(edge.dimension, 10)} ${edge.bands.join(" | ")}`);
   }
   out(`  ${shopifyGroupText(rfm, t)}`);
   out(`\n${tr("admin.customer.stageTitle")}: ${tr(`admin.stages.${c.stage.stage}`)}`);

@@ -13,32 +13,59 @@ export type RfmRow = { dimension: string; value: string; score: string; band: st
 
 const span = ([a, b]: number[]) => (a === b ? String(a) : `${a}–${b}`);
 
+type Band<V> = { score: number; min: V; max: V | null };
+
+/** The band of values a score covers on each dimension ("44 to 84 days", "$329.00 or more"). */
+function bandTexts(rfm: Rfm, tr: T, currency: string) {
+  const { t, number, money } = tr;
+  const band =
+    <V>(show: (v: V) => string) =>
+    (b: Band<V>) =>
+      b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) });
+  const days = (b: { minDays: number; maxDays: number | null }) =>
+    b.maxDays === null ? t("admin.customer.bandDaysFrom", { min: b.minDays }) : t("admin.customer.bandDays", { min: b.minDays, max: b.maxDays });
+  const edges = rfm.edges;
+  return {
+    recency: (edges?.recencyDays ?? []).map((b) => ({ score: b.score, text: days(b) })),
+    frequency: (edges?.frequency ?? []).map((b) => ({ score: b.score, text: band<number>((v) => number(v))(b) })),
+    monetary: (edges?.monetaryMinor ?? []).map((b) => ({ score: b.score, text: band<string>((v) => money(v, currency))(b) })),
+  };
+}
+
 export function rfmRows(rfm: Rfm, tr: T, currency: string): RfmRow[] {
   const { t, number, money, day } = tr;
-  const band = <V>(bands: { score: number; min: V; max: V | null }[] | undefined, score: number | null, show: (v: V) => string) => {
-    const b = bands?.find((x) => x.score === score);
-    return b ? (b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) })) : "–";
-  };
-  const recency = rfm.edges?.recencyDays.find((x) => x.score === rfm.scores.r);
+  const bands = bandTexts(rfm, tr, currency);
+  const bandOf = (list: { score: number; text: string }[], score: number | null) => list.find((b) => b.score === score)?.text ?? "–";
   return [
     {
       dimension: t("admin.customer.recency"),
       value: rfm.values.recencyDays === null ? "–" : t("admin.customer.daysAgo", { n: number(rfm.values.recencyDays), date: rfm.values.lastOrderDate ? day(rfm.values.lastOrderDate) : "" }),
       score: String(rfm.scores.r ?? "–"),
-      band: recency ? (recency.maxDays === null ? t("admin.customer.bandDaysFrom", { min: recency.minDays }) : t("admin.customer.bandDays", { min: recency.minDays, max: recency.maxDays })) : "–",
+      band: bandOf(bands.recency, rfm.scores.r),
     },
     {
       dimension: t("admin.customer.frequency"),
       value: t("admin.customer.ordersInWindow", { n: number(rfm.values.windowOrders), days: rfm.snapshot?.lookbackDays ?? 365 }),
       score: String(rfm.scores.f ?? "–"),
-      band: band(rfm.edges?.frequency, rfm.scores.f, (v) => number(v)),
+      band: bandOf(bands.frequency, rfm.scores.f),
     },
     {
       dimension: t("admin.customer.monetary"),
       value: money(rfm.values.windowSpentMinor, currency),
       score: String(rfm.scores.m ?? "–"),
-      band: band(rfm.edges?.monetaryMinor, rfm.scores.m, (v) => money(v, currency)),
+      band: bandOf(bands.monetary, rfm.scores.m),
     },
+  ];
+}
+
+/** Every score's band on each dimension: the whole set of edges the customer was scored against. */
+export function rfmEdges(rfm: Rfm, tr: T, currency: string): { dimension: string; bands: string[] }[] {
+  const bands = bandTexts(rfm, tr, currency);
+  const list = (l: { score: number; text: string }[]) => [...l].sort((a, b) => a.score - b.score).map((b) => `${b.score}: ${b.text}`);
+  return [
+    { dimension: tr.t("admin.customer.recency"), bands: list(bands.recency) },
+    { dimension: tr.t("admin.customer.frequency"), bands: list(bands.frequency) },
+    { dimension: tr.t("admin.customer.monetary"), bands: list(bands.monetary) },
   ];
 }
 

@@ -77,6 +77,8 @@ describe("npm run report", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Ava Martin <ava@example.com>");
     expect(r.stdout).toContain("Journey stage: Retention");
+    // The whole set of edges the customer was scored against, lowest score first.
+    expect(r.stdout).toMatch(/Monetary +1: \$0\.00 to \$[\d,.]+ \| .*5: \$[\d,.]+ or more/);
     // The admin pages' words: the customer page says the same.
     expect(r.stdout).toContain("✓ Number of orders is at least 2");
     const noah = report("customer", "noah@example.com", "--shop", SHOP);
