@@ -1,10 +1,11 @@
 /** Review moderation queue (admin): publish or reject, filtered by status. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Page, Pagination, Tabs, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { getModerationQueue, moderateReview } from "~/domains/reviews/reviews.server";
 import { MODERATION_STATUSES } from "~/domains/reviews/statuses";
+import { customerParam } from "~/components/segments/ids";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 
@@ -96,7 +97,8 @@ export default function ReviewsModeration() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <InlineStack gap="100">
-                    <Text as="span">{r.author}</Text>
+                    {/* A signed-in author's journey, for support staff asking who wrote this. */}
+                    {r.customerGid ? <Link to={`/app/customers/${customerParam(r.customerGid)}`}>{r.author}</Link> : <Text as="span">{r.author}</Text>}
                     {r.verified ? <Badge tone="success">{t("storefront.reviews.verified")}</Badge> : null}
                   </InlineStack>
                 </IndexTable.Cell>

@@ -225,6 +225,8 @@ describe("admin pages in chromium", () => {
     // Named by the title the product sold under, not by its numeric id.
     const firstRow = page.locator(".Polaris-IndexTable__TableRow").first();
     await expect(firstRow.textContent()).resolves.toMatch(/Merino wool beanie|Trail running socks|Insulated water bottle|Packable rain jacket|Camp mug|Headlamp|Dry bag 20L|Hiking poles/);
+    // A signed-in author links to their journey.
+    await expect(firstRow.getByRole("link").first().getAttribute("href")).resolves.toMatch(/^\/app\/customers\/\d+$/);
     await firstRow.getByRole("button", { name: "Publish" }).click();
     await expect.poll(pending, { timeout: 10_000 }).toBe(before - 1);
     expect(problems).toEqual([]);

@@ -288,6 +288,7 @@ export async function getModerationQueue(shop: string, status: ReviewStatus | nu
       title: r.title,
       body: r.body,
       author: r.authorName,
+      customerGid: r.customerGid,
       email: r.email,
       verified: r.verifiedBuyer,
       status: r.status,
