@@ -152,7 +152,7 @@ async function main() {
   }
   // Analytics for the demo shop: example segments, then the full recompute the nightly job runs,
   // so the pages open with segments, RFM groups, stages and abandonment figures ready.
-  say("computing segments and abandonment statistics...");
+  say("posting the demo shoppers' reviews, computing segments and abandonment statistics...");
   await new Promise<void>((resolve, reject) => {
     const recompute = spawn(process.execPath, ["--import", "tsx", "scripts/recompute.ts", "--shop", SHOP, "--example-segments", "--demo-reviews", option("--customers") ?? "1200"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
     recompute.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));

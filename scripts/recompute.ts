@@ -1,10 +1,11 @@
 /**
- * `npm run recompute -- --shop <domain> [--example-segments] [--demo-reviews N]`: recomputes a shop's analytics now,
- * in this process (abandonment outcomes and daily tables, then profiles, RFM, stages and every
- * segment's membership): what the nightly job does, for an operator who cannot wait, and the last
- * step of `npm run demo`. `--example-segments` first creates a few example segments (idempotent by
- * name) so the admin pages have something to show; `--demo-reviews N` first posts the reviews the
- * demo shoppers (seeded for N customers) write (scripts/lib/demo-reviews.ts).
+ * `npm run recompute -- --shop <domain> [--example-segments] [--demo-reviews N]`: recomputes a
+ * shop's analytics now, in this process (abandonment outcomes and daily tables, then profiles,
+ * RFM, stages and every segment's membership): what the nightly job does, for an operator who
+ * cannot wait, and the last step of `npm run demo`. `--example-segments` first creates a few
+ * example segments (idempotent by name) so the admin pages have something to show;
+ * `--demo-reviews N` first posts the reviews the demo shoppers (seeded for N customers) write
+ * (scripts/lib/demo-reviews.ts).
  *
  * Uses DATABASE_URL, or the embedded Postgres when unset. Prints one summary line.
  */

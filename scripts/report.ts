@@ -44,7 +44,7 @@ process.env.LOG_LEVEL ??= "warn";
 
 const runtime = await prepareRuntime("worker", (m) => process.stderr.write(`${m}\n`));
 const { translator } = await import("../app/i18n/i18n");
-const { formatMoney, fromMinor } = await import("../app/lib/money");
+const { fromMinor } = await import("../app/lib/money");
 const { disconnectDb } = await import("../app/db.server");
 const { getShop } = await import("../app/domains/shops/shops.server");
 const { describeCondition, describeFact, describeRule, describeSync } = await import("../app/components/segments/describe");
@@ -64,7 +64,6 @@ const csvCell = (v: unknown) => {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 const csv = (rows: unknown[][]) => rows.map((r) => r.map(csvCell).join(",")).join("\n");
-const pct = (r: number | null) => (r === null ? "-" : `${(r * 100).toFixed(1)}%`);
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 async function range() {
@@ -101,7 +100,7 @@ async function segmentsReport(): Promise<number> {
     out(`${tr("admin.segments.rule")}: ${describeRule(detail!.rule, t, shopCurrency)}`);
     out(`sync: ${describeSync(detail!.sync.mode, detail!.sync.status, t.t)}${detail!.sync.tag ? ` "${detail!.sync.tag}"` : ""} (${detail!.sync.syncedMembers} written)`);
     out("\ntop members by amount spent:");
-    for (const m of members?.members ?? []) out(`  ${pad(m.email ?? m.customerGid, 40)} ${pad(formatMoney(m.amountSpentMinor, m.currency ?? "USD"), 14)} ${pad(tr(`admin.rfmGroups.${m.rfmGroup}`), 22)} ${tr(`admin.stages.${m.stage}`)}`);
+    for (const m of members?.members ?? []) out(`  ${pad(m.email ?? m.customerGid, 40)} ${pad(t.money(m.amountSpentMinor, m.currency ?? "USD"), 14)} ${pad(tr(`admin.rfmGroups.${m.rfmGroup}`), 22)} ${tr(`admin.stages.${m.stage}`)}`);
     return 0;
   }
   const [groups, funnel] = await Promise.all([listRfmGroups(shop!), getJourneyFunnel(shop!, await range())]);

@@ -193,4 +193,3 @@ async function computeAnalytics(env: NodeJS.ProcessEnv, shop: string, customers:
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analytics recompute failed (${code})`))));
   });
 }
-

@@ -18,17 +18,15 @@ type Band<V> = { score: number; min: V; max: V | null };
 /** The band of values a score covers on each dimension ("44 to 84 days", "$329.00 or more"). */
 function bandTexts(rfm: Rfm, tr: T, currency: string) {
   const { t, number, money } = tr;
-  const band =
-    <V>(show: (v: V) => string) =>
-    (b: Band<V>) =>
-      b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) });
+  const range = <V>(b: Band<V>, show: (v: V) => string) =>
+    b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) });
   const days = (b: { minDays: number; maxDays: number | null }) =>
     b.maxDays === null ? t("admin.customer.bandDaysFrom", { min: b.minDays }) : t("admin.customer.bandDays", { min: b.minDays, max: b.maxDays });
   const edges = rfm.edges;
   return {
     recency: (edges?.recencyDays ?? []).map((b) => ({ score: b.score, text: days(b) })),
-    frequency: (edges?.frequency ?? []).map((b) => ({ score: b.score, text: band<number>((v) => number(v))(b) })),
-    monetary: (edges?.monetaryMinor ?? []).map((b) => ({ score: b.score, text: band<string>((v) => money(v, currency))(b) })),
+    frequency: (edges?.frequency ?? []).map((b) => ({ score: b.score, text: range(b, (v: number) => number(v)) })),
+    monetary: (edges?.monetaryMinor ?? []).map((b) => ({ score: b.score, text: range(b, (v: string) => money(v, currency)) })),
   };
 }
 
