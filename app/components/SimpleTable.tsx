@@ -5,7 +5,9 @@
  */
 import type { ReactNode } from "react";
 
-const cell = { padding: "6px 8px", borderBottom: "1px solid var(--p-color-border-secondary)", verticalAlign: "top" } as const;
+// 4 px sides: in French the RFM card's words and amounts (non-breaking spaces) need 306 px at 8 px,
+// 279 px at 4 px, the width of a secondary column; wider, the card clipped the last column.
+const cell = { padding: "6px 4px", borderBottom: "1px solid var(--p-color-border-secondary)", verticalAlign: "top" } as const;
 
 export function SimpleTable({ headings, rows, numeric = [] }: { headings: string[]; rows: ReactNode[][]; numeric?: number[] }) {
   const align = (i: number) => (numeric.includes(i) ? "end" : "start");

@@ -414,6 +414,7 @@ export const adminEn = {
     stageChanged: "{from} → {to}. {reason}",
     segmentEntered: "{segment} (rule version {version})",
     segmentExited: "{segment} (rule version {version})",
+    fact: "{label}: {value}",
     pointsEarned: "+{points} points · {source}",
     pointsSpent: "−{points} points · {source}",
     pointSources: {

@@ -413,6 +413,7 @@ export const adminFr: Messages["admin"] = {
     stageChanged: "{from} → {to}. {reason}",
     segmentEntered: "{segment} (version {version} de la règle)",
     segmentExited: "{segment} (version {version} de la règle)",
+    fact: "{label} : {value}",
     pointsEarned: "+{points} points · {source}",
     pointsSpent: "−{points} points · {source}",
     pointSources: {

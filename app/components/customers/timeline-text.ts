@@ -62,7 +62,7 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     }
     case "SEGMENT_ENTERED":
     case "SEGMENT_EXITED": {
-      const facts = d.facts && typeof d.facts === "object" ? Object.entries(d.facts as Record<string, unknown>).map(([k, v]) => describeFact(k, v, tr, currency)).map((f) => `${f.label}: ${f.value}`) : [];
+      const facts = d.facts && typeof d.facts === "object" ? Object.entries(d.facts as Record<string, unknown>).map(([k, v]) => t("admin.timeline.fact", describeFact(k, v, tr, currency))) : [];
       const base = t(e.kind === "SEGMENT_ENTERED" ? "admin.timeline.segmentEntered" : "admin.timeline.segmentExited", { segment: str(d.segment), version: str(d.ruleVersion) });
       return facts.length ? `${base} (${facts.join("; ")})` : base;
     }

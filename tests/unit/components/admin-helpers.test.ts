@@ -64,6 +64,9 @@ describe("texts", () => {
     const facts = { amountSpent: 58800, lastOrderDate: "2026-11-24T03:30:00", rfmGroup: "AT_RISK", acceptsMarketing: true, legacy: 1 };
     const text = timelineDetail({ at: new Date(), kind: "SEGMENT_ENTERED", ref: "7", detail: { segment: "Big spenders", ruleVersion: 2, facts } }, en, "USD");
     expect(text).toBe("Big spenders (rule version 2) (Amount spent: $588.00; Last order date: Nov 23, 2026; RFM group: At risk; Accepts marketing: Yes; legacy: 1)");
+    // French puts a space before the colon.
+    const french = timelineDetail({ at: new Date(), kind: "SEGMENT_ENTERED", ref: "7", detail: { segment: "Gros clients", ruleVersion: 2, facts: { amountSpent: 58800 } } }, fr, "EUR");
+    expect(french).toContain("Montant dépensé : 588,00\u00a0€");
   });
 
   it("formats money, percentages and instants per locale and shop time zone", () => {
