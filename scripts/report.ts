@@ -207,8 +207,9 @@ async function customerReport(): Promise<number> {
   for (const s of c.segments) {
     out(`  ${s.name}: ${tr("admin.why.entered", { at: t.date(s.enteredAt), version: s.ruleVersion })}`);
     for (const cond of s.conditions) out(`    ${cond.holds ? "✓" : "✗"} ${describeCondition(cond.condition, t, cur)}`);
-    const facts = Object.entries(s.factsAtEntry ?? {}).map(([key, value]) => describeFact(key, value, t, cur));
-    if (facts.length) out(`    ${tr("admin.why.factsAtEntry")}: ${facts.map((x) => `${x.label} ${x.value}`).join("; ")}`);
+    // Each "name: value" pair as the page's timeline words it.
+    const facts = Object.entries(s.factsAtEntry ?? {}).map(([key, value]) => tr("admin.timeline.fact", describeFact(key, value, t, cur)));
+    if (facts.length) out(`    ${tr("admin.why.factsAtEntry")}: ${facts.join("; ")}`);
   }
   out(`\n${tr("admin.customer.timelineTitle")} (newest first)`);
   for (const e of timeline.slice(0, 25)) out(`  ${pad(t.date(e.at), 24)} ${pad(timelineTitle(e.kind, t.t), 20)} ${timelineDetail(e, t, cur)}`);

@@ -14,7 +14,6 @@ import { awardReviewBonus, loyaltyAccountChanged } from "~/domains/loyalty/loyal
 import { aggregate, averageOf } from "~/domains/reviews/rating";
 import {
   listReviews,
-  productTitles,
   boughtProduct,
   createRequest,
   customerEmailOf,
@@ -25,6 +24,7 @@ import {
   insertReview,
   lockRequest,
   orderForRequest,
+  productTitles,
   publishedRatings,
   requestsContaining,
   requestsSentSince,
