@@ -4,14 +4,14 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { searchCustomers } from "~/domains/segments/profiles.server";
 import { useT } from "~/i18n/I18nProvider";
-import type { MessageKey } from "~/i18n/i18n";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { customerParam } from "~/components/segments/ids";
+import { CustomerCells, customerHeadings } from "~/components/customers/CustomerCells";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
@@ -28,7 +28,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 export default function Customers() {
   const { q, hits, tooShort } = useLoaderData<typeof loader>();
-  const { t, number, money } = useT();
+  const { t } = useT();
   const navigation = useNavigation();
   const [value, setValue] = useState(q);
   return (
@@ -70,38 +70,11 @@ export default function Customers() {
               itemCount={hits.length}
               selectable={false}
               resourceName={{ singular: t("admin.customers.singular"), plural: t("admin.customers.plural") }}
-              headings={[
-                { title: t("admin.segments.columns.customer") },
-                { title: t("admin.segments.columns.rfm") },
-                { title: t("admin.segments.columns.stage") },
-                { title: t("admin.segments.columns.orders"), alignment: "end" },
-                { title: t("admin.segments.columns.spent"), alignment: "end" },
-              ]}
+              headings={customerHeadings(t)}
             >
               {hits.map((h, i) => (
                 <IndexTable.Row id={h.customerGid} key={h.customerGid} position={i}>
-                  <IndexTable.Cell>
-                    <BlockStack gap="050">
-                      <Link to={`/app/customers/${customerParam(h.customerGid)}`}>{h.displayName ?? h.email ?? customerParam(h.customerGid)}</Link>
-                      {h.displayName && h.email ? (
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {h.email}
-                        </Text>
-                      ) : null}
-                    </BlockStack>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{t(`admin.rfmGroups.${h.rfmGroup}` as MessageKey)}</IndexTable.Cell>
-                  <IndexTable.Cell>{t(`admin.stages.${h.stage}` as MessageKey)}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>
-                      {number(h.ordersCount)}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>
-                      {money(h.amountSpentMinor, h.currency ?? "USD")}
-                    </Text>
-                  </IndexTable.Cell>
+                  <CustomerCells customer={h} currency={null} />
                 </IndexTable.Row>
               ))}
             </IndexTable>

@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -39,6 +39,7 @@ import { describeRule } from "~/components/segments/describe";
 import { customerParam, parseSegmentId } from "~/components/segments/ids";
 import { isSyncActive, syncPercent } from "~/components/dashboard/progress";
 import { SegmentReasons } from "~/components/customers/SegmentReasons";
+import { CustomerCells, customerHeadings, customerLabel } from "~/components/customers/CustomerCells";
 import type { ExplanationView } from "~/components/customers/explanation-view";
 import { MEMBER_PAGE_SIZE, memberQuery, pageLinks, type MemberQueryState } from "~/components/segments/member-query";
 
@@ -129,7 +130,7 @@ const SORT_COLUMNS: (MemberSort | null)[] = ["name", null, null, null, "amountSp
 
 function MemberTable() {
   const { segment, members, nextCursor, query, currency } = useLoaderData<typeof loader>();
-  const { t, number, money, date } = useT();
+  const { t, number, date } = useT();
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [search, setSearch] = useState(query.search);
@@ -185,42 +186,17 @@ function MemberTable() {
           if (sort) go({ sort, direction: direction === "ascending" ? "asc" : "desc", reset: true });
         }}
         headings={[
-          { title: t("admin.segments.columns.customer") },
-          { title: t("admin.segments.columns.rfm") },
-          { title: t("admin.segments.columns.stage") },
-          { title: t("admin.segments.columns.orders"), alignment: "end" },
-          { title: t("admin.segments.columns.spent"), alignment: "end" },
+          ...customerHeadings(t),
           { title: t("admin.segments.columns.lastOrder") },
           { title: t("admin.segments.columns.entered") },
           { title: t("admin.segments.columns.why"), hidden: true },
         ]}
       >
         {members.map((m, i) => {
-          const label = m.displayName ?? m.email ?? customerParam(m.customerGid);
+          const label = customerLabel(m);
           return (
             <IndexTable.Row id={m.customerGid} key={m.customerGid} position={i}>
-              <IndexTable.Cell>
-                <BlockStack gap="050">
-                  <Link to={`/app/customers/${customerParam(m.customerGid)}`}>{label}</Link>
-                  {m.displayName && m.email ? (
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      {m.email}
-                    </Text>
-                  ) : null}
-                </BlockStack>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{t(`admin.rfmGroups.${m.rfmGroup}` as MessageKey)}</IndexTable.Cell>
-              <IndexTable.Cell>{t(`admin.stages.${m.stage}` as MessageKey)}</IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {number(m.ordersCount)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {money(m.amountSpentMinor, m.currency ?? currency ?? "USD")}
-                </Text>
-              </IndexTable.Cell>
+              <CustomerCells customer={m} currency={currency} />
               <IndexTable.Cell>{m.lastOrderAt ? date(m.lastOrderAt, "date") : "–"}</IndexTable.Cell>
               <IndexTable.Cell>{date(m.enteredAt, "date")}</IndexTable.Cell>
               <IndexTable.Cell>
