@@ -346,6 +346,7 @@ export const adminEn = {
     noMatch: "No customer matches “{q}”",
     tooShort: "Enter at least two characters",
     noMatchHelp: "Check the spelling, try the start of the email address, or search by an order number such as #1001. Customers appear here once Shopify has sent their first event.",
+    more: "Showing the first {count} matches. Type more of the email or name to narrow them down.",
   },
   customer: {
     timelineTitle: "Journey",

@@ -345,6 +345,7 @@ export const adminFr: Messages["admin"] = {
     noMatch: "Aucun client ne correspond à « {q} »",
     tooShort: "Saisissez au moins deux caractères",
     noMatchHelp: "Vérifiez l'orthographe, essayez le début de l'adresse e-mail, ou cherchez par numéro de commande, par exemple #1001. Un client apparaît ici dès que Shopify a envoyé son premier événement.",
+    more: "Seuls les {count} premiers résultats sont affichés. Saisissez davantage de l'e-mail ou du nom pour affiner.",
   },
   customer: {
     timelineTitle: "Parcours",

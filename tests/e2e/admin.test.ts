@@ -160,6 +160,26 @@ describe("admin pages in chromium", () => {
     await page.close();
   });
 
+  it("says when a name matches more customers than the search lists", async () => {
+    // Demo customers share a dozen last names: the commonest has more than the 25 listed, a first
+    // name shared by a few has them all listed.
+    const count = async (sql: string) => (await db.query(sql)).rows[0] as { name: string; n: number };
+    const many = await count(`SELECT split_part("displayName", ' ', 2) AS name, count(*)::int AS n FROM "CustomerProfile" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`);
+    const few = await count(`SELECT split_part("displayName", ' ', 1) AS name, count(*)::int AS n FROM "CustomerProfile" GROUP BY 1 HAVING count(*) BETWEEN 2 AND 25 ORDER BY 2 DESC, 1 LIMIT 1`);
+    expect(many.n).toBeGreaterThan(25);
+    const notice = "Showing the first 25 matches. Type more of the email or name to narrow them down.";
+
+    const crowded = await open(`/app/customers?q=${encodeURIComponent(many.name)}`);
+    await expect(crowded.page.locator("tbody tr").count()).resolves.toBe(25);
+    await expect(crowded.page.getByText(notice).isVisible()).resolves.toBe(true);
+    await crowded.page.close();
+
+    const listed = await open(`/app/customers?q=${encodeURIComponent(few.name)}`);
+    await expect(listed.page.locator("tbody tr").count()).resolves.toBe(few.n);
+    await expect(listed.page.getByText(notice).count()).resolves.toBe(0);
+    await listed.page.close();
+  });
+
   it("downloads a customer's data-request export from the privacy page", async () => {
     const { page } = await open("/app/privacy");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download export" }).first().click()]);

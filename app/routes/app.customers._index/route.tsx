@@ -5,7 +5,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { searchCustomers } from "~/domains/segments/profiles.server";
 import { useT } from "~/i18n/I18nProvider";
@@ -13,22 +13,26 @@ import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { customerParam } from "~/components/segments/ids";
 import { CustomerCells, customerHeadings } from "~/components/customers/CustomerCells";
 
+const SHOWN = 25;
+
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
   const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 200);
-  if (!q) return { q, tooShort: false, hits: null };
-  const hits = await searchCustomers(shop, q, 25);
+  if (!q) return { q, tooShort: false, hits: null, more: false };
+  // One more than shown, to say when a prefix matches more customers than the list holds.
+  const hits = await searchCustomers(shop, q, SHOWN + 1);
   if (hits.length === 1) throw redirect(`/app/customers/${customerParam(hits[0]!.customerGid)}?q=${encodeURIComponent(q)}`);
   return {
     q,
     tooShort: q.length < 2 && !/^\d$/.test(q),
-    hits: hits.map((h) => ({ ...h, amountSpentMinor: h.amountSpentMinor.toString() })),
+    hits: hits.slice(0, SHOWN).map((h) => ({ ...h, amountSpentMinor: h.amountSpentMinor.toString() })),
+    more: hits.length > SHOWN,
   };
 };
 
 export default function Customers() {
-  const { q, hits, tooShort } = useLoaderData<typeof loader>();
-  const { t } = useT();
+  const { q, hits, tooShort, more } = useLoaderData<typeof loader>();
+  const { t, number } = useT();
   const navigation = useNavigation();
   const [value, setValue] = useState(q);
   return (
@@ -78,6 +82,13 @@ export default function Customers() {
                 </IndexTable.Row>
               ))}
             </IndexTable>
+            {more ? (
+              <Box padding="300">
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("admin.customers.more", { count: number(SHOWN) })}
+                </Text>
+              </Box>
+            ) : null}
           </Card>
         )}
       </BlockStack>
