@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page, Pagination, Tabs, Text } from "@shopify/polaris";
 import type { WebhookStatus } from "@prisma/client";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
 import { countDeliveriesByStatus, listDeliveries } from "~/webhooks/deliveries.server";
-import { DELIVERY_STATUSES } from "~/webhooks/statuses";
+import { DELIVERY_STATUSES, isDeliveryOutcome } from "~/webhooks/statuses";
+import { customerParam } from "~/components/segments/ids";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
@@ -56,6 +57,7 @@ export default function Deliveries() {
               { title: t("deliveries.topic") },
               { title: t("deliveries.status") },
               { title: t("deliveries.outcome") },
+              { title: t("deliveries.customer") },
               { title: t("deliveries.attempts"), alignment: "end" },
             ]}
           >
@@ -70,7 +72,8 @@ export default function Deliveries() {
                 <IndexTable.Cell>
                   <Badge tone={TONE[d.status]}>{t(`deliveries.statuses.${d.status}`)}</Badge>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{d.lastError ?? d.outcome ?? ""}</IndexTable.Cell>
+                <IndexTable.Cell>{d.lastError ?? (d.outcome && isDeliveryOutcome(d.outcome) ? t(`deliveries.outcomes.${d.outcome}`) : d.outcome) ?? ""}</IndexTable.Cell>
+                <IndexTable.Cell>{d.customer ? <Link to={`/app/customers/${customerParam(d.customer.gid)}`}>{d.customer.label ?? customerParam(d.customer.gid)}</Link> : null}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
                     {d.attempts}

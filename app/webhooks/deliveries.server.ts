@@ -11,14 +11,29 @@ export async function countDeliveriesByStatus(shop: string): Promise<Record<Webh
   return counts;
 }
 
-/** Newest first, keyset-paginated on id (stable while new deliveries arrive). */
+/**
+ * Newest first, keyset-paginated on id (stable while new deliveries arrive). Each with the customer
+ * it concerned, named as Shopify last sent them, so support staff can go from a delivery to the
+ * journey it changed (none once the customer is erased).
+ */
 export async function listDeliveries(shop: string, opts: { status?: WebhookStatus; before?: bigint; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
   const rows = await db().webhookEvent.findMany({
     where: { shop, ...(opts.status ? { status: opts.status } : {}), ...(opts.before ? { id: { lt: opts.before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
-    select: { id: true, topic: true, status: true, outcome: true, attempts: true, lastError: true, receivedAt: true, processedAt: true },
+    select: { id: true, topic: true, status: true, outcome: true, attempts: true, lastError: true, receivedAt: true, processedAt: true, customerGid: true },
   });
-  return { deliveries: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1]!.id : null };
+  const deliveries = rows.slice(0, limit);
+  const gids = [...new Set(deliveries.flatMap((d) => (d.customerGid ? [d.customerGid] : [])))];
+  const customers = new Map(
+    (await db().customer.findMany({ where: { shop, customerGid: { in: gids } }, select: { customerGid: true, firstName: true, lastName: true, email: true } })).map((c) => [
+      c.customerGid,
+      [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email,
+    ]),
+  );
+  return {
+    deliveries: deliveries.map(({ customerGid, ...d }) => ({ ...d, customer: customerGid && customers.has(customerGid) ? { gid: customerGid, label: customers.get(customerGid) ?? null } : null })),
+    nextBefore: rows.length > limit ? rows[limit - 1]!.id : null,
+  };
 }

@@ -141,7 +141,7 @@ const AFTER_UNINSTALL = new Set<WebhookTopic>(["app/uninstalled", "app/scopes_up
 export async function dispatch(sql: SqlClient, ctx: DeliveryContext, payload: unknown): Promise<DispatchResult> {
   if (!isComplianceTopic(ctx.topic) && !AFTER_UNINSTALL.has(ctx.topic)) {
     if ((await getShopStateForDelivery(sql, ctx.shop)) === "uninstalled") {
-      return { status: "SKIPPED", outcome: "shop uninstalled" };
+      return { status: "SKIPPED", outcome: "SHOP_UNINSTALLED" };
     }
   }
   try {

@@ -130,7 +130,7 @@ describe("app/uninstalled", () => {
     expect(shop).toMatchObject({ name: "Super Toys", currency: "USD" });
 
     // A late delivery for the uninstalled shop is recorded and skipped, without error.
-    expect((await deliverAndProcess("orders/create", orderPayload())).outcome).toBe("shop uninstalled");
+    expect((await deliverAndProcess("orders/create", orderPayload())).outcome).toBe("SHOP_UNINSTALLED");
     expect(await db().order.count()).toBe(0);
     // A repeated uninstall is harmless; a reinstall resumes processing.
     expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"))).outcome).toBe("UNINSTALLED");
