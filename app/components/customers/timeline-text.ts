@@ -28,6 +28,12 @@ type T = Pick<Translator, "t" | "money" | "number" | "date">;
 const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 const isKind = (k: string): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k);
 
+/** Shopify's order financial statuses as its admin words them; one it adds later shows as sent. */
+const FINANCIAL_STATUSES = ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired"] as const;
+function financialStatus(status: string, t: T["t"]): string {
+  return (FINANCIAL_STATUSES as readonly string[]).includes(status) ? t(`admin.timeline.financialStatuses.${status as (typeof FINANCIAL_STATUSES)[number]}`) : status;
+}
+
 export function timelineTitle(kind: string, t: T["t"]): string {
   return isKind(kind) ? t(`admin.timeline.kinds.${kind}`) : kind;
 }
@@ -47,7 +53,7 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     case "ORDER_PLACED":
       return [
         t("admin.timeline.orderPlaced", { name: str(d.name), total: amount(d.totalMinor, d.currency) }),
-        d.financialStatus ? t("admin.timeline.financialStatus", { status: str(d.financialStatus) }) : "",
+        d.financialStatus ? t("admin.timeline.financialStatus", { status: financialStatus(str(d.financialStatus), t) }) : "",
         d.test ? t("admin.timeline.testOrder") : "",
       ]
         .filter(Boolean)
@@ -57,8 +63,9 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     case "ORDER_REFUNDED":
       return t("admin.timeline.orderRefunded", { name: str(d.name), amount: amount(d.refundedMinor, d.currency) });
     case "STAGE_CHANGED": {
-      const from = d.from ? t(`admin.stages.${str(d.from)}` as MessageKey) : t("admin.timeline.firstStage");
-      return t("admin.timeline.stageChanged", { from, to: t(`admin.stages.${str(d.to)}` as MessageKey), reason: t(`admin.stageReasons.${str(d.reason)}` as MessageKey) });
+      const to = t(`admin.stages.${str(d.to)}` as MessageKey);
+      const reason = t(`admin.stageReasons.${str(d.reason)}` as MessageKey);
+      return d.from ? t("admin.timeline.stageChanged", { from: t(`admin.stages.${str(d.from)}` as MessageKey), to, reason }) : t("admin.timeline.stageStarted", { to, reason });
     }
     case "SEGMENT_ENTERED":
     case "SEGMENT_EXITED": {

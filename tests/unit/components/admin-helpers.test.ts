@@ -57,6 +57,15 @@ describe("texts", () => {
   it("explains a stage change with the rule's reason", () => {
     const text = timelineDetail({ at: new Date(), kind: "STAGE_CHANGED", ref: null, detail: { from: "PURCHASE", to: "RETENTION", reason: "RETENTION_REPEAT_RECENT" } }, en);
     expect(text).toBe("Purchase → Retention. Two or more qualifying orders, the last one recent (recency score 3 or more).");
+    const first = timelineDetail({ at: new Date(), kind: "STAGE_CHANGED", ref: null, detail: { from: null, to: "PURCHASE", reason: "PURCHASE_ONE_ORDER" } }, en);
+    expect(first).toBe("First stage: Purchase. Exactly one qualifying order.");
+  });
+
+  it("words an order's payment status as Shopify's admin does, and keeps one it does not know", () => {
+    const order = (financialStatus: string) => ({ at: new Date(), kind: "ORDER_PLACED", ref: "1", detail: { name: "#1001", totalMinor: 8586, currency: "USD", financialStatus } });
+    expect(timelineDetail(order("partially_refunded"), en)).toBe("#1001 · $85.86 · payment: partially refunded");
+    expect(timelineDetail(order("paid"), fr)).toBe("#1001 · 85,86\u00a0$US · paiement : payé");
+    expect(timelineDetail(order("some_new_status"), en)).toBe("#1001 · $85.86 · payment: some_new_status");
   });
 
   it("shows what a segment rule read in the merchant's units: money, shop-local days, group names", () => {
