@@ -473,7 +473,7 @@ export const adminEn = {
     },
     help: {
       lookbackDays: "Frequency and monetary count orders of this many days, today included (30 to 1,825). Default 365.",
-      fixedFrequencyPercent: "When more of your customers than this have exactly one order, frequency uses 1, 2, 3, 4–5, 6+ orders instead of quintiles. Default 40 %.",
+      fixedFrequencyPercent: "When more of your customers than this have exactly one order, frequency uses 1, 2, 3, 4–5, 6+ orders instead of quintiles. Default 40%.",
       frequencyBreakpoints: "The fewest orders in the window for frequency scores 2, 3, 4 and 5.",
       monetaryBreakpoints: "The least net spend in the window for monetary scores 2, 3, 4 and 5.",
       recencyBreakpointsDays: "The most days since the last order for recency scores 5, 4, 3 and 2.",
