@@ -91,6 +91,32 @@ describe("admin pages in chromium", () => {
     await page.close();
   });
 
+  it("lists customers per RFM group and starts a segment from one", async () => {
+    const counts = new Map(
+      (await db.query(`SELECT "rfmGroup" AS g, count(*)::int AS n FROM "CustomerProfile" GROUP BY 1`)).rows.map((r: { g: string; n: number }) => [r.g, r.n]),
+    );
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const { page, problems } = await open("/app/segments");
+    const table = page.getByRole("table").filter({ hasText: "Recency · frequency" });
+    // A header, then the 11 groups in grid order and Prospects, empty ones included.
+    const rows = table.getByRole("row");
+    expect(await rows.count()).toBe(13);
+    const cells = (i: number) => rows.nth(i).locator("th, td").allTextContents();
+    const n = (group: string) => (counts.get(group) ?? 0).toLocaleString("en");
+    await expect(cells(1)).resolves.toEqual(expect.arrayContaining(["Champions", "R 5 · F 4–5", n("CHAMPIONS")]));
+    await expect(cells(12)).resolves.toEqual(expect.arrayContaining(["Prospects", "No qualifying order", n("PROSPECTS")]));
+
+    // A group with customers: its segment starts pre-filled, and previews exactly that group.
+    expect(counts.get("HIBERNATING")).toBeGreaterThan(0);
+    await page.getByRole("link", { name: "Create segment: Hibernating" }).click();
+    await page.waitForURL(/\/app\/segments\/new\?rfmGroup=HIBERNATING$/);
+    await expect(page.getByLabel("Name").inputValue()).resolves.toBe("Hibernating");
+    const expected = `${n("HIBERNATING")} of ${total.toLocaleString("en")} customers match now`;
+    await expect.poll(async () => page.getByTestId("segment-preview").textContent(), { timeout: 10_000 }).toContain(expected);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("creates a segment with the rule builder, fills it, explains a member and exports it as CSV", async () => {
     const { page, problems } = await open("/app/segments/new");
     await page.getByLabel("Name").fill("Repeat buyers");

@@ -1,0 +1,66 @@
+/**
+ * The shop's customers per RFM group (the 11 named groups of the R×F grid, then Prospects): how
+ * many, their share, what they spent in the lookback window, and a segment to start from each.
+ */
+import { BlockStack, Button, Card, DataTable, Text } from "@shopify/polaris";
+import { useT } from "~/i18n/I18nProvider";
+import type { MessageKey } from "~/i18n/i18n";
+
+export type RfmGroupRow = { group: string; customers: number; windowSpentMinor: string; cell: { r: readonly [number, number]; f: readonly [number, number] } | null };
+
+const span = ([a, b]: readonly [number, number]) => (a === b ? String(a) : `${a}–${b}`);
+
+export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmGroupRow[]; lookbackDays: number; currency: string }) {
+  const { t, number, money, percent } = useT();
+  const total = groups.reduce((n, g) => n + g.customers, 0);
+  return (
+    <Card padding="0">
+      <BlockStack gap="200">
+        <div style={{ padding: "16px 16px 0" }}>
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              {t("admin.segments.rfm.title")}
+            </Text>
+            <Text as="p" tone="subdued">
+              {t("admin.segments.rfm.body", { days: number(lookbackDays) })}
+            </Text>
+          </BlockStack>
+        </div>
+        {total === 0 ? (
+          <div style={{ padding: "0 16px 16px" }}>
+            <Text as="p">{t("admin.segments.rfm.empty")}</Text>
+          </div>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
+            headings={[
+              t("admin.segments.rfm.group"),
+              t("admin.segments.rfm.scores"),
+              t("admin.segments.rfm.customers"),
+              t("admin.segments.rfm.share"),
+              t("admin.segments.rfm.spent", { days: number(lookbackDays) }),
+              "",
+            ]}
+            rows={groups.map((g) => {
+              const name = t(`admin.rfmGroups.${g.group}` as MessageKey);
+              return [
+                name,
+                g.cell ? t("admin.segments.rfm.cell", { r: span(g.cell.r), f: span(g.cell.f) }) : t("admin.segments.rfm.noOrder"),
+                number(g.customers),
+                percent(g.customers / total),
+                money(g.windowSpentMinor, currency),
+                g.customers > 0 ? (
+                  <Button key={g.group} variant="plain" url={`/app/segments/new?rfmGroup=${g.group}`} accessibilityLabel={t("admin.segments.rfm.createLabel", { group: name })}>
+                    {t("admin.segments.rfm.create")}
+                  </Button>
+                ) : (
+                  ""
+                ),
+              ];
+            })}
+          />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
