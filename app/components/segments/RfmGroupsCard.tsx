@@ -2,7 +2,7 @@
  * The shop's customers per RFM group (the 11 named groups of the R×F grid, then Prospects): how
  * many, their share, what they spent in the lookback window, and a segment to start from each.
  */
-import { BlockStack, Button, Card, DataTable, Text } from "@shopify/polaris";
+import { BlockStack, Box, Button, Card, DataTable, Text } from "@shopify/polaris";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
 
@@ -16,7 +16,7 @@ export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmG
   return (
     <Card padding="0">
       <BlockStack gap="200">
-        <div style={{ padding: "16px 16px 0" }}>
+        <Box padding="400" paddingBlockEnd="0">
           <BlockStack gap="100">
             <Text as="h2" variant="headingMd">
               {t("admin.segments.rfm.title")}
@@ -25,11 +25,11 @@ export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmG
               {t("admin.segments.rfm.body", { days: number(lookbackDays) })}
             </Text>
           </BlockStack>
-        </div>
+        </Box>
         {total === 0 ? (
-          <div style={{ padding: "0 16px 16px" }}>
+          <Box padding="400" paddingBlockStart="0">
             <Text as="p">{t("admin.segments.rfm.empty")}</Text>
-          </div>
+          </Box>
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}

@@ -108,9 +108,12 @@ describe("Home dashboard", () => {
 describe("Segments", () => {
   it("offers starting points when there is no segment", async () => {
     const { default: Segments } = await import("~/routes/app.segments._index/route");
-    renderPage("/app/segments", Segments, { segments: [] });
+    const groups = ["CHAMPIONS", "PROSPECTS"].map((group) => ({ group, customers: 0, windowSpentMinor: "0", cell: null }));
+    renderPage("/app/segments", Segments, { segments: [], rfm: { groups, lookbackDays: 365, currency: "USD" } });
     await screen.findByText("Group your customers");
     expect(screen.getByText("At risk of leaving").closest("a")?.getAttribute("href")).toBe("/app/segments/new?template=atRisk");
+    // No customer scored yet: the group table says when it fills instead of a table of zeros.
+    expect(screen.getByText("Groups appear once the first customers are scored.")).toBeTruthy();
   });
 
   it("shows field errors from a refused save next to the fields, translated", async () => {
