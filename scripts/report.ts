@@ -81,6 +81,8 @@ async function range() {
 async function segmentsReport(): Promise<number> {
   const { exportSegmentMembersCsv, getSegment, listRfmGroups, listSegmentMembers, listSegments } = await import("../app/domains/segments/segments.server");
   const { getJourneyFunnel } = await import("../app/domains/journey/journey.server");
+  const { getShopSettings } = await import("../app/domains/shops/settings.server");
+  const { groupCellText } = await import("../app/components/customers/rfm-text");
   const segments = await listSegments(shop!);
   const wanted = option("--segment");
   if (wanted) {
@@ -112,8 +114,15 @@ async function segmentsReport(): Promise<number> {
   out(`Segments of ${shop}`);
   if (!segments.length) out("  (none yet)");
   for (const s of segments) out(`  #${pad(s.id.toString(), 5)} ${pad(s.name, 32)} ${pad(s.memberCount, 8)} ${pad(`${s.change7d >= 0 ? "+" : ""}${s.change7d} / 7d`, 12)} ${describeSync(s.sync.mode, s.sync.status, t.t)}`);
-  out("\nRFM groups");
-  for (const g of groups) out(`  ${pad(tr(`admin.rfmGroups.${g.group}`), 22)} ${pad(g.customers, 8)} ${g.cell ? `R ${g.cell.r.join("-")}, F ${g.cell.f.join("-")}` : ""}`);
+  // The segments page's group table, in its words.
+  const { lookbackDays } = (await getShopSettings(shop!)).rfm;
+  const profiled = groups.reduce((n, g) => n + g.customers, 0);
+  out(`\n${tr("admin.segments.rfm.title")}`);
+  out(`  ${pad(tr("admin.segments.rfm.group"), 22)} ${pad(tr("admin.segments.rfm.scores"), 22)} ${pad(tr("admin.segments.rfm.customers"), 10)} ${pad(tr("admin.segments.rfm.share"), 8)} ${tr("admin.segments.rfm.spent", { days: lookbackDays })}`);
+  for (const g of groups) {
+    const share = profiled ? t.percent(g.customers / profiled) : "–";
+    out(`  ${pad(tr(`admin.rfmGroups.${g.group}`), 22)} ${pad(groupCellText(g.cell, t.t), 22)} ${pad(g.customers, 10)} ${pad(share, 8)} ${t.money(g.windowSpentMinor, shopCurrency ?? "USD")}`);
+  }
   out(`\n${tr("admin.funnel.title")}`);
   for (const f of funnel) out(`  ${pad(tr(`admin.stages.${f.stage}`), 16)} ${pad(f.customers, 8)} ${f.conversion ? `→ ${tr("admin.funnel.movedOn", { rate: t.percent(f.conversion.rate), advanced: f.conversion.advanced, base: f.conversion.base })}` : ""}`);
   return 0;

@@ -11,7 +11,12 @@ type T = Pick<Translator, "t" | "number" | "money" | "day" | "date">;
 
 export type RfmRow = { dimension: string; value: string; score: string; band: string };
 
-const span = ([a, b]: number[]) => (a === b ? String(a) : `${a}–${b}`);
+const span = ([a, b]: readonly number[]) => (a === b ? String(a) : `${a}–${b}`);
+
+/** A group's cell of the R×F grid ("R 3–4 · F 4–5"); Prospects have none. */
+export function groupCellText(cell: { r: readonly number[]; f: readonly number[] } | null, t: T["t"]): string {
+  return cell ? t("admin.segments.rfm.cell", { r: span(cell.r), f: span(cell.f) }) : t("admin.segments.rfm.noOrder");
+}
 
 type Band<V> = { score: number; min: V; max: V | null };
 

@@ -5,10 +5,9 @@
 import { BlockStack, Box, Button, Card, DataTable, Text } from "@shopify/polaris";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
+import { groupCellText } from "~/components/customers/rfm-text";
 
 export type RfmGroupRow = { group: string; customers: number; windowSpentMinor: string; cell: { r: readonly [number, number]; f: readonly [number, number] } | null };
-
-const span = ([a, b]: readonly [number, number]) => (a === b ? String(a) : `${a}–${b}`);
 
 export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmGroupRow[]; lookbackDays: number; currency: string }) {
   const { t, number, money, percent } = useT();
@@ -45,7 +44,7 @@ export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmG
               const name = t(`admin.rfmGroups.${g.group}` as MessageKey);
               return [
                 name,
-                g.cell ? t("admin.segments.rfm.cell", { r: span(g.cell.r), f: span(g.cell.f) }) : t("admin.segments.rfm.noOrder"),
+                groupCellText(g.cell, t),
                 number(g.customers),
                 percent(g.customers / total),
                 money(g.windowSpentMinor, currency),
