@@ -206,7 +206,7 @@ async function customerReport(): Promise<number> {
   out(`  ${tr("admin.customer.stageSince", { at: t.date(c.stage.since), version: c.stage.rulesVersion })}`);
   const f = c.facts;
   const money = (minor: string) => (cur ? t.money(minor, cur) : minor);
-  out(`\nFacts: ${f.ordersCount} qualifying orders, ${money(f.amountSpentMinor)} spent (avg ${money(f.averageOrderMinor)}), ${f.abandonedCheckoutsCount} abandoned checkouts, ${f.pointsBalance} points, reviewed: ${f.hasReviewed ? "yes" : "no"}, tags: ${f.tags.join(", ") || "–"}`);
+  out(`\nFacts: ${t.number(f.ordersCount)} qualifying orders, ${money(f.amountSpentMinor)} spent (avg ${money(f.averageOrderMinor)}), ${t.number(f.abandonedCheckoutsCount)} abandoned checkouts, ${t.number(f.pointsBalance)} points, reviewed: ${f.hasReviewed ? "yes" : "no"}, tags: ${f.tags.join(", ") || "–"}`);
   out(`\n${tr("admin.customer.ordersTitle")}`);
   for (const o of c.orders.slice(0, 10)) {
     const net = BigInt(o.subtotalMinor) - BigInt(o.refundedMinor);

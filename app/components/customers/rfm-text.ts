@@ -23,8 +23,13 @@ type Band<V> = { score: number; min: V; max: V | null };
 /** The band of values a score covers on each dimension ("44 to 84 days", "$329.00 or more"). */
 function bandTexts(rfm: Rfm, tr: T, currency: string) {
   const { t, number, money } = tr;
+  // A band of one value (fixed frequency breakpoints: exactly 2 orders) is that value, not "2 to 2".
   const range = <V>(b: Band<V>, show: (v: V) => string) =>
-    b.max === null ? t("admin.customer.bandFrom", { min: show(b.min) }) : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) });
+    b.max === null
+      ? t("admin.customer.bandFrom", { min: show(b.min) })
+      : show(b.min) === show(b.max)
+        ? show(b.min)
+        : t("admin.customer.bandRange", { min: show(b.min), max: show(b.max) });
   const days = (b: { minDays: number; maxDays: number | null }) =>
     b.maxDays === null ? t("admin.customer.bandDaysFrom", { min: b.minDays }) : t("admin.customer.bandDays", { min: b.minDays, max: b.maxDays });
   const edges = rfm.edges;

@@ -5,6 +5,8 @@ import { csvFileName } from "~/components/segments/csv-name";
 import { describeRule } from "~/components/segments/describe";
 import { errorFields, sectionFromForm } from "~/components/settings/settings-form";
 import { timelineDetail } from "~/components/customers/timeline-text";
+import { groupCellText, rfmEdges } from "~/components/customers/rfm-text";
+import type { ExplanationView } from "~/components/customers/explanation-view";
 import { translator } from "~/i18n/i18n";
 import type { Rule } from "~/domains/segments/rules";
 
@@ -76,6 +78,21 @@ describe("texts", () => {
     // French puts a space before the colon.
     const french = timelineDetail({ at: new Date(), kind: "SEGMENT_ENTERED", ref: "7", detail: { segment: "Gros clients", ruleVersion: 2, facts: { amountSpent: 58800 } } }, fr, "EUR");
     expect(french).toContain("Montant dépensé : 588,00\u00a0€");
+  });
+
+  it("words RFM score bands: a band of one value is that value, open bands say 'or more'", () => {
+    const edges = {
+      recencyDays: [{ score: 5, minDays: 0, maxDays: 43 }, { score: 1, minDays: 229, maxDays: null }],
+      frequency: [{ score: 1, min: 0, max: 1 }, { score: 2, min: 2, max: 2 }, { score: 5, min: 6, max: null }],
+      monetaryMinor: [{ score: 3, min: "12900", max: "19529" }, { score: 4, min: "19530", max: "19530" }],
+    };
+    const [recency, frequency, monetary] = rfmEdges({ edges } as unknown as ExplanationView["rfm"], en, "USD");
+    expect(recency!.bands).toEqual(["1: 229 days or more", "5: 0 to 43 days"]);
+    expect(frequency!.bands).toEqual(["1: 0 to 1", "2: 2", "5: 6 or more"]);
+    expect(monetary!.bands).toEqual(["3: $129.00 to $195.29", "4: $195.30"]);
+    expect(groupCellText({ r: [3, 4], f: [4, 5] }, en.t)).toBe("R 3–4 · F 4–5");
+    expect(groupCellText({ r: [5, 5], f: [1, 1] }, fr.t)).toBe("R 5 · F 1");
+    expect(groupCellText(null, fr.t)).toBe("Aucune commande retenue");
   });
 
   it("formats money, percentages and instants per locale and shop time zone", () => {
