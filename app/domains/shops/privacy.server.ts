@@ -39,6 +39,8 @@ function querySubject<R>(sql: SqlClient, text: string, params: unknown[]) {
 
 /** Rows of a table that belong to the subject (SQL over the parameters above; alias `t`). */
 const ABOUT_CUSTOMER = `t."shop" = $1 AND (t."customerGid" = ANY($2::text[]) OR ($3::text IS NOT NULL AND lower(t."email") = $3))`;
+/** Tables that hold no email: the customer's rows by id alone. */
+const BY_CUSTOMER_ID = `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`;
 
 /**
  * Per-customer tables: how to select the subject's rows for an export, and how to erase them.
@@ -84,8 +86,8 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
   {
     table: "LoyaltyRedemption",
     key: "loyaltyRedemptions",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
-    erase: `DELETE FROM "LoyaltyRedemption" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
+    erase: `DELETE FROM "LoyaltyRedemption" t WHERE ${BY_CUSTOMER_ID}`,
   },
   {
     table: "LoyaltyAccount",
@@ -123,9 +125,9 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
   {
     table: "PixelEvent",
     key: "pixelEvents",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
     // The anonymous browser id ties the rest of the visits to the person, so the events go.
-    erase: `DELETE FROM "PixelEvent" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    erase: `DELETE FROM "PixelEvent" t WHERE ${BY_CUSTOMER_ID}`,
   },
   // Analytics (issue 3): profiles, stage and segment histories, sync state, checkout outcomes.
   {
@@ -137,29 +139,29 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
   {
     table: "JourneyTransition",
     key: "journeyTransitions",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
-    erase: `DELETE FROM "JourneyTransition" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
+    erase: `DELETE FROM "JourneyTransition" t WHERE ${BY_CUSTOMER_ID}`,
   },
   {
     table: "SegmentMember",
     key: "segmentMemberships",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
     // Segment sizes drop with the rows (daily sizes are counts only and stay).
-    erase: `WITH gone AS (DELETE FROM "SegmentMember" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[]) RETURNING t."segmentId")
+    erase: `WITH gone AS (DELETE FROM "SegmentMember" t WHERE ${BY_CUSTOMER_ID} RETURNING t."segmentId")
             UPDATE "Segment" s SET "memberCount" = GREATEST(0, s."memberCount" - g.n)
             FROM (SELECT "segmentId", count(*)::int AS n FROM gone GROUP BY 1) g WHERE s."id" = g."segmentId"`,
   },
   {
     table: "SegmentMemberEvent",
     key: "segmentHistory",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
-    erase: `DELETE FROM "SegmentMemberEvent" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
+    erase: `DELETE FROM "SegmentMemberEvent" t WHERE ${BY_CUSTOMER_ID}`,
   },
   {
     table: "SegmentSyncState",
     key: "segmentSyncState",
-    about: `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
-    erase: `DELETE FROM "SegmentSyncState" t WHERE t."shop" = $1 AND t."customerGid" = ANY($2::text[])`,
+    about: BY_CUSTOMER_ID,
+    erase: `DELETE FROM "SegmentSyncState" t WHERE ${BY_CUSTOMER_ID}`,
   },
   {
     table: "CheckoutOutcome",
