@@ -99,7 +99,8 @@ export default function ReviewsModeration() {
                   <InlineStack gap="100">
                     {/* A signed-in author's journey, for support staff asking who wrote this. */}
                     {r.customerGid ? <Link to={`/app/customers/${customerParam(r.customerGid)}`}>{r.author}</Link> : <Text as="span">{r.author}</Text>}
-                    {r.verified ? <Badge tone="success">{t("storefront.reviews.verified")}</Badge> : null}
+                    {/* Said either way: an unverified buyer is why most reviews wait here. */}
+                    {r.verified ? <Badge tone="success">{t("storefront.reviews.verified")}</Badge> : <Badge>{t("storefront.reviews.notVerified")}</Badge>}
                   </InlineStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{r.productTitle ?? r.productId}</IndexTable.Cell>
