@@ -208,6 +208,7 @@ export const adminEn = {
     updatedAt: "Membership updated {at} (rule version {version}).",
     enteredExited: "{entered} entered, {exited} left",
     sizeHistory: "Members over the last 90 days",
+    sizeHistoryStarts: "Sizes are recorded once a day from {day}, when the segment held {count} members. The chart draws from the second day.",
     memberList: "Members",
     searchMembers: "Search members",
     searchPlaceholder: "Email or name, from the start",

@@ -207,6 +207,7 @@ export const adminFr: Messages["admin"] = {
     updatedAt: "Membres mis à jour le {at} (version {version} de la règle).",
     enteredExited: "{entered} entrés, {exited} sortis",
     sizeHistory: "Membres sur les 90 derniers jours",
+    sizeHistoryStarts: "La taille est relevée une fois par jour depuis le {day}, quand le segment comptait {count} membres. Le graphique se trace dès le deuxième jour.",
     memberList: "Membres",
     searchMembers: "Rechercher des membres",
     searchPlaceholder: "Début de l'e-mail ou du nom",

@@ -62,7 +62,7 @@ export const en = {
       date: "Submitted",
       status: "Status",
       verified: "Verified buyer",
-      notVerified: "Not a verified buyer",
+      notVerified: "Not verified",
       publish: "Publish",
       reject: "Reject",
       empty: "No reviews here.",

@@ -62,7 +62,7 @@ export const fr: Messages = {
       date: "Envoyé",
       status: "Statut",
       verified: "Achat vérifié",
-      notVerified: "Achat non vérifié",
+      notVerified: "Non vérifié",
       publish: "Publier",
       reject: "Refuser",
       empty: "Aucun avis ici.",

@@ -144,6 +144,8 @@ describe("admin pages in chromium", () => {
       .toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath("segment-detail"), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
+    // A segment made today has one recorded size: said in words, not drawn as a lone dot.
+    await expect(page.getByText(`when the segment held ${expected.toLocaleString("en")} members`).isVisible()).resolves.toBe(true);
 
     // Sorting by amount spent puts the biggest spender first.
     await page.getByRole("button", { name: /Amount spent/ }).click();

@@ -47,8 +47,14 @@ export function CustomerCells({ customer: c, currency }: { customer: CustomerRow
           ) : null}
         </BlockStack>
       </IndexTable.Cell>
-      <IndexTable.Cell>{t(`admin.rfmGroups.${c.rfmGroup}` as MessageKey)}</IndexTable.Cell>
-      <IndexTable.Cell>{t(`admin.stages.${c.stage}` as MessageKey)}</IndexTable.Cell>
+      {/* Index table cells never wrap: group and stage names may ("En sommeil proche"), so the
+          eight columns of the member list fit the page in French too. */}
+      <IndexTable.Cell>
+        <span style={{ whiteSpace: "normal" }}>{t(`admin.rfmGroups.${c.rfmGroup}` as MessageKey)}</span>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <span style={{ whiteSpace: "normal" }}>{t(`admin.stages.${c.stage}` as MessageKey)}</span>
+      </IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" alignment="end" numeric>
           {number(c.ordersCount)}

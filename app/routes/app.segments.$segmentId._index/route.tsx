@@ -232,7 +232,7 @@ function MemberTable() {
 export default function SegmentDetail() {
   const { segment, demo, currency } = useLoaderData<typeof loader>();
   const tr = useT();
-  const { t, number, date, locale } = tr;
+  const { t, number, date, day, locale } = tr;
   const [params] = useSearchParams();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const syncing = isSyncActive(segment.sync.status);
@@ -310,16 +310,23 @@ export default function SegmentDetail() {
               <Text as="h2" variant="headingMd">
                 {t("admin.segments.sizeHistory")}
               </Text>
-              <ChartSlot
-                kind="line"
-                height={180}
-                series={[{ name: t("admin.segments.members"), points: segment.sizes.map((s) => ({ key: s.day, value: s.size })) }]}
-                format="count"
-                summary={seriesSummary(segment.sizes.map((s) => ({ value: s.size })), (v) => number(Math.round(v)), t)}
-                locale={locale}
-                emptyText={t("admin.common.noData")}
-                loadingLabel={t("admin.common.loadingChart")}
-              />
+              {segment.sizes.length === 1 ? (
+                // One recorded day draws a lone dot: say what there is and when the line starts.
+                <Text as="p" tone="subdued">
+                  {t("admin.segments.sizeHistoryStarts", { day: day(segment.sizes[0]!.day), count: number(segment.sizes[0]!.size) })}
+                </Text>
+              ) : (
+                <ChartSlot
+                  kind="line"
+                  height={180}
+                  series={[{ name: t("admin.segments.members"), points: segment.sizes.map((s) => ({ key: s.day, value: s.size })) }]}
+                  format="count"
+                  summary={seriesSummary(segment.sizes.map((s) => ({ value: s.size })), (v) => number(Math.round(v)), t)}
+                  locale={locale}
+                  emptyText={t("admin.common.noData")}
+                  loadingLabel={t("admin.common.loadingChart")}
+                />
+              )}
             </BlockStack>
           </Card>
         </Layout.Section>
