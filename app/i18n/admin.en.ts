@@ -403,6 +403,7 @@ export const adminEn = {
     notFoundTitle: "Customer not found",
     notFoundBody: "There is no customer {id} in this store's data. They may have been deleted, or their first event has not arrived yet. Search again by email, name or order number.",
     searchAgain: "Search customers",
+    deliveries: "Shopify deliveries",
   },
   timeline: {
     kinds: {

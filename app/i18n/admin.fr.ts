@@ -402,6 +402,7 @@ export const adminFr: Messages["admin"] = {
     notFoundTitle: "Client introuvable",
     notFoundBody: "Aucun client {id} dans les données de cette boutique. Il a peut-être été supprimé, ou son premier événement n'est pas encore arrivé. Cherchez de nouveau par e-mail, nom ou numéro de commande.",
     searchAgain: "Rechercher un client",
+    deliveries: "Livraisons Shopify",
   },
   timeline: {
     kinds: {

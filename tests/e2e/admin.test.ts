@@ -185,6 +185,15 @@ describe("admin pages in chromium", () => {
     await expect(timeline.textContent()).resolves.toContain("Order placed");
     await expect(timeline.textContent()).resolves.toContain("Stage changed");
     await expect(page.getByText("Recency", { exact: true }).isVisible()).resolves.toBe(true);
+
+    // Support staff check what Shopify sent about them: only their deliveries, each linking back.
+    await page.getByRole("link", { name: "Shopify deliveries" }).click();
+    await page.waitForURL(new RegExp(`/app/deliveries\\?customer=${customer.id}$`));
+    await page.getByText(`Deliveries about ${customer.name} only`).waitFor();
+    const links = await page.locator("tbody tr").getByRole("link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const expected = Number((await db.query(`SELECT count(*)::int AS n FROM "WebhookEvent" WHERE "customerGid" = $1`, [`gid://shopify/Customer/${customer.id}`])).rows[0].n);
+    expect(links.length).toBe(Math.min(expected, 50));
+    expect(new Set(links)).toEqual(new Set([`/app/customers/${customer.id}`]));
     await page.close();
   });
 

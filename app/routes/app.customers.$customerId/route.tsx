@@ -15,7 +15,7 @@ import { explainCustomer } from "~/domains/segments/profiles.server";
 import { useT } from "~/i18n/I18nProvider";
 import type { MessageKey } from "~/i18n/i18n";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
-import { customerGidFromParam } from "~/components/segments/ids";
+import { customerGidFromParam, customerParam } from "~/components/segments/ids";
 import { explanationView, type ExplanationView } from "~/components/customers/explanation-view";
 import { SegmentReasons } from "~/components/customers/SegmentReasons";
 import { timelineDetail, timelineTitle } from "~/components/customers/timeline-text";
@@ -130,6 +130,7 @@ export default function CustomerJourney() {
       title={title}
       subtitle={customer.displayName && customer.email ? customer.email : undefined}
       backAction={{ content: t("admin.customers.title"), url: "/app/customers" }}
+      secondaryActions={[{ content: t("admin.customer.deliveries"), url: `/app/deliveries?customer=${customerParam(customer.customerGid)}` }]}
       titleMetadata={
         <InlineStack gap="100">
           <Badge tone="info">{t(`admin.stages.${customer.stage.stage}` as MessageKey)}</Badge>

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeQueues } from "~/queues/queues.server";
-import { listDeliveries } from "~/webhooks/deliveries.server";
+import { countDeliveriesByStatus, listDeliveries } from "~/webhooks/deliveries.server";
 import { isDeliveryOutcome } from "~/webhooks/statuses";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
@@ -35,6 +35,11 @@ describe("listDeliveries", () => {
       ["customers/create", "APPLIED", { gid: GID, label: "Bob Biller" }],
     ]);
     expect(deliveries.every((d) => isDeliveryOutcome(d.outcome!))).toBe(true);
+    // From the customer's journey: only the deliveries about them, and their counts.
+    const theirs = await listDeliveries(TEST_SHOP, { customerGid: GID });
+    expect(theirs.deliveries.map((d) => d.topic)).toEqual(["orders/create", "customers/create"]);
+    expect(await countDeliveriesByStatus(TEST_SHOP, { customerGid: GID })).toMatchObject({ PROCESSED: 2, SKIPPED: 0 });
+    expect(await countDeliveriesByStatus(TEST_SHOP)).toMatchObject({ PROCESSED: 3 });
 
     await deliverAndProcess("customers/redact", fixtureText("customers/redact").replaceAll("{shop}.myshopify.com", TEST_SHOP));
     const after = await listDeliveries(TEST_SHOP);
