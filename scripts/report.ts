@@ -47,7 +47,7 @@ const { translator } = await import("../app/i18n/i18n");
 const { fromMinor } = await import("../app/lib/money");
 const { disconnectDb } = await import("../app/db.server");
 const { getShop } = await import("../app/domains/shops/shops.server");
-const { describeCondition, describeFact, describeRule, describeSync } = await import("../app/components/segments/describe");
+const { describeCondition, describeFacts, describeRule, describeSync } = await import("../app/components/segments/describe");
 const { breakdownValue, recoveryTime } = await import("../app/components/abandonment/abandonment-text");
 // The admin pages' words and the shop's wall clock, so what support staff read matches what the
 // merchant sees.
@@ -81,8 +81,8 @@ async function range() {
 async function segmentsReport(): Promise<number> {
   const { exportSegmentMembersCsv, getSegment, listRfmGroups, listSegmentMembers, listSegments } = await import("../app/domains/segments/segments.server");
   const { getJourneyFunnel } = await import("../app/domains/journey/journey.server");
-  const { getShopSettings } = await import("../app/domains/shops/settings.server");
-  const { groupCellText } = await import("../app/components/customers/rfm-text");
+  const { parseSettings } = await import("../app/domains/shops/settings");
+  const { rfmGroupRows } = await import("../app/components/customers/rfm-text");
   const segments = await listSegments(shop!);
   const wanted = option("--segment");
   if (wanted) {
@@ -115,14 +115,10 @@ async function segmentsReport(): Promise<number> {
   if (!segments.length) out("  (none yet)");
   for (const s of segments) out(`  #${pad(s.id.toString(), 5)} ${pad(s.name, 32)} ${pad(s.memberCount, 8)} ${pad(`${s.change7d >= 0 ? "+" : ""}${s.change7d} / 7d`, 12)} ${describeSync(s.sync.mode, s.sync.status, t.t)}`);
   // The segments page's group table, in its words.
-  const { lookbackDays } = (await getShopSettings(shop!)).rfm;
-  const profiled = groups.reduce((n, g) => n + g.customers, 0);
+  const { lookbackDays } = parseSettings(shopRow?.settings).rfm;
   out(`\n${tr("admin.segments.rfm.title")}`);
   out(`  ${pad(tr("admin.segments.rfm.group"), 22)} ${pad(tr("admin.segments.rfm.scores"), 22)} ${pad(tr("admin.segments.rfm.customers"), 10)} ${pad(tr("admin.segments.rfm.share"), 8)} ${tr("admin.segments.rfm.spent", { days: lookbackDays })}`);
-  for (const g of groups) {
-    const share = profiled ? t.percent(g.customers / profiled) : "–";
-    out(`  ${pad(tr(`admin.rfmGroups.${g.group}`), 22)} ${pad(groupCellText(g.cell, t.t), 22)} ${pad(g.customers, 10)} ${pad(share, 8)} ${t.money(g.windowSpentMinor, shopCurrency ?? "USD")}`);
-  }
+  for (const g of rfmGroupRows(groups, t, shopCurrency ?? "USD")) out(`  ${pad(g.name, 22)} ${pad(g.cell, 22)} ${pad(g.customers, 10)} ${pad(g.share, 8)} ${g.spent}`);
   out(`\n${tr("admin.funnel.title")}`);
   for (const f of funnel) out(`  ${pad(tr(`admin.stages.${f.stage}`), 16)} ${pad(f.customers, 8)} ${f.conversion ? `→ ${tr("admin.funnel.movedOn", { rate: t.percent(f.conversion.rate), advanced: f.conversion.advanced, base: f.conversion.base })}` : ""}`);
   return 0;
@@ -216,8 +212,7 @@ async function customerReport(): Promise<number> {
   for (const s of c.segments) {
     out(`  ${s.name}: ${tr("admin.why.entered", { at: t.date(s.enteredAt), version: s.ruleVersion })}`);
     for (const cond of s.conditions) out(`    ${cond.holds ? "✓" : "✗"} ${describeCondition(cond.condition, t, cur)}`);
-    // Each "name: value" pair as the page's timeline words it.
-    const facts = Object.entries(s.factsAtEntry ?? {}).map(([key, value]) => tr("admin.timeline.fact", describeFact(key, value, t, cur)));
+    const facts = describeFacts(s.factsAtEntry, t, cur);
     if (facts.length) out(`    ${tr("admin.why.factsAtEntry")}: ${facts.join("; ")}`);
   }
   out(`\n${tr("admin.customer.timelineTitle")} (newest first)`);

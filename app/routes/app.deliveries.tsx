@@ -4,9 +4,11 @@ import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, Page, Paginati
 import type { WebhookStatus } from "@prisma/client";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
-import { countDeliveriesByStatus, customerLabels, listDeliveries } from "~/webhooks/deliveries.server";
+import { countDeliveriesByStatus, listDeliveries } from "~/webhooks/deliveries.server";
+import { customerNames } from "~/domains/segments/names.queries.server";
 import { DELIVERY_STATUSES, isDeliveryOutcome } from "~/webhooks/statuses";
 import { customerGidFromParam, customerParam } from "~/components/segments/ids";
+import { customerLabel } from "~/components/customers/CustomerCells";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
@@ -17,14 +19,15 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const before = beforeParam && /^\d+$/.test(beforeParam) ? BigInt(beforeParam) : undefined;
   // From a customer's journey: only the deliveries about them.
   const customerGid = customerGidFromParam(url.searchParams.get("customer") ?? undefined) ?? undefined;
-  const [page, counts, labels] = await Promise.all([
+  const [page, counts, names] = await Promise.all([
     listDeliveries(shop, { status, before, customerGid }),
     countDeliveriesByStatus(shop, { customerGid }),
-    customerLabels(shop, customerGid ? [customerGid] : []),
+    customerNames(shop, customerGid ? [customerGid] : []),
   ]);
+  const name = customerGid ? names.get(customerGid) : undefined;
   return {
     status: status ?? null,
-    customer: customerGid ? { id: customerParam(customerGid), label: labels.get(customerGid) ?? customerParam(customerGid) } : null,
+    customer: customerGid ? { id: customerParam(customerGid), label: customerLabel({ customerGid, displayName: name?.displayName ?? null, email: name?.email ?? null }) } : null,
     counts,
     nextBefore: page.nextBefore?.toString() ?? null,
     deliveries: page.deliveries.map((d) => ({ ...d, id: d.id.toString() })),

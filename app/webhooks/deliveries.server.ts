@@ -1,6 +1,7 @@
 /** Read side of stored deliveries, for the admin's "Data & deliveries" page and operators. */
 import type { WebhookStatus } from "@prisma/client";
 import { db } from "~/db.server";
+import { customerNames } from "~/domains/segments/names.queries.server";
 import { DELIVERY_STATUSES } from "~/webhooks/statuses";
 
 /** `customerGid`: only the deliveries about that customer (the worker records who each concerned). */
@@ -13,16 +14,10 @@ export async function countDeliveriesByStatus(shop: string, filter: Pick<Deliver
   return counts;
 }
 
-/** Customers as Shopify last named them (none once erased: their Customer row is gone). */
-export async function customerLabels(shop: string, gids: string[]): Promise<Map<string, string | null>> {
-  if (!gids.length) return new Map();
-  const rows = await db().customer.findMany({ where: { shop, customerGid: { in: gids } }, select: { customerGid: true, firstName: true, lastName: true, email: true } });
-  return new Map(rows.map((c) => [c.customerGid, [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email]));
-}
-
 /**
  * Newest first, keyset-paginated on id (stable while new deliveries arrive). Each with the customer
- * it concerned, so support staff can go from a delivery to the journey it changed.
+ * it concerned, so support staff can go from a delivery to the journey it changed: named from the
+ * profile that journey page reads (none once the customer is erased or before their first profile).
  */
 export async function listDeliveries(shop: string, opts: DeliveryFilter & { before?: bigint; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
@@ -38,9 +33,12 @@ export async function listDeliveries(shop: string, opts: DeliveryFilter & { befo
     select: { id: true, topic: true, status: true, outcome: true, attempts: true, lastError: true, receivedAt: true, processedAt: true, customerGid: true },
   });
   const deliveries = rows.slice(0, limit);
-  const labels = await customerLabels(shop, [...new Set(deliveries.flatMap((d) => (d.customerGid ? [d.customerGid] : [])))]);
+  const names = await customerNames(shop, deliveries.flatMap((d) => (d.customerGid ? [d.customerGid] : [])));
   return {
-    deliveries: deliveries.map(({ customerGid, ...d }) => ({ ...d, customer: customerGid && labels.has(customerGid) ? { gid: customerGid, label: labels.get(customerGid) ?? null } : null })),
+    deliveries: deliveries.map(({ customerGid, ...d }) => {
+      const name = customerGid ? names.get(customerGid) : undefined;
+      return { ...d, customer: customerGid && name ? { gid: customerGid, label: name.displayName ?? name.email } : null };
+    }),
     nextBefore: rows.length > limit ? rows[limit - 1]!.id : null,
   };
 }

@@ -18,6 +18,24 @@ export function groupCellText(cell: { r: readonly number[]; f: readonly number[]
   return cell ? t("admin.segments.rfm.cell", { r: span(cell.r), f: span(cell.f) }) : t("admin.segments.rfm.noOrder");
 }
 
+export type RfmGroupCount = { group: string; customers: number; windowSpentMinor: string | bigint; cell: { r: readonly number[]; f: readonly number[] } | null };
+
+/**
+ * The segments page's group table in words, a row per group (the report prints the same rows):
+ * name, R×F cell, share of the profiled customers ("–" with none) and spend in the window.
+ */
+export function rfmGroupRows(groups: RfmGroupCount[], tr: Pick<Translator, "t" | "money" | "percent">, currency: string) {
+  const total = groups.reduce((n, g) => n + g.customers, 0);
+  return groups.map((g) => ({
+    group: g.group,
+    name: tr.t(`admin.rfmGroups.${g.group}` as MessageKey),
+    cell: groupCellText(g.cell, tr.t),
+    customers: g.customers,
+    share: total ? tr.percent(g.customers / total) : "–",
+    spent: tr.money(g.windowSpentMinor, currency),
+  }));
+}
+
 type Band<V> = { score: number; min: V; max: V | null };
 
 /** The band of values a score covers on each dimension ("44 to 84 days", "$329.00 or more"). */

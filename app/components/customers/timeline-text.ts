@@ -3,7 +3,7 @@
  * what happened and why (the stage rule's reason, the segment rule's version, the abandonment
  * threshold, the recovery attribution). Pure (takes the translator).
  */
-import { describeFact } from "~/components/segments/describe";
+import { describeFacts } from "~/components/segments/describe";
 import type { MessageKey, Translator } from "~/i18n/i18n";
 
 export const TIMELINE_KINDS = [
@@ -69,7 +69,7 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     }
     case "SEGMENT_ENTERED":
     case "SEGMENT_EXITED": {
-      const facts = d.facts && typeof d.facts === "object" ? Object.entries(d.facts as Record<string, unknown>).map(([k, v]) => t("admin.timeline.fact", describeFact(k, v, tr, currency))) : [];
+      const facts = describeFacts(d.facts, tr, currency);
       const base = t(e.kind === "SEGMENT_ENTERED" ? "admin.timeline.segmentEntered" : "admin.timeline.segmentExited", { segment: str(d.segment), version: str(d.ruleVersion) });
       return facts.length ? `${base} (${facts.join("; ")})` : base;
     }

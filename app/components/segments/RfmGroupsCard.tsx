@@ -4,14 +4,12 @@
  */
 import { BlockStack, Box, Button, Card, DataTable, Text } from "@shopify/polaris";
 import { useT } from "~/i18n/I18nProvider";
-import type { MessageKey } from "~/i18n/i18n";
-import { groupCellText } from "~/components/customers/rfm-text";
+import { rfmGroupRows, type RfmGroupCount } from "~/components/customers/rfm-text";
 
-export type RfmGroupRow = { group: string; customers: number; windowSpentMinor: string; cell: { r: readonly [number, number]; f: readonly [number, number] } | null };
-
-export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmGroupRow[]; lookbackDays: number; currency: string }) {
-  const { t, number, money, percent } = useT();
-  const total = groups.reduce((n, g) => n + g.customers, 0);
+export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmGroupCount[]; lookbackDays: number; currency: string }) {
+  const tr = useT();
+  const { t, number } = tr;
+  const rows = rfmGroupRows(groups, tr, currency);
   return (
     <Card padding="0">
       <BlockStack gap="200">
@@ -25,7 +23,7 @@ export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmG
             </Text>
           </BlockStack>
         </Box>
-        {total === 0 ? (
+        {rows.every((g) => g.customers === 0) ? (
           <Box padding="400" paddingBlockStart="0">
             <Text as="p">{t("admin.segments.rfm.empty")}</Text>
           </Box>
@@ -40,23 +38,20 @@ export function RfmGroupsCard({ groups, lookbackDays, currency }: { groups: RfmG
               t("admin.segments.rfm.spent", { days: number(lookbackDays) }),
               "",
             ]}
-            rows={groups.map((g) => {
-              const name = t(`admin.rfmGroups.${g.group}` as MessageKey);
-              return [
-                name,
-                groupCellText(g.cell, t),
-                number(g.customers),
-                percent(g.customers / total),
-                money(g.windowSpentMinor, currency),
-                g.customers > 0 ? (
-                  <Button key={g.group} variant="plain" url={`/app/segments/new?rfmGroup=${g.group}`} accessibilityLabel={t("admin.segments.rfm.createLabel", { group: name })}>
-                    {t("admin.segments.rfm.create")}
-                  </Button>
-                ) : (
-                  ""
-                ),
-              ];
-            })}
+            rows={rows.map((g) => [
+              g.name,
+              g.cell,
+              number(g.customers),
+              g.share,
+              g.spent,
+              g.customers > 0 ? (
+                <Button key={g.group} variant="plain" url={`/app/segments/new?rfmGroup=${g.group}`} accessibilityLabel={t("admin.segments.rfm.createLabel", { group: g.name })}>
+                  {t("admin.segments.rfm.create")}
+                </Button>
+              ) : (
+                ""
+              ),
+            ])}
           />
         )}
       </BlockStack>

@@ -93,6 +93,12 @@ export function describeFact(
   }
 }
 
+/** The facts a rule read, each as "name: value" (the timeline's and the report's wording). */
+export function describeFacts(facts: unknown, tr: Pick<Translator, "t" | "number" | "money" | "date">, currency: string | null): string[] {
+  if (!facts || typeof facts !== "object") return [];
+  return Object.entries(facts as Record<string, unknown>).map(([fact, value]) => tr.t("admin.timeline.fact", describeFact(fact, value, tr, currency)));
+}
+
 /** Where a segment is synced to in Shopify and how that sync is doing: "Customer tag · up to date". */
 export function describeSync(mode: string, status: string, t: Translator["t"]): string {
   if (mode === "NONE") return t("admin.segments.sync.off");

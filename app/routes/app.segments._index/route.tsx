@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { listRfmGroups, listSegments } from "~/domains/segments/segments.server";
-import { getShopSettings } from "~/domains/shops/settings.server";
+import { parseSettings } from "~/domains/shops/settings";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import { authenticateAdmin, type RequestContext } from "~/shopify.server";
@@ -13,11 +13,11 @@ import { RfmGroupsCard } from "~/components/segments/RfmGroupsCard";
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAdmin(request, context as RequestContext);
-  const [segments, groups, settings, shopRow] = await Promise.all([listSegments(shop), listRfmGroups(shop), getShopSettings(shop), getShop(shop)]);
+  const [segments, groups, shopRow] = await Promise.all([listSegments(shop), listRfmGroups(shop), getShop(shop)]);
   return {
     rfm: {
       groups: groups.map((g) => ({ ...g, windowSpentMinor: g.windowSpentMinor.toString() })),
-      lookbackDays: settings.rfm.lookbackDays,
+      lookbackDays: parseSettings(shopRow?.settings).rfm.lookbackDays,
       currency: shopRow?.currency ?? "USD",
     },
     segments: segments.map((s) => ({

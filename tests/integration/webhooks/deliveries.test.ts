@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeQueues } from "~/queues/queues.server";
+import { recomputeShop } from "~/domains/segments/recompute.server";
 import { countDeliveriesByStatus, listDeliveries } from "~/webhooks/deliveries.server";
 import { isDeliveryOutcome } from "~/webhooks/statuses";
 import { TEST_SHOP } from "#test/constants";
@@ -27,6 +28,7 @@ describe("listDeliveries", () => {
     await deliverAndProcess("customers/create", customerPayload({ id: CUSTOMER, email: "john@example.com" }));
     await deliverAndProcess("orders/create", orderPayload({ id: "299938", customerId: CUSTOMER, email: "john@example.com" }));
     await deliverAndProcess("orders/create", orderPayload({ id: "299939", customerId: null })); // a guest order: no customer
+    await recomputeShop(TEST_SHOP); // the profiles the worker's follow-up jobs write (their journey pages)
 
     const { deliveries } = await listDeliveries(TEST_SHOP);
     expect(deliveries.map((d) => [d.topic, d.outcome, d.customer])).toEqual([
