@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Checkout" ADD COLUMN     "stepReached" INTEGER NOT NULL DEFAULT 0;
