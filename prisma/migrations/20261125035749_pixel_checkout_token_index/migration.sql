@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "PixelEvent_shop_checkoutToken_idx" ON "PixelEvent"("shop", "checkoutToken");
