@@ -164,6 +164,10 @@ export const CheckoutPayloadSchema = z.object({
   customer_locale: text,
   customer: CustomerRefSchema.nullish(),
   line_items: z.array(CheckoutLineItemSchema).default([]),
+  // How far the buyer got (abandonment by step): only their presence is read, never stored.
+  shipping_address: z.record(z.string(), z.unknown()).nullish(),
+  shipping_lines: z.array(z.unknown()).nullish(),
+  gateway: text,
 });
 export type CheckoutPayload = z.infer<typeof CheckoutPayloadSchema>;
 

@@ -119,6 +119,8 @@ export type CheckoutSpec = {
   landingSite?: string | null;
   referringSite?: string | null;
   deviceId?: string | null;
+  /** The furthest step its payloads showed (abandonment.ts CHECKOUT_STEPS index). */
+  step?: number;
   lines?: { productId?: number | null; title: string; quantity?: number; price: string }[];
 };
 
@@ -135,6 +137,7 @@ export async function makeCheckout(shop: string, c: CheckoutSpec) {
       email,
       phone: c.phone ?? null,
       hasContact: Boolean(email || c.phone),
+      stepReached: c.step ?? 0,
       currency,
       presentmentCurrency: currency,
       subtotalMinor: total,

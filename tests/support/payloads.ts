@@ -107,6 +107,10 @@ export type CheckoutVariant = {
   updatedAt?: string;
   completedAt?: string | null;
   total?: string;
+  /** How far the buyer got: the sample has a shipping address but no shipping method or gateway. */
+  shippingAddress?: null;
+  shippingLines?: unknown[];
+  gateway?: string | null;
 };
 
 /** A checkouts/create|update body with a fresh token. */
@@ -126,6 +130,9 @@ export function checkoutPayload(v: CheckoutVariant = {}): Json {
     completed_at: v.completedAt ?? null,
     total_price: v.total ?? base.total_price,
   };
+  if (v.shippingAddress === null) checkout.shipping_address = null;
+  if (v.shippingLines) checkout.shipping_lines = v.shippingLines;
+  if (v.gateway !== undefined) checkout.gateway = v.gateway;
   if (v.customerId === null) checkout.customer = null;
   else if (v.customerId) {
     checkout.customer = { ...base.customer, id: Number(v.customerId), admin_graphql_api_id: `gid://shopify/Customer/${v.customerId}` };

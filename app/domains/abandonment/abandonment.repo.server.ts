@@ -5,7 +5,7 @@
  */
 import { db, type Db } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
-import { buyerKeySql, classifySql, dimensionSql } from "~/domains/abandonment/abandonment";
+import { buyerKeySql, classifySql, dimensionSql, PIXEL_STEP_EVENT_LIST, pixelStepSql, stepReachedSql } from "~/domains/abandonment/abandonment";
 import { qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 
 type Scope = "all" | string[];
@@ -98,6 +98,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     "customerGid",
     "buyerKey",
     "hasContact",
+    "stepReached",
     "currency",
     "valueMinor",
     "lastActivityAt",
@@ -125,13 +126,20 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   const dim = (name: "channel" | "source" | "landingPage" | "device") => sql`CASE WHEN b.prev_token IS NULL THEN ${dims[name]} ELSE b."p_${raw(name)}" END`;
   return q<{ day: Date; oldDay: Date | null; customerGid: string | null; oldCustomerGid: string | null; buyerKey: string | null; oldBuyerKey: string | null; status: string | null; oldStatus: string | null; n: bigint | number }>(
     tx,
-    sql`WITH a AS (
-      SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c.currency, c."totalMinor",
+    sql`WITH px AS (
+      -- The furthest step the web pixel saw for each checkout (abandonment by step).
+      SELECT "checkoutToken" AS token, max(${pixelStepSql(raw("name"))}) AS step FROM "PixelEvent"
+      WHERE shop = ${shop} AND "checkoutToken" IS NOT NULL AND name IN (${PIXEL_STEP_EVENT_LIST}) ${scoped('"checkoutToken"', tokens)}
+      GROUP BY 1
+    ), a AS (
+      SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c."stepReached" AS payload_step, px.step AS pixel_step,
+        c.currency, c."totalMinor",
         c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
         ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer, prev.status AS old_status,
         prev.channel AS "p_channel", prev.source AS "p_source", prev."landingPage" AS "p_landingPage", prev.device AS "p_device",
         ${raw(cols.map((c) => `prev."${c}" AS "stored_${c}"`).join(", "))}
       FROM "Checkout" c LEFT JOIN "CheckoutOutcome" prev ON prev.shop = c.shop AND prev.token = c.token
+        LEFT JOIN px ON px.token = c.token
       WHERE c.shop = ${shop} ${scoped("c.token", tokens)}
     ), b AS (
       -- OFFSET 0: the classification computed once per row, not pasted into each use of status.
@@ -140,7 +148,9 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
       SELECT b.token, ${raw(stored("b"))}, b.old_day, b.old_customer, b.old_buyer, b.old_status,
         b.id AS "checkoutRowId", b."shopifyCreatedAt" AS "startedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)} AS day,
         b."customerGid", ${buyerKeySql(raw("b.email"), raw('b."customerGid"'))} AS "buyerKey",
-        (b."hasContact" OR b."completedAt" IS NOT NULL) AS "hasContact", b.currency, b."totalMinor" AS "valueMinor",
+        (b."hasContact" OR b."completedAt" IS NOT NULL) AS "hasContact",
+        ${stepReachedSql({ status: raw("b.status"), storedStatus: raw("b.old_status"), storedStep: raw('b."stored_stepReached"'), payloadStep: raw("b.payload_step"), pixelStep: raw("b.pixel_step"), hasContact: raw('b."hasContact"') })} AS "stepReached",
+        b.currency, b."totalMinor" AS "valueMinor",
         b.activity AS "lastActivityAt", b."completedAt", b."orderGid", b.status, b.abandoned_at AS "abandonedAt",
         CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END AS "recoveredAt",
         CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END AS "recoveredOrderGid",
@@ -243,6 +253,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
   await x(tx, sql`DELETE FROM "AbandonmentDaily" WHERE shop = ${shop} ${dayScope}`);
   await x(tx, sql`DELETE FROM "AbandonmentBreakdownDaily" WHERE shop = ${shop} ${dayScope}`);
   await x(tx, sql`DELETE FROM "AbandonedProductDaily" WHERE shop = ${shop} ${dayScope}`);
+  await x(tx, sql`DELETE FROM "AbandonmentStepDaily" WHERE shop = ${shop} ${dayScope}`);
   const counted = raw(`status IN ('ABANDONED', 'RECOVERED')`);
   await x(
     tx,
@@ -278,6 +289,24 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'RECOVERED')::int AS recovered
       FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
       GROUP BY GROUPING SETS ((day, channel), (day, source), (day, "landingPage"), (day, device))
+    ) b`,
+  );
+  // The step funnel, whole and split by the dimensions a merchant acts on (one pass, as above).
+  const stepDims = ["device", "channel", "source"] as const;
+  const stepBit = (i: number) => (1 << (stepDims.length - 1 - i)) ^ ((1 << stepDims.length) - 1);
+  const stepGrouping = raw(`GROUPING(${stepDims.map((d) => `"${d}"`).join(", ")})`);
+  const all = (1 << stepDims.length) - 1;
+  await x(
+    tx,
+    sql`INSERT INTO "AbandonmentStepDaily" (shop, day, dimension, value, step, started, stopped, abandoned, "noContact")
+    SELECT ${shop}, day, ${raw(`CASE g WHEN ${all} THEN 'all' ${stepDims.map((d, i) => `WHEN ${stepBit(i)} THEN '${d}'`).join(" ")} END`)},
+      ${raw(`CASE g WHEN ${all} THEN '' ${stepDims.map((d, i) => `WHEN ${stepBit(i)} THEN "${d}"`).join(" ")} END`)}, "stepReached", started, stopped, abandoned, no_contact
+    FROM (
+      SELECT day, "stepReached", device, channel, source, ${stepGrouping} AS g, count(*)::int AS started,
+        count(*) FILTER (WHERE status IN ('ABANDONED', 'RECOVERED', 'NO_CONTACT'))::int AS stopped,
+        count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS no_contact
+      FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
+      GROUP BY GROUPING SETS ((day, "stepReached"), (day, "stepReached", device), (day, "stepReached", channel), (day, "stepReached", source))
     ) b`,
   );
   await x(

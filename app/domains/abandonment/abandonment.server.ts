@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { addDays, dateOnly, localDate, safeTimeZone } from "~/lib/calendar";
 import { getShopSettings } from "~/domains/shops/settings.server";
-import { abandonmentRate, median, BREAKDOWN_DIMENSIONS, type AbandonmentSettings, type BreakdownDimension } from "~/domains/abandonment/abandonment";
+import { abandonmentRate, median, stepFunnel, BREAKDOWN_DIMENSIONS, type AbandonmentSettings, type BreakdownDimension } from "~/domains/abandonment/abandonment";
 import {
   analyzeOutcomes,
   attributeWindows,
@@ -21,14 +21,15 @@ import {
   saveSweepState,
   sweepCandidates,
 } from "~/domains/abandonment/abandonment.repo.server";
-import { listShopsWithCheckouts, readDaily, readBreakdown, readTopProducts, readRecovered, readShopZone, readShopZoneAndCurrency } from "~/domains/abandonment/reports.repo.server";
+import { listShopsWithCheckouts, readDaily, readBreakdown, readStepCounts, readTopProducts, readRecovered, readShopZone, readShopZoneAndCurrency } from "~/domains/abandonment/reports.repo.server";
 
 type Ctx = { shop: string; asOf: Date; timezone: string; shopCurrency: string | null; settings: AbandonmentSettings; configKey: string };
 
 async function context(shop: string, asOf = new Date()): Promise<Ctx> {
   const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZoneAndCurrency(shop)]);
   const timezone = safeTimeZone(zone.timezone);
-  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 1 })).digest("hex").slice(0, 16);
+  // v: the derivation's version; bumping it makes the next sweep a full recompute (v2: checkout steps).
+  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 2 })).digest("hex").slice(0, 16);
   return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 
@@ -213,6 +214,23 @@ export async function getAbandonmentBreakdown(shop: string, range: DateRange, di
   if (!BREAKDOWN_DIMENSIONS.includes(dimension)) return [];
   const rows = await readBreakdown(shop, range, dimension, Math.min(Math.max(limit, 1), 200));
   return rows.map((r) => ({ ...r, rate: abandonmentRate(r.abandoned, r.started).rate }));
+}
+
+export const STEP_SPLITS = ["all", "device", "channel", "source"] as const;
+export type StepSplit = (typeof STEP_SPLITS)[number];
+
+/**
+ * Where checkouts stop, step by step (abandonment.ts stepFunnel), over the range: the whole funnel
+ * or one per value of a split (device, channel, source), the values with most checkouts first.
+ */
+export async function getStepFunnels(shop: string, range: DateRange, split: StepSplit, limit = 5) {
+  if (!STEP_SPLITS.includes(split)) return [];
+  const rows = await readStepCounts(shop, range, split, Math.min(Math.max(limit, 1), 20));
+  const byValue = new Map<string, typeof rows>();
+  for (const r of rows) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);
+  return [...byValue.entries()]
+    .map(([value, counts]) => ({ value, started: counts.reduce((n, r) => n + r.started, 0), steps: stepFunnel(counts) }))
+    .sort((a, b) => b.started - a.started || a.value.localeCompare(b.value));
 }
 
 /** Products most often in abandoned checkouts over the range (value in each checkout currency). */

@@ -78,6 +78,89 @@ export function dimensionSql(c: { sourceName: Sql; landingSite: Sql; referringSi
   };
 }
 
+/**
+ * Checkout steps, in the order Shopify's checkout asks for them. A checkout's step is the furthest
+ * one it reached: the larger of what its checkouts/* payloads show (contact, a shipping address, a
+ * shipping method, a payment gateway) and the web pixel's step events for its token (the pixel sees
+ * a step the moment it is submitted, webhooks only when the checkout is next saved). A completed
+ * checkout went through payment whatever its payloads showed (express checkouts skip the forms).
+ *
+ * Reconciled with Shopify: it lists an abandoned checkout only once contact information exists, so
+ * checkouts that stopped at "started" are ours alone (NO_CONTACT, not counted abandoned); those
+ * that stopped at "contact" or later are the ones Shopify's abandoned checkouts list holds.
+ */
+export const CHECKOUT_STEPS = ["started", "contact", "address", "shipping", "payment"] as const;
+export type CheckoutStep = (typeof CHECKOUT_STEPS)[number];
+export const PAYMENT_STEP = CHECKOUT_STEPS.indexOf("payment");
+
+/** The standard web pixel events that mark a checkout step as reached. */
+export const PIXEL_STEP_EVENTS = {
+  checkout_started: CHECKOUT_STEPS.indexOf("started"),
+  checkout_contact_info_submitted: CHECKOUT_STEPS.indexOf("contact"),
+  checkout_address_info_submitted: CHECKOUT_STEPS.indexOf("address"),
+  checkout_shipping_info_submitted: CHECKOUT_STEPS.indexOf("shipping"),
+  payment_info_submitted: PAYMENT_STEP,
+} as const;
+
+/** The fields of a checkouts/* payload that show how far the buyer got. */
+export type CheckoutProgress = {
+  email?: string | null;
+  phone?: string | null;
+  shippingAddress?: unknown;
+  shippingLines?: readonly unknown[] | null;
+  gateway?: string | null;
+};
+
+/** The furthest step a checkouts/* payload shows (an index into CHECKOUT_STEPS). */
+export function stepOfPayload(p: CheckoutProgress): number {
+  if (p.gateway) return PAYMENT_STEP;
+  if (p.shippingLines?.length) return CHECKOUT_STEPS.indexOf("shipping");
+  if (p.shippingAddress) return CHECKOUT_STEPS.indexOf("address");
+  if (p.email || p.phone) return CHECKOUT_STEPS.indexOf("contact");
+  return 0;
+}
+
+/** The step a pixel event name marks, as SQL over its column (null for other events). */
+export function pixelStepSql(name: Sql): Sql {
+  return sql`(CASE ${name} ${raw(Object.entries(PIXEL_STEP_EVENTS).map(([event, step]) => `WHEN '${event}' THEN ${step}`).join(" "))} END)`;
+}
+
+/**
+ * A checkout's furthest step, as SQL: payment once completed; frozen at what it was when the
+ * checkout was counted abandoned (the completing payload of a recovery shows every step, the
+ * abandonment did not get that far); else the furthest of its payloads, its pixel events and its
+ * contact information.
+ */
+export function stepReachedSql(c: { status: Sql; storedStatus: Sql; storedStep: Sql; payloadStep: Sql; pixelStep: Sql; hasContact: Sql }): Sql {
+  return sql`(CASE WHEN ${c.status} = 'COMPLETED' THEN ${PAYMENT_STEP}
+    WHEN ${c.storedStatus} IN ('ABANDONED', 'RECOVERED') THEN ${c.storedStep}
+    ELSE GREATEST(${c.payloadStep}, ${c.pixelStep}, CASE WHEN ${c.hasContact} THEN ${CHECKOUT_STEPS.indexOf("contact")} ELSE 0 END) END)::int`;
+}
+
+export const PIXEL_STEP_EVENT_LIST = raw(Object.keys(PIXEL_STEP_EVENTS).map((e) => `'${e}'`).join(", "));
+
+export type StepCounts = { step: number; reached: number; stopped: number; abandoned: number; noContact: number };
+
+/**
+ * The step funnel from counts of checkouts by furthest step: how many reached each step (got at
+ * least that far, completed ones included) and how many stopped there (not completed: abandoned,
+ * recovered later, or without contact), with the drop-off (stopped ÷ reached).
+ */
+export function stepFunnel(rows: readonly { step: number; started: number; stopped: number; abandoned: number; noContact: number }[]) {
+  const at = CHECKOUT_STEPS.map((_, step) => {
+    const here = rows.filter((r) => r.step === step);
+    const sum = (k: "started" | "stopped" | "abandoned" | "noContact") => here.reduce((n, r) => n + r[k], 0);
+    return { step, started: sum("started"), stopped: sum("stopped"), abandoned: sum("abandoned"), noContact: sum("noContact") };
+  });
+  let reached = 0;
+  const out: (StepCounts & { dropOff: number | null })[] = [];
+  for (let step = at.length - 1; step >= 0; step--) {
+    reached += at[step]!.started;
+    out.unshift({ step, reached, stopped: at[step]!.stopped, abandoned: at[step]!.abandoned, noContact: at[step]!.noContact, dropOff: reached ? at[step]!.stopped / reached : null });
+  }
+  return out;
+}
+
 export const BREAKDOWN_DIMENSIONS = ["channel", "source", "landingPage", "device"] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 

@@ -39,6 +39,21 @@ export async function readBreakdown(shop: string, range: { from: string; to: str
   }));
 }
 
+/**
+ * Checkouts by furthest step over the range for one split (dimension "all": the whole funnel),
+ * for the `limit` values with the most checkouts started.
+ */
+export async function readStepCounts(shop: string, range: { from: string; to: string }, dimension: string, limit: number) {
+  return db().$queryRawUnsafe<{ value: string; step: number; started: number; stopped: number; abandoned: number; noContact: number }[]>(
+    ...render(sql`WITH s AS (
+        SELECT value, step, sum(started)::int AS started, sum(stopped)::int AS stopped, sum(abandoned)::int AS abandoned, sum("noContact")::int AS "noContact"
+        FROM "AbandonmentStepDaily" WHERE shop = ${shop} AND dimension = ${dimension} AND day BETWEEN ${range.from}::date AND ${range.to}::date
+        GROUP BY value, step
+      ), top AS (SELECT value FROM s GROUP BY value ORDER BY sum(started) DESC, value LIMIT ${limit})
+      SELECT s.* FROM s JOIN top USING (value) ORDER BY s.value, s.step`),
+  );
+}
+
 export async function readTopProducts(shop: string, range: { from: string; to: string }, limit: number) {
   return db().$queryRawUnsafe<{ productKey: string; productGid: string | null; title: string; currency: string; checkouts: number; quantity: number; valueMinor: bigint }[]>(
     ...render(sql`SELECT "productKey", max("productGid") AS "productGid", max(title) AS title, currency,

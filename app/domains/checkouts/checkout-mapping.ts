@@ -2,6 +2,7 @@
  * Pure: checkouts/create|update payloads to rows. Checkout amounts are in the buyer's
  * (presentment) currency, which is stored next to them.
  */
+import { stepOfPayload } from "~/domains/abandonment/abandonment";
 import { toGid } from "~/lib/gid";
 import { toMinor } from "~/lib/money";
 import type { CheckoutPayload } from "~/webhooks/payloads";
@@ -14,6 +15,8 @@ export type CheckoutRow = {
   email: string | null;
   phone: string | null;
   hasContact: boolean;
+  /** The furthest checkout step its payloads showed (abandonment.ts CHECKOUT_STEPS). */
+  stepReached: number;
   currency: string;
   presentmentCurrency: string | null;
   subtotalMinor: bigint;
@@ -64,6 +67,7 @@ export function toCheckoutRows(p: CheckoutPayload, customerGid: string | null, f
     phone,
     // Shopify records an abandoned checkout only once the buyer has entered contact information.
     hasContact: Boolean(email || phone),
+    stepReached: stepOfPayload({ email, phone, shippingAddress: p.shipping_address, shippingLines: p.shipping_lines, gateway: p.gateway }),
     currency,
     presentmentCurrency: p.presentment_currency ?? null,
     subtotalMinor: toMinor(p.subtotal_price, currency),

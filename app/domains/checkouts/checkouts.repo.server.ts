@@ -7,7 +7,7 @@ import type { SqlClient } from "~/db.server";
 import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-mapping";
 
 const COLUMNS = [
-  "token", "checkoutId", "cartToken", "customerGid", "email", "phone", "hasContact", "currency", "presentmentCurrency",
+  "token", "checkoutId", "cartToken", "customerGid", "email", "phone", "hasContact", "stepReached", "currency", "presentmentCurrency",
   "subtotalMinor", "totalMinor", "sourceName", "source", "landingSite", "referringSite", "deviceId", "customerLocale",
   "shopifyCreatedAt", "sourceUpdatedAt", "completedAt", "closedAt", "orderGid",
 ] as const satisfies readonly (keyof (CheckoutRow & { orderGid: string | null }))[];
@@ -25,7 +25,14 @@ export async function upsertCheckout(
   lineItems: CheckoutLineRow[],
 ): Promise<"APPLIED" | "STALE"> {
   const set = COLUMNS.filter((c) => c !== "token")
-    .map((c) => (KEEP_IF_NEW_IS_NULL.has(c) ? `"${c}" = COALESCE(EXCLUDED."${c}", "Checkout"."${c}")` : `"${c}" = EXCLUDED."${c}"`))
+    .map((c) =>
+      KEEP_IF_NEW_IS_NULL.has(c)
+        ? `"${c}" = COALESCE(EXCLUDED."${c}", "Checkout"."${c}")`
+        : // The furthest step reached: a buyer going back to change an address does not undo it.
+          c === "stepReached"
+          ? `"${c}" = GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`
+          : `"${c}" = EXCLUDED."${c}"`,
+    )
     .join(", ");
   const rows = await sql.query<{ id: bigint }>(
     `INSERT INTO "Checkout" ("shop", ${quoted(COLUMNS)}, "updatedAt")

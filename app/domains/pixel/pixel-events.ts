@@ -3,9 +3,10 @@
  * Pure: the schema is the trust boundary (anything off-shape is refused with 422), ids become GIDs.
  */
 import { z } from "zod";
+import { PIXEL_STEP_EVENTS } from "~/domains/abandonment/abandonment";
 import { gidTail, toGid } from "~/lib/gid";
 
-export const PIXEL_EVENT_NAMES = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"] as const;
+export const PIXEL_EVENT_NAMES = ["page_viewed", "product_viewed", "product_added_to_cart", ...(Object.keys(PIXEL_STEP_EVENTS) as (keyof typeof PIXEL_STEP_EVENTS)[]), "checkout_completed"] as const;
 
 const id = z.string().trim().min(1).max(255);
 const optionalId = id.nullish();

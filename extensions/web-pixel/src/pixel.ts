@@ -8,7 +8,10 @@
  */
 import type { ExtensionApi } from "@shopify/web-pixels-extension";
 
-export const PIXEL_EVENTS = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"] as const;
+/** Checkout steps as submitted (Checkout Extensibility checkouts): how far an abandoned checkout got. */
+const CHECKOUT_STEP_EVENTS = ["checkout_contact_info_submitted", "checkout_address_info_submitted", "checkout_shipping_info_submitted", "payment_info_submitted"] as const;
+
+export const PIXEL_EVENTS = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", ...CHECKOUT_STEP_EVENTS, "checkout_completed"] as const;
 
 type OutEvent = {
   id: string;
@@ -74,6 +77,7 @@ export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "setti
   subscribe("product_viewed", (e) => push(e, { productId: e.data?.productVariant?.product?.id ?? null }));
   subscribe("product_added_to_cart", (e) => push(e, { productId: e.data?.cartLine?.merchandise?.product?.id ?? null }));
   subscribe("checkout_started", (e) => push(e, { checkoutToken: e.data?.checkout?.token ?? null }));
+  for (const step of CHECKOUT_STEP_EVENTS) subscribe(step, (e) => push(e, { checkoutToken: e.data?.checkout?.token ?? null }));
   subscribe("checkout_completed", (e) =>
     push(e, { checkoutToken: e.data?.checkout?.token ?? null, customerId: e.data?.checkout?.order?.customer?.id ?? customerId() }),
   );

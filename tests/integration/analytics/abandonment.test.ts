@@ -9,11 +9,13 @@ import {
   getAbandonmentBreakdown,
   getAbandonmentKpis,
   getAbandonmentTrend,
+  getStepFunnels,
   getTopAbandonedProducts,
   listRecoveredCheckouts,
   recomputeAbandonment,
   sweepShop,
 } from "~/domains/abandonment/abandonment.server";
+import { CHECKOUT_STEPS } from "~/domains/abandonment/abandonment";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { makeCheckout, makeCustomer, makeOrder, makeShop } from "#test/analytics";
@@ -166,6 +168,7 @@ describe("abandonment: classification and attribution", () => {
       daily: await db().abandonmentDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { currency: "asc" }], omit: { computedAt: true } }),
       breakdowns: await db().abandonmentBreakdownDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }] }),
       products: await db().abandonedProductDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { productKey: "asc" }] }),
+      steps: await db().abandonmentStepDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }, { step: "asc" }] }),
     });
     const once = await snapshot();
     expect((await sweepShop(SHOP, { asOf: AS_OF })).checkouts).toBe(0);
@@ -195,5 +198,89 @@ describe("abandonment: classification and attribution", () => {
     const later = await sweepShop(SHOP, { asOf: AS_OF });
     expect(later.checkouts).toBe(1);
     expect(later.customers).toEqual([]);
+  });
+});
+
+describe("abandonment by step", () => {
+  const step = (name: (typeof CHECKOUT_STEPS)[number]) => CHECKOUT_STEPS.indexOf(name);
+  const pixel = (token: string, name: string, occurredAt: string) =>
+    db().pixelEvent.create({ data: { shop: SHOP, eventId: `${token}-${name}`, name, clientId: "client", checkoutToken: token, occurredAt: new Date(occurredAt) } });
+
+  /**
+   * s1 left at the shipping method (its payloads showed one): ABANDONED at shipping.
+   * s2 a guest who gave nothing: NO_CONTACT at started (not in Shopify's abandoned list).
+   * s3 payloads show contact only, the pixel saw the address submitted: ABANDONED at address.
+   * s4 completed within the threshold (payloads showed contact only): COMPLETED, counted at payment.
+   * s5 counted abandoned at the address, then completed through its recovery link with a payload
+   *    showing every step: RECOVERED, still a stop at the address.
+   * s6 from the iPhone app, contact only: ABANDONED at contact.
+   */
+  async function seedSteps() {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    await makeCheckout(SHOP, { token: "s1", email: "s1@example.com", createdAt: "2026-06-01T10:00:00Z", step: step("shipping") });
+    await makeCheckout(SHOP, { token: "s2", email: null, createdAt: "2026-06-01T10:00:00Z" });
+    await makeCheckout(SHOP, { token: "s3", email: "s3@example.com", createdAt: "2026-06-01T10:00:00Z", step: step("contact") });
+    await pixel("s3", "checkout_contact_info_submitted", "2026-06-01T10:01:00Z");
+    await pixel("s3", "checkout_address_info_submitted", "2026-06-01T10:02:00Z");
+    const o4 = await makeOrder(SHOP, { customer: null, email: "s4@example.com", processedAt: "2026-06-01T10:20:00Z", checkoutToken: "s4", subtotal: "50.00" });
+    await makeCheckout(SHOP, { token: "s4", email: "s4@example.com", createdAt: "2026-06-01T10:00:00Z", updatedAt: "2026-06-01T10:20:00Z", completedAt: "2026-06-01T10:20:00Z", orderGid: o4.orderGid, step: step("contact") });
+    await makeCheckout(SHOP, { token: "s5", email: "s5@example.com", createdAt: "2026-06-01T10:00:00Z", step: step("address") });
+    await makeCheckout(SHOP, { token: "s6", email: "s6@example.com", createdAt: "2026-06-01T10:00:00Z", sourceName: "iphone", step: step("contact") });
+    // The sweep after s5's threshold (11:00) counts it abandoned at the address.
+    await sweepShop(SHOP, { asOf: new Date("2026-06-01T11:05:00Z") });
+    const o5 = await makeOrder(SHOP, { customer: null, email: "s5@example.com", processedAt: "2026-06-02T09:00:00Z", checkoutToken: "s5", subtotal: "50.00" });
+    await db().checkout.update({
+      where: { shop_token: { shop: SHOP, token: "s5" } },
+      data: { completedAt: new Date("2026-06-02T09:00:00Z"), orderGid: o5.orderGid, sourceUpdatedAt: new Date("2026-06-02T09:00:00Z"), stepReached: step("payment") },
+    });
+    await sweepShop(SHOP, { asOf: AS_OF });
+  }
+
+  it("records the furthest step of each checkout from its payloads and the pixel, frozen once abandoned", async () => {
+    await seedSteps();
+    const of = async (token: string) => {
+      const o = await outcome(token);
+      return [o.status, CHECKOUT_STEPS[o.stepReached]];
+    };
+    expect(await of("s1")).toEqual(["ABANDONED", "shipping"]);
+    expect(await of("s2")).toEqual(["NO_CONTACT", "started"]);
+    expect(await of("s3")).toEqual(["ABANDONED", "address"]);
+    expect(await of("s4")).toEqual(["COMPLETED", "payment"]);
+    expect(await of("s5")).toEqual(["RECOVERED", "address"]);
+    expect(await of("s6")).toEqual(["ABANDONED", "contact"]);
+  });
+
+  it("reports where checkouts stop, whole and by device, reconciled with the abandoned count", async () => {
+    await seedSteps();
+    const [all] = await getStepFunnels(SHOP, RANGE, "all");
+    expect(all!.value).toBe("");
+    expect(all!.steps.map((s) => [CHECKOUT_STEPS[s.step], s.reached, s.stopped, s.abandoned, s.noContact])).toEqual([
+      ["started", 6, 1, 0, 1],
+      ["contact", 5, 1, 1, 0],
+      ["address", 4, 2, 2, 0],
+      ["shipping", 2, 1, 1, 0],
+      ["payment", 1, 0, 0, 0],
+    ]);
+    // Stops from contact on are exactly the checkouts counted abandoned (Shopify's list).
+    const kpis = await getAbandonmentKpis(SHOP, RANGE);
+    expect(all!.steps.reduce((n, s) => n + s.abandoned, 0)).toBe(kpis.abandoned);
+    expect(all!.steps[0]!.noContact).toBe(kpis.noContact);
+
+    const devices = await getStepFunnels(SHOP, RANGE, "device");
+    expect(devices.map((d) => [d.value, d.started, d.steps.map((s) => s.stopped)])).toEqual([
+      ["web", 5, [1, 0, 2, 1, 0]],
+      ["mobile_app", 1, [0, 1, 0, 0, 0]],
+    ]);
+    expect(await getStepFunnels(SHOP, RANGE, "landing" as never)).toEqual([]);
+  });
+
+  it("runs twice with the same result: a second sweep and a full recompute keep every step", async () => {
+    await seedSteps();
+    const steps = () => db().abandonmentStepDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }, { step: "asc" }] });
+    const once = await steps();
+    expect(once.length).toBeGreaterThan(0);
+    expect((await sweepShop(SHOP, { asOf: AS_OF })).checkouts).toBe(0);
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect(await steps()).toEqual(once);
   });
 });

@@ -37,14 +37,26 @@ function runPixel(settings: Record<string, string>) {
 }
 
 describe("web pixel → POST /pixel/events", () => {
-  it("subscribes to the five journey events and stores a batch once, like a webhook", async () => {
+  it("subscribes to the journey and checkout step events and stores a batch once, like a webhook", async () => {
     const settings = { shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), endpoint: "https://my-test-app.myshopify.io/pixel/events" };
     const pixel = runPixel(settings);
-    expect([...pixel.handlers.keys()].sort()).toEqual(["checkout_completed", "checkout_started", "page_viewed", "product_added_to_cart", "product_viewed"]);
+    expect([...pixel.handlers.keys()].sort()).toEqual([
+      "checkout_address_info_submitted",
+      "checkout_completed",
+      "checkout_contact_info_submitted",
+      "checkout_shipping_info_submitted",
+      "checkout_started",
+      "page_viewed",
+      "payment_info_submitted",
+      "product_added_to_cart",
+      "product_viewed",
+    ]);
     pixel.emit("page_viewed", {}, 1);
     pixel.emit("product_viewed", { productVariant: { product: { id: "632910392" } } }, 1);
     pixel.emit("product_added_to_cart", { cartLine: { merchandise: { product: { id: "632910392" } } } }, 1);
     pixel.emit("checkout_started", { checkout: { token: "tok-1" } }, 1);
+    pixel.emit("checkout_contact_info_submitted", { checkout: { token: "tok-1" } }, 1);
+    pixel.emit("checkout_address_info_submitted", { checkout: { token: "tok-1" } }, 1);
     expect(pixel.sent).toHaveLength(0); // batched
     pixel.emit("checkout_completed", { checkout: { token: "tok-1", order: { customer: { id: "4242" } } } }, 1);
     expect(pixel.sent).toHaveLength(1);
@@ -52,14 +64,22 @@ describe("web pixel → POST /pixel/events", () => {
     const first = await post(pixel.sent[0]!.body);
     expect(first.status).toBe(200);
     expect(first.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await first.json()).toEqual({ stored: 5, duplicates: 0 });
+    expect(await first.json()).toEqual({ stored: 7, duplicates: 0 });
     const again = await post(pixel.sent[0]!.body);
-    expect(await again.json()).toEqual({ stored: 0, duplicates: 5 });
+    expect(await again.json()).toEqual({ stored: 0, duplicates: 7 });
 
     const rows = await db().pixelEvent.findMany({ orderBy: { id: "asc" } });
-    expect(rows.map((r) => r.name)).toEqual(["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "page_viewed",
+      "product_viewed",
+      "product_added_to_cart",
+      "checkout_started",
+      "checkout_contact_info_submitted",
+      "checkout_address_info_submitted",
+      "checkout_completed",
+    ]);
     expect(rows[1]).toMatchObject({ shop: TEST_SHOP, productGid: "gid://shopify/Product/632910392", customerGid: "gid://shopify/Customer/4242", clientId: "client-1", cartToken: "c1-abc" });
-    expect(rows[3]!.checkoutToken).toBe("tok-1");
+    expect(rows.slice(3).map((r) => r.checkoutToken)).toEqual(["tok-1", "tok-1", "tok-1", "tok-1"]);
     // Query strings (emails, tokens) never reach the table.
     expect(rows[0]!.url).toBe("https://shop.example/products/x");
   });

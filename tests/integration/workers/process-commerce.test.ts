@@ -4,7 +4,7 @@ import { closeQueues } from "~/queues/queues.server";
 import { handleWebhooksProcessEvent } from "~/webhooks/process.server";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
-import { fixtureText, productionFixture } from "#test/fixtures";
+import { fixture, fixtureText, productionFixture } from "#test/fixtures";
 import { checkoutPayload, customerPayload, nextId, orderPayload, refundPayload } from "#test/payloads";
 import { deliverAndProcess, snapshotShop } from "#test/process";
 import { resetQueues } from "#test/queues";
@@ -150,6 +150,21 @@ describe("webhooks.process-event: checkouts", () => {
   it("records a guest checkout without contact information", async () => {
     await deliverAndProcess("checkouts/create", checkoutPayload({ token: "t-nocontact", email: null, customerId: null }));
     expect(await db().checkout.findFirstOrThrow({ where: { token: "t-nocontact" } })).toMatchObject({ hasContact: false, email: null, customerGid: null });
+  });
+
+  it("records the furthest checkout step the payloads show, and never lowers it", async () => {
+    const step = async () => (await db().checkout.findFirstOrThrow({ where: { token: "t-steps" } })).stepReached;
+    // Shopify's sample: an email and a shipping address, no shipping method or gateway yet.
+    await deliverAndProcess("checkouts/create", checkoutPayload({ token: "t-steps", updatedAt: "2026-10-01T10:00:00Z" }));
+    expect(await step()).toBe(2);
+    const shippingLine = fixture<{ shipping_lines: unknown[] }>("orders/create").shipping_lines[0];
+    await deliverAndProcess("checkouts/update", checkoutPayload({ token: "t-steps", updatedAt: "2026-10-01T10:05:00Z", shippingLines: [shippingLine] }));
+    expect(await step()).toBe(3);
+    // The buyer went back and cleared the address: still got as far as the shipping method.
+    await deliverAndProcess("checkouts/update", checkoutPayload({ token: "t-steps", updatedAt: "2026-10-01T10:06:00Z", shippingAddress: null }));
+    expect(await step()).toBe(3);
+    await deliverAndProcess("checkouts/create", checkoutPayload({ token: "t-contact", shippingAddress: null }));
+    expect((await db().checkout.findFirstOrThrow({ where: { token: "t-contact" } })).stepReached).toBe(1);
   });
 
   it("drops a stale checkouts/update and keeps the newer one", async () => {
