@@ -125,22 +125,24 @@ async function segmentsReport(): Promise<number> {
 }
 
 async function abandonmentReport(): Promise<number> {
-  const { getAbandonmentBreakdown, getAbandonmentKpis, getAbandonmentTrend, getTopAbandonedProducts } = await import("../app/domains/abandonment/abandonment.server");
+  const { getAbandonmentBreakdown, getAbandonmentKpis, getAbandonmentTrend, getStepFunnels, getTopAbandonedProducts } = await import("../app/domains/abandonment/abandonment.server");
+  const { CHECKOUT_STEPS } = await import("../app/domains/abandonment/abandonment");
   const r = await range();
   if (format === "csv") {
     const trend = await getAbandonmentTrend(shop!, r);
     out(csv([["day", "started", "abandoned", "rate", "recovered_link", "recovered_window", "recovered_link_revenue", "recovered_window_revenue"], ...trend.map((d) => [d.day, d.started, d.abandoned, d.rate === null ? "" : d.rate.toFixed(4), d.recoveredLink, d.recoveredWindow, fromMinor(d.recoveredLinkMinor, shopCurrency ?? "USD"), fromMinor(d.recoveredWindowMinor, shopCurrency ?? "USD")])]));
     return 0;
   }
-  const [kpis, devices, channels, sources, landing, products] = await Promise.all([
+  const [kpis, [steps], devices, channels, sources, landing, products] = await Promise.all([
     getAbandonmentKpis(shop!, r),
+    getStepFunnels(shop!, r, "all"),
     getAbandonmentBreakdown(shop!, r, "device"),
     getAbandonmentBreakdown(shop!, r, "channel"),
     getAbandonmentBreakdown(shop!, r, "source", 10),
     getAbandonmentBreakdown(shop!, r, "landingPage", 10),
     getTopAbandonedProducts(shop!, r, 10),
   ]);
-  if (format === "json") return out(json({ shop, kpis, breakdowns: { device: devices, channel: channels, source: sources, landingPage: landing }, topProducts: products })), 0;
+  if (format === "json") return out(json({ shop, kpis, steps: steps?.steps.map((s) => ({ ...s, step: CHECKOUT_STEPS[s.step] })) ?? [], breakdowns: { device: devices, channel: channels, source: sources, landingPage: landing }, topProducts: products })), 0;
   const cur = kpis.recovered.shopCurrency ?? "USD";
   const line = (label: string, value: string) => out(`  ${pad(label, 36)} ${value}`);
   const recovered = (r: { checkouts: number; rate: number | null; revenueMinor: bigint }) =>
@@ -153,6 +155,10 @@ async function abandonmentReport(): Promise<number> {
   line(tr("admin.abandonment.recoveredLink"), recovered(kpis.recovered.link));
   line(tr("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days }), recovered(kpis.recovered.window));
   if (kpis.recovered.medianMinutesToRecover !== null) out(`  ${tr("admin.abandonment.median", { time: recoveryTime(Math.round(kpis.recovered.medianMinutesToRecover), t.t) })}`);
+  if (steps) {
+    out(`\n  ${tr("admin.abandonment.steps.title")}: ${tr("admin.abandonment.steps.stopped").toLowerCase()} / ${tr("admin.abandonment.steps.reached").toLowerCase()}`);
+    for (const s of steps.steps) out(`    ${pad(tr(`admin.abandonment.steps.names.${CHECKOUT_STEPS[s.step]!}`), 40)} ${pad(`${s.stopped}/${s.reached}`, 12)} ${t.percent(s.dropOff)}`);
+  }
   for (const [dimension, rows] of [["device", devices], ["channel", channels], ["source", sources], ["landingPage", landing]] as const) {
     out(`\n  ${tr(`admin.abandonment.dimensions.${dimension}`)}: ${tr("admin.abandonment.abandoned").toLowerCase()} / ${tr("admin.abandonment.started").toLowerCase()}`);
     for (const b of rows) out(`    ${pad(breakdownValue(dimension, b.value, t.t), 40)} ${pad(`${b.abandoned}/${b.started}`, 12)} ${t.percent(b.rate)}`);

@@ -153,6 +153,20 @@ export const adminEn = {
     hours: "{n} h",
     days: "{n} days",
     emptyBody: "No checkout was started in this period. Choose a longer range, or check Data & deliveries to see whether checkout events arrive.",
+    steps: {
+      title: "Where checkouts stop",
+      help: "Each checkout counts once, at the furthest step it reached: from its checkout updates and, in checkouts with Checkout Extensibility, the web pixel's step events. Completed checkouts count at payment.",
+      splits: { all: "All checkouts", device: "By device", channel: "By channel", source: "By traffic source" },
+      names: { started: "Checkout started", contact: "Contact details", address: "Shipping address", shipping: "Shipping method", payment: "Payment" },
+      step: "Step",
+      reached: "Reached",
+      stopped: "Stopped here",
+      dropOff: "Drop-off",
+      cell: "{rate} · {stopped} of {reached}",
+      cellHelp: "Each cell: drop-off · stopped here of reached.",
+      reconcile:
+        "Shopify's abandoned checkouts list holds the {abandoned} that stopped once contact details were given (the abandonment rate counts them); the {noContact} that stopped before are counted here only.",
+    },
     definitions:
       "Rate = abandoned ÷ checkouts started in the period, by the day the checkout started. Abandoned = contact details given and no order within {minutes} minutes of the last activity (Shopify records no abandoned checkout without contact details). Recovered revenue is shown both ways: Shopify's recovery-link rule, and any order by the buyer within {days} days.",
   },

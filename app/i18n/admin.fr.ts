@@ -152,6 +152,20 @@ export const adminFr: Messages["admin"] = {
     hours: "{n} h",
     days: "{n} jours",
     emptyBody: "Aucun paiement n'a commencé sur cette période. Choisissez une période plus longue, ou consultez Données et livraisons pour vérifier que les événements de paiement arrivent.",
+    steps: {
+      title: "Où les paiements s'arrêtent",
+      help: "Chaque paiement compte une fois, à l'étape la plus avancée qu'il a atteinte : d'après ses mises à jour et, pour les paiements avec Checkout Extensibility, les événements d'étape du pixel web. Les paiements terminés comptent au paiement.",
+      splits: { all: "Tous les paiements", device: "Par appareil", channel: "Par canal", source: "Par source de trafic" },
+      names: { started: "Paiement commencé", contact: "Coordonnées", address: "Adresse de livraison", shipping: "Mode de livraison", payment: "Paiement" },
+      step: "Étape",
+      reached: "Atteinte",
+      stopped: "Arrêtés ici",
+      dropOff: "Abandon",
+      cell: "{rate} · {stopped} sur {reached}",
+      cellHelp: "Chaque case : abandon · arrêtés ici sur atteinte.",
+      reconcile:
+        "La liste des paiements abandonnés de Shopify contient les {abandoned} arrêtés après la saisie des coordonnées (le taux d'abandon les compte) ; les {noContact} arrêtés avant ne sont comptés qu'ici.",
+    },
     definitions:
       "Taux = abandonnés ÷ paiements commencés sur la période, selon le jour où le paiement a commencé. Abandonné = coordonnées saisies et aucune commande dans les {minutes} minutes suivant la dernière activité (Shopify n'enregistre aucun abandon sans coordonnées). Le chiffre récupéré est donné des deux façons : la règle du lien de relance de Shopify, et toute commande de l'acheteur dans les {days} jours.",
   },

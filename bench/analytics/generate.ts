@@ -65,7 +65,7 @@ export async function generateStore(databaseUrl: string, shop: string, size: Sto
     );
     const completed = Math.floor(size.checkouts * 0.55);
     await q(
-      `INSERT INTO "Checkout" (shop, token, "checkoutId", "customerGid", email, "hasContact", currency, "subtotalMinor", "totalMinor", "sourceName",
+      `INSERT INTO "Checkout" (shop, token, "checkoutId", "customerGid", email, "hasContact", "stepReached", currency, "subtotalMinor", "totalMinor", "sourceName",
          "landingSite", "referringSite", "shopifyCreatedAt", "sourceUpdatedAt", "completedAt", "orderGid", "createdAt", "updatedAt")
        SELECT $1, 'k' || g, g::text,
          CASE WHEN g <= $3::int THEN o."customerGid" WHEN ${u("g", "ckguest")} < 0.3 THEN NULL
@@ -73,6 +73,7 @@ export async function generateStore(databaseUrl: string, shop: string, size: Sto
          CASE WHEN g <= $3::int THEN o.email WHEN ${u("g", "contact")} < 0.10 THEN NULL WHEN ${u("g", "ckguest")} < 0.3 THEN 'a' || g || '@example.com'
               ELSE 'c' || (1 + floor(${size.customers} * power(${u("g", "ckcust")}, 2)))::int || '@example.com' END,
          CASE WHEN g <= $3::int THEN true ELSE ${u("g", "contact")} >= 0.10 END,
+         CASE WHEN g <= $3::int THEN 4 WHEN ${u("g", "contact")} < 0.10 THEN 0 ELSE 1 + floor(${u("g", "step")} * 4)::int END,
          CASE WHEN ${u("g", "cur")} < 0.05 THEN 'EUR' ELSE 'USD' END,
          COALESCE(o."subtotalMinor", 1500 + floor(${u("g", "ckamount")} * 15000)::bigint), COALESCE(o."totalMinor", 1500 + floor(${u("g", "ckamount")} * 15000)::bigint),
          (ARRAY['web', 'web', 'web', 'iphone', 'android', 'pos'])[1 + floor(${u("g", "src")} * 6)::int],

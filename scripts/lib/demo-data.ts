@@ -69,11 +69,23 @@ export function buildDemoDeliveries(opts: DemoOptions = {}): DemoDelivery[] {
   const lines = (count: number) =>
     Array.from({ length: count }, () => ({ product: pick(PRODUCTS), quantity: rand() < 0.8 ? 1 : 2 }));
 
+  // How far each buyer got in checkout (abandonment by step), from its own generator so the rest
+  // of the data stays as it was. Contact details come first in Shopify's checkout.
+  const stepRand = prng((opts.seed ?? 20261124) + 1);
+  const shippingLine = (orderSample.shipping_lines as Json[])[0]!;
+  const progress = (email: string | null): Json => {
+    const r = stepRand();
+    if (!email || r < 0.3) return { shipping_address: null };
+    if (r < 0.65) return {}; // the sample's shipping address, no method yet
+    return r < 0.9 ? { shipping_lines: [shippingLine] } : { shipping_lines: [shippingLine], gateway: "shopify_payments" };
+  };
+
   const checkoutBody = (token: string, at: number, items: ReturnType<typeof lines>, customer: Json | null, email: string | null) => {
     const subtotal = items.reduce((s, li) => s + Number(li.product.price) * li.quantity, 0);
     const tax = Math.round(subtotal * 6) / 100;
     return {
       ...checkoutSample,
+      ...progress(email),
       token,
       cart_token: `cart-${token}`,
       name: `#${nextCheckout++}`,

@@ -91,6 +91,34 @@ describe("admin pages in chromium", () => {
     await page.close();
   });
 
+  it("shows where checkouts stop, step by step, whole and by device", async () => {
+    const span = (await db.query(`SELECT min(day)::text AS "from", max(day)::text AS "to" FROM "AbandonmentStepDaily"`)).rows[0] as { from: string; to: string };
+    const counts = (await db.query(`SELECT step, sum(started)::int AS started, sum(stopped)::int AS stopped FROM "AbandonmentStepDaily" WHERE dimension = 'all' GROUP BY step ORDER BY step`))
+      .rows as { step: number; started: number; stopped: number }[];
+    // Demo buyers stop at every step; completed checkouts count at payment.
+    expect(counts.map((c) => c.step)).toEqual([0, 1, 2, 3, 4]);
+    expect(counts.slice(0, 4).every((c) => c.stopped > 0)).toBe(true);
+    const reached = (step: number) => counts.filter((c) => c.step >= step).reduce((n, c) => n + c.started, 0);
+    const { page, problems } = await open(`/app/abandonment?from=${span.from}&to=${span.to}`);
+    const table = page.getByRole("table").filter({ hasText: "Stopped here" });
+    const rows = table.getByRole("row");
+    expect(await rows.count()).toBe(6);
+    const names = ["Checkout started", "Contact details", "Shipping address", "Shipping method", "Payment"];
+    for (const [step, name] of names.entries()) {
+      await expect(rows.nth(step + 1).locator("th, td").allTextContents()).resolves.toEqual(
+        expect.arrayContaining([name, reached(step).toLocaleString("en"), counts[step]!.stopped.toLocaleString("en")]),
+      );
+    }
+    await expect(page.getByText(/Shopify's abandoned checkouts list holds the [\d,]+ that stopped/).count()).resolves.toBe(1);
+    await page.getByRole("tab", { name: "By device" }).click();
+    const byDevice = page.getByRole("table").filter({ hasText: "Shipping method" });
+    await expect(byDevice.getByRole("columnheader").allTextContents()).resolves.toEqual(expect.arrayContaining(["Web"]));
+    await page.screenshot({ path: screenshotPath("abandonment-steps-by-device"), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("lists customers per RFM group and starts a segment from one", async () => {
     const counts = new Map(
       (await db.query(`SELECT "rfmGroup" AS g, count(*)::int AS n FROM "CustomerProfile" GROUP BY 1`)).rows.map((r: { g: string; n: number }) => [r.g, r.n]),

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { addDays, dateOnly, localDate, safeTimeZone } from "~/lib/calendar";
 import { getShopSettings } from "~/domains/shops/settings.server";
-import { abandonmentRate, median, stepFunnel, BREAKDOWN_DIMENSIONS, type AbandonmentSettings, type BreakdownDimension } from "~/domains/abandonment/abandonment";
+import { abandonmentRate, median, stepFunnel, BREAKDOWN_DIMENSIONS, STEP_SPLITS, type StepSplit, type AbandonmentSettings, type BreakdownDimension } from "~/domains/abandonment/abandonment";
 import {
   analyzeOutcomes,
   attributeWindows,
@@ -215,9 +215,6 @@ export async function getAbandonmentBreakdown(shop: string, range: DateRange, di
   const rows = await readBreakdown(shop, range, dimension, Math.min(Math.max(limit, 1), 200));
   return rows.map((r) => ({ ...r, rate: abandonmentRate(r.abandoned, r.started).rate }));
 }
-
-export const STEP_SPLITS = ["all", "device", "channel", "source"] as const;
-export type StepSplit = (typeof STEP_SPLITS)[number];
 
 /**
  * Where checkouts stop, step by step (abandonment.ts stepFunnel), over the range: the whole funnel

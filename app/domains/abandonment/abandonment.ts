@@ -139,6 +139,10 @@ export function stepReachedSql(c: { status: Sql; storedStatus: Sql; storedStep: 
 
 export const PIXEL_STEP_EVENT_LIST = raw(Object.keys(PIXEL_STEP_EVENTS).map((e) => `'${e}'`).join(", "));
 
+/** How the step funnel can be split: the whole funnel, or one per device, channel or source. */
+export const STEP_SPLITS = ["all", "device", "channel", "source"] as const;
+export type StepSplit = (typeof STEP_SPLITS)[number];
+
 export type StepCounts = { step: number; reached: number; stopped: number; abandoned: number; noContact: number };
 
 /**

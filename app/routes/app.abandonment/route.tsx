@@ -1,5 +1,6 @@
 /**
- * Checkout abandonment over a range: KPIs with their denominators, daily trend, breakdowns by
+ * Checkout abandonment over a range: KPIs with their denominators, daily trend, where checkouts
+ * stop (step by step, whole and by device, channel, source), breakdowns by
  * channel, traffic source, landing page and device, top abandoned products, and the recovered
  * checkouts (link-attributed, Shopify's rule, or window-attributed), newest recovery first.
  */
@@ -11,14 +12,16 @@ import {
   getAbandonmentBreakdown,
   getAbandonmentKpis,
   getAbandonmentTrend,
+  getStepFunnels,
   getTopAbandonedProducts,
   listRecoveredCheckouts,
 } from "~/domains/abandonment/abandonment.server";
-import { BREAKDOWN_DIMENSIONS } from "~/domains/abandonment/abandonment";
+import { BREAKDOWN_DIMENSIONS, STEP_SPLITS } from "~/domains/abandonment/abandonment";
 import { customerNames } from "~/domains/segments/names.queries.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { useT } from "~/i18n/I18nProvider";
 import { AbandonmentKpiGrid } from "~/components/abandonment/AbandonmentKpiGrid";
+import { StepFunnelCard } from "~/components/abandonment/StepFunnelCard";
 import { breakdownValue, recoveryTime } from "~/components/abandonment/abandonment-text";
 import { localDate, safeTimeZone } from "~/lib/calendar";
 import { parseDateRange } from "~/lib/date-range";
@@ -38,11 +41,12 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const attribution = params.get("attribution") === "window" ? "window" : "link";
   const after = params.get("after");
   const range = selection.range;
-  const [kpis, trend, products, recovered, ...breakdowns] = await Promise.all([
+  const [kpis, trend, products, recovered, steps, ...breakdowns] = await Promise.all([
     getAbandonmentKpis(shop, range),
     getAbandonmentTrend(shop, range),
     getTopAbandonedProducts(shop, range, 10),
     listRecoveredCheckouts(shop, { attribution, after: after && CURSOR.test(after) ? after : undefined, limit: 20 }),
+    Promise.all(STEP_SPLITS.map(async (split) => ({ split, funnels: await getStepFunnels(shop, range, split, 5) }))),
     ...BREAKDOWN_DIMENSIONS.map((d) => getAbandonmentBreakdown(shop, range, d, 10)),
   ]);
   const currency = kpis.recovered.shopCurrency ?? shopRow?.currency ?? "USD";
@@ -53,6 +57,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     kpis,
     trend: abandonmentSeries(trend, currency),
     breakdowns: BREAKDOWN_DIMENSIONS.map((dimension, i) => ({ dimension, rows: breakdowns[i]! })),
+    steps,
     products: products.map((p) => ({ ...p, valueMinor: p.valueMinor.toString() })),
     attribution,
     paged: Boolean(after),
@@ -182,7 +187,7 @@ function RecoveredList() {
 }
 
 export default function Abandonment() {
-  const { selection, kpis, trend, products, currency } = useLoaderData<typeof loader>();
+  const { selection, kpis, trend, products, currency, steps } = useLoaderData<typeof loader>();
   const { t, number, money, percent, day, locale } = useT();
   const empty = kpis.started === 0;
   return (
@@ -256,6 +261,14 @@ export default function Abandonment() {
                   </InlineGrid>
                 </BlockStack>
               </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("admin.abandonment.steps.title")}
+                </Text>
+                <StepFunnelCard funnels={steps} />
+              </BlockStack>
             </Layout.Section>
             <Layout.Section>
               <BlockStack gap="200">

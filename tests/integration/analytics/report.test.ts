@@ -37,7 +37,7 @@ beforeAll(async () => {
   await makeOrder(SHOP, { customer: 1, processedAt: day(3), subtotal: "120.00" });
   await makeOrder(SHOP, { customer: 1, processedAt: day(20), subtotal: "80.00" });
   await makeOrder(SHOP, { customer: 2, processedAt: day(200), subtotal: "40.00", test: true });
-  await makeCheckout(SHOP, { customer: 2, email: "noah@example.com", createdAt: day(2), total: "55.00", lines: [{ productId: 9, title: "Lantern", price: "55.00" }] });
+  await makeCheckout(SHOP, { customer: 2, email: "noah@example.com", createdAt: day(2), total: "55.00", step: 3, lines: [{ productId: 9, title: "Lantern", price: "55.00" }] });
   const segment = await createSegment(SHOP, { name: "Repeat buyers", rule: { fact: "ordersCount", op: "gte", value: 2 } });
   if (!segment.ok) throw new Error("segment");
   await sweepShop(SHOP);
@@ -72,8 +72,12 @@ describe("npm run report", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("100% · 1 abandoned of 1 checkouts started");
     expect(text.stdout).toContain("Lantern");
+    // Noah's checkout got as far as the shipping method: every step before it passed.
+    expect(text.stdout).toMatch(/Where checkouts stop: stopped here \/ reached\n\s+Checkout started\s+0\/1\s+0%\n\s+Contact details\s+0\/1\s+0%\n\s+Shipping address\s+0\/1\s+0%\n\s+Shipping method\s+1\/1\s+100%\n\s+Payment\s+0\/0\s+–\n/);
     const json = report("abandonment", "--shop", SHOP, "--json");
-    expect(JSON.parse(json.stdout).kpis).toMatchObject({ started: 1, abandoned: 1, abandonedValue: [{ currency: "USD", minor: "5500" }] });
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.kpis).toMatchObject({ started: 1, abandoned: 1, abandonedValue: [{ currency: "USD", minor: "5500" }] });
+    expect(parsed.steps.map((s: { step: string; stopped: number }) => [s.step, s.stopped])).toEqual([["started", 0], ["contact", 0], ["address", 0], ["shipping", 1], ["payment", 0]]);
   });
 
   it("customer <email>: explains the group, the stage, the segments and why orders (do not) count", () => {
