@@ -51,6 +51,7 @@ const normalized = async () => {
   const daily = await db().abandonmentDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { currency: "asc" }], omit: { computedAt: true } });
   const breakdowns = await db().abandonmentBreakdownDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }] });
   const products = await db().abandonedProductDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { productKey: "asc" }, { currency: "asc" }] });
+  const steps = await db().abandonmentStepDaily.findMany({ where: { shop: SHOP }, orderBy: [{ day: "asc" }, { dimension: "asc" }, { value: "asc" }, { step: "asc" }] });
   const segments = await db().segment.findMany({ where: { shop: SHOP }, orderBy: { id: "asc" }, select: { id: true, memberCount: true } });
   return {
     profiles,
@@ -60,6 +61,7 @@ const normalized = async () => {
     daily,
     breakdowns,
     products,
+    steps,
     segments,
   };
 };
@@ -110,6 +112,7 @@ describe("full recompute = incremental path", () => {
       db().abandonmentDaily.deleteMany({ where: { shop: SHOP } }),
       db().abandonmentBreakdownDaily.deleteMany({ where: { shop: SHOP } }),
       db().abandonedProductDaily.deleteMany({ where: { shop: SHOP } }),
+      db().abandonmentStepDaily.deleteMany({ where: { shop: SHOP } }),
     ]);
     await recomputeAbandonment(SHOP, { asOf: AS_OF });
     await recomputeShop(SHOP, { asOf: AS_OF });
@@ -123,6 +126,7 @@ describe("full recompute = incremental path", () => {
     expect(full.daily).toEqual(incremental.daily);
     expect(full.breakdowns).toEqual(incremental.breakdowns);
     expect(full.products).toEqual(incremental.products);
+    expect(full.steps).toEqual(incremental.steps);
   }, 300_000);
 
   // Runs on the store the test above loaded. A whole-shop recompute refreshes its segments in
