@@ -435,6 +435,7 @@ export const adminEn = {
     },
     checkoutStarted: "{value} · channel {channel} · source {source}",
     checkoutAbandoned: "{value}, no order within {minutes} minutes of the last activity",
+    stoppedAt: "stopped at {step}",
     checkoutRecovered: "Completed after being abandoned; order revenue {revenue}",
     orderPlaced: "{name} · {total}",
     financialStatus: "payment: {status}",

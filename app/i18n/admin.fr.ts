@@ -434,6 +434,7 @@ export const adminFr: Messages["admin"] = {
     },
     checkoutStarted: "{value} · canal {channel} · source {source}",
     checkoutAbandoned: "{value}, aucune commande dans les {minutes} minutes suivant la dernière activité",
+    stoppedAt: "arrêté à l'étape {step}",
     checkoutRecovered: "Finalisé après abandon ; montant de la commande {revenue}",
     orderPlaced: "{name} · {total}",
     financialStatus: "paiement : {status}",

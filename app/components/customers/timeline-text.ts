@@ -4,6 +4,7 @@
  * threshold, the recovery attribution). Pure (takes the translator).
  */
 import { describeFacts } from "~/components/segments/describe";
+import { CHECKOUT_STEPS } from "~/domains/abandonment/abandonment";
 import type { MessageKey, Translator } from "~/i18n/i18n";
 
 export const TIMELINE_KINDS = [
@@ -47,7 +48,12 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     case "CHECKOUT_STARTED":
       return t("admin.timeline.checkoutStarted", { value: amount(d.valueMinor, d.currency), channel: str(d.channel), source: str(d.source) });
     case "CHECKOUT_ABANDONED":
-      return t("admin.timeline.checkoutAbandoned", { value: amount(d.valueMinor, d.currency), minutes: number(Number(d.thresholdMinutes ?? 0)) });
+      return [
+        t("admin.timeline.checkoutAbandoned", { value: amount(d.valueMinor, d.currency), minutes: number(Number(d.thresholdMinutes ?? 0)) }),
+        typeof d.step === "number" && CHECKOUT_STEPS[d.step] ? t("admin.timeline.stoppedAt", { step: t(`admin.abandonment.steps.names.${CHECKOUT_STEPS[d.step]!}`) }) : "",
+      ]
+        .filter(Boolean)
+        .join(" · ");
     case "CHECKOUT_RECOVERED":
       return t("admin.timeline.checkoutRecovered", { revenue: amount(d.revenueMinor, d.currency) || "–" });
     case "ORDER_PLACED":

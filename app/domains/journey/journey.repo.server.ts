@@ -32,7 +32,7 @@ export async function timelineRows(shop: string, customerGid: string, limit: num
         jsonb_build_object('valueMinor', "valueMinor"::text, 'currency', currency, 'channel', channel, 'source', source) AS detail
         FROM "CheckoutOutcome" WHERE shop = ${shop} AND "customerGid" = ${customerGid}
       UNION ALL SELECT "abandonedAt", 'CHECKOUT_ABANDONED', token,
-        jsonb_build_object('valueMinor', "valueMinor"::text, 'currency', currency, 'thresholdMinutes', "thresholdMinutes")
+        jsonb_build_object('valueMinor', "valueMinor"::text, 'currency', currency, 'thresholdMinutes', "thresholdMinutes", 'step', "stepReached")
         FROM "CheckoutOutcome" WHERE shop = ${shop} AND "customerGid" = ${customerGid} AND "abandonedAt" IS NOT NULL
       UNION ALL SELECT "recoveredAt", 'CHECKOUT_RECOVERED', token,
         jsonb_build_object('orderGid', "recoveredOrderGid", 'revenueMinor', "recoveredMinor"::text, 'currency', "shopCurrency", 'attribution', 'link')

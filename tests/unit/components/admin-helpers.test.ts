@@ -70,6 +70,13 @@ describe("texts", () => {
     expect(timelineDetail(order("some_new_status"), en)).toBe("#1001 · $85.86 · payment: some_new_status");
   });
 
+  it("says where an abandoned checkout stopped, and nothing when the entry predates steps", () => {
+    const abandoned = (detail: Record<string, unknown>) => timelineDetail({ at: new Date(), kind: "CHECKOUT_ABANDONED", ref: "tok", detail: { valueMinor: "4200", currency: "USD", thresholdMinutes: 60, ...detail } }, en);
+    expect(abandoned({ step: 3 })).toBe("$42.00, no order within 60 minutes of the last activity · stopped at Shipping method");
+    expect(abandoned({})).toBe("$42.00, no order within 60 minutes of the last activity");
+    expect(timelineDetail({ at: new Date(), kind: "CHECKOUT_ABANDONED", ref: "tok", detail: { valueMinor: "4200", currency: "EUR", thresholdMinutes: 60, step: 1 } }, fr)).toContain("arrêté à l'étape Coordonnées");
+  });
+
   it("shows what a segment rule read in the merchant's units: money, shop-local days, group names", () => {
     // As stored with the membership event: raw column values (minor units, a zone-less UTC timestamp, codes).
     const facts = { amountSpent: 58800, lastOrderDate: "2026-11-24T03:30:00", rfmGroup: "AT_RISK", acceptsMarketing: true, legacy: 1 };
