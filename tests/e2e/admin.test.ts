@@ -93,7 +93,7 @@ describe("admin pages in chromium", () => {
 
   it("shows where checkouts stop, step by step, whole and by device", async () => {
     const span = (await db.query(`SELECT min(day)::text AS "from", max(day)::text AS "to" FROM "AbandonmentStepDaily"`)).rows[0] as { from: string; to: string };
-    const counts = (await db.query(`SELECT step, sum(started)::int AS started, sum(stopped)::int AS stopped FROM "AbandonmentStepDaily" WHERE dimension = 'all' GROUP BY step ORDER BY step`))
+    const counts = (await db.query(`SELECT step, sum(started)::int AS started, sum(stopped)::int AS stopped FROM "AbandonmentStepDaily" WHERE dimension = 'device' GROUP BY step ORDER BY step`))
       .rows as { step: number; started: number; stopped: number }[];
     // Demo buyers stop at every step; completed checkouts count at payment.
     expect(counts.map((c) => c.step)).toEqual([0, 1, 2, 3, 4]);

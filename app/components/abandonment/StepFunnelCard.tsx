@@ -4,11 +4,11 @@
  */
 import { BlockStack, Box, Card, DataTable, Tabs, Text } from "@shopify/polaris";
 import { useState } from "react";
-import { CHECKOUT_STEPS, type StepSplit } from "~/domains/abandonment/abandonment";
+import { CHECKOUT_STEPS, type FunnelStep, type StepSplit } from "~/domains/abandonment/abandonment";
 import { useT } from "~/i18n/I18nProvider";
 import { breakdownValue } from "~/components/abandonment/abandonment-text";
 
-type Funnel = { value: string; started: number; steps: { step: number; reached: number; stopped: number; abandoned: number; noContact: number; dropOff: number | null }[] };
+type Funnel = { value: string; started: number; steps: FunnelStep[] };
 
 export function StepFunnelCard({ funnels }: { funnels: { split: StepSplit; funnels: Funnel[] }[] }) {
   const { t, number, percent } = useT();

@@ -5,7 +5,16 @@
  */
 import { db, type Db } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
-import { buyerKeySql, classifySql, dimensionSql, PIXEL_STEP_EVENT_LIST, pixelStepSql, stepReachedSql } from "~/domains/abandonment/abandonment";
+import {
+  BREAKDOWN_DIMENSIONS,
+  buyerKeySql,
+  classifySql,
+  dimensionSql,
+  PIXEL_STEP_EVENT_LIST,
+  pixelStepSql,
+  STEP_SPLIT_DIMENSIONS,
+  stepReachedSql,
+} from "~/domains/abandonment/abandonment";
 import { qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 
 type Scope = "all" | string[];
@@ -245,6 +254,23 @@ export async function attributeWindows(tx: Db, shop: string, buyers: Scope, p: W
   ).then((rows) => (buyers === "all" ? { count: Number(rows[0]?.n ?? 0), rows: [] } : { count: rows.length, rows }));
 }
 
+/**
+ * Several splits of the outcomes in one pass (grouping sets), not one scan each: a set per
+ * dimension, each with the day and the `also` columns. GROUPING(...) tells which dimension a row
+ * groups by: its bit is 0, the others' 1.
+ */
+function splitsSql(dims: readonly string[], also: string[]) {
+  const quoted = dims.map((d) => `"${d}"`);
+  const bit = (i: number) => (1 << (dims.length - 1 - i)) ^ ((1 << dims.length) - 1);
+  return {
+    columns: raw(quoted.join(", ")),
+    grouping: raw(`GROUPING(${quoted.join(", ")})`),
+    sets: raw(quoted.map((d) => `(${["day", ...also, d].join(", ")})`).join(", ")),
+    dimension: raw(`CASE g ${dims.map((d, i) => `WHEN ${bit(i)} THEN '${d}'`).join(" ")} END`),
+    value: raw(`CASE g ${quoted.map((d, i) => `WHEN ${bit(i)} THEN ${d}`).join(" ")} END`),
+  };
+}
+
 /** Rebuilds the daily, breakdown and product tables for the given days (or all) from outcomes. */
 export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], asOf: Date) {
   if (days !== "all" && days.length === 0) return;
@@ -273,40 +299,30 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
     FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
     GROUP BY day, currency`,
   );
-  // The four dimensions in one pass over the outcomes (grouping sets), not one scan each.
-  // GROUPING(...) tells which dimension a row groups by: its bit is 0, the others' 1.
-  const dims = ["channel", "source", "landingPage", "device"] as const;
-  const bit = (i: number) => (1 << (dims.length - 1 - i)) ^ ((1 << dims.length) - 1);
-  const grouping = raw(`GROUPING(${dims.map((d) => `"${d}"`).join(", ")})`);
-  const dimensionOf = raw(`CASE g ${dims.map((d, i) => `WHEN ${bit(i)} THEN '${d}'`).join(" ")} END`);
-  const valueOf = raw(`CASE g ${dims.map((d, i) => `WHEN ${bit(i)} THEN "${d}"`).join(" ")} END`);
+  const dims = splitsSql(BREAKDOWN_DIMENSIONS, []);
   await x(
     tx,
     sql`INSERT INTO "AbandonmentBreakdownDaily" (shop, day, dimension, value, started, "withContact", completed, abandoned, "recoveredLink")
-    SELECT ${shop}, day, ${dimensionOf}, ${valueOf}, started, wc, completed, abandoned, recovered FROM (
-      SELECT day, channel, source, "landingPage", device, ${grouping} AS g, count(*)::int AS started,
+    SELECT ${shop}, day, ${dims.dimension}, ${dims.value}, started, wc, completed, abandoned, recovered FROM (
+      SELECT day, ${dims.columns}, ${dims.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE "hasContact")::int AS wc, count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int AS completed,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'RECOVERED')::int AS recovered
       FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
-      GROUP BY GROUPING SETS ((day, channel), (day, source), (day, "landingPage"), (day, device))
+      GROUP BY GROUPING SETS (${dims.sets})
     ) b`,
   );
-  // The step funnel, whole and split by the dimensions a merchant acts on (one pass, as above).
-  const stepDims = ["device", "channel", "source"] as const;
-  const stepBit = (i: number) => (1 << (stepDims.length - 1 - i)) ^ ((1 << stepDims.length) - 1);
-  const stepGrouping = raw(`GROUPING(${stepDims.map((d) => `"${d}"`).join(", ")})`);
-  const all = (1 << stepDims.length) - 1;
+  // The step funnel per device, channel and source. The whole funnel is not stored: every checkout
+  // has exactly one device, so it is the device split summed (reports.repo.server.ts).
+  const splits = splitsSql(STEP_SPLIT_DIMENSIONS, ['"stepReached"']);
   await x(
     tx,
     sql`INSERT INTO "AbandonmentStepDaily" (shop, day, dimension, value, step, started, stopped, abandoned, "noContact")
-    SELECT ${shop}, day, ${raw(`CASE g WHEN ${all} THEN 'all' ${stepDims.map((d, i) => `WHEN ${stepBit(i)} THEN '${d}'`).join(" ")} END`)},
-      ${raw(`CASE g WHEN ${all} THEN '' ${stepDims.map((d, i) => `WHEN ${stepBit(i)} THEN "${d}"`).join(" ")} END`)}, "stepReached", started, stopped, abandoned, no_contact
-    FROM (
-      SELECT day, "stepReached", device, channel, source, ${stepGrouping} AS g, count(*)::int AS started,
+    SELECT ${shop}, day, ${splits.dimension}, ${splits.value}, "stepReached", started, stopped, abandoned, no_contact FROM (
+      SELECT day, "stepReached", ${splits.columns}, ${splits.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE status IN ('ABANDONED', 'RECOVERED', 'NO_CONTACT'))::int AS stopped,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS no_contact
       FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
-      GROUP BY GROUPING SETS ((day, "stepReached"), (day, "stepReached", device), (day, "stepReached", channel), (day, "stepReached", source))
+      GROUP BY GROUPING SETS (${splits.sets})
     ) b`,
   );
   await x(

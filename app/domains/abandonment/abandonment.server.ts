@@ -225,7 +225,7 @@ export async function getStepFunnels(shop: string, range: DateRange, split: Step
   const rows = await readStepCounts(shop, range, split, Math.min(Math.max(limit, 1), 20));
   const byValue = new Map<string, typeof rows>();
   for (const r of rows) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);
-  return [...byValue.entries()]
+  return [...byValue]
     .map(([value, counts]) => ({ value, started: counts.reduce((n, r) => n + r.started, 0), steps: stepFunnel(counts) }))
     .sort((a, b) => b.started - a.started || a.value.localeCompare(b.value));
 }

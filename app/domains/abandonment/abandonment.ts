@@ -140,29 +140,26 @@ export function stepReachedSql(c: { status: Sql; storedStatus: Sql; storedStep: 
 export const PIXEL_STEP_EVENT_LIST = raw(Object.keys(PIXEL_STEP_EVENTS).map((e) => `'${e}'`).join(", "));
 
 /** How the step funnel can be split: the whole funnel, or one per device, channel or source. */
-export const STEP_SPLITS = ["all", "device", "channel", "source"] as const;
+export const STEP_SPLIT_DIMENSIONS = ["device", "channel", "source"] as const;
+export const STEP_SPLITS = ["all", ...STEP_SPLIT_DIMENSIONS] as const;
 export type StepSplit = (typeof STEP_SPLITS)[number];
 
-export type StepCounts = { step: number; reached: number; stopped: number; abandoned: number; noContact: number };
+/** Checkouts whose furthest step is `step`: all of them, those that stopped there, and of those the abandoned and the contactless. */
+export type StepCounts = { step: number; started: number; stopped: number; abandoned: number; noContact: number };
+export type FunnelStep = Omit<StepCounts, "started"> & { reached: number; dropOff: number | null };
 
 /**
  * The step funnel from counts of checkouts by furthest step: how many reached each step (got at
  * least that far, completed ones included) and how many stopped there (not completed: abandoned,
  * recovered later, or without contact), with the drop-off (stopped ÷ reached).
  */
-export function stepFunnel(rows: readonly { step: number; started: number; stopped: number; abandoned: number; noContact: number }[]) {
-  const at = CHECKOUT_STEPS.map((_, step) => {
-    const here = rows.filter((r) => r.step === step);
-    const sum = (k: "started" | "stopped" | "abandoned" | "noContact") => here.reduce((n, r) => n + r[k], 0);
-    return { step, started: sum("started"), stopped: sum("stopped"), abandoned: sum("abandoned"), noContact: sum("noContact") };
+export function stepFunnel(rows: readonly StepCounts[]): FunnelStep[] {
+  const total = (k: keyof Omit<StepCounts, "step">, keep: (step: number) => boolean) => rows.reduce((n, r) => n + (keep(r.step) ? r[k] : 0), 0);
+  return CHECKOUT_STEPS.map((_, step) => {
+    const here = (k: keyof Omit<StepCounts, "step">) => total(k, (s) => s === step);
+    const reached = total("started", (s) => s >= step);
+    return { step, reached, stopped: here("stopped"), abandoned: here("abandoned"), noContact: here("noContact"), dropOff: reached ? here("stopped") / reached : null };
   });
-  let reached = 0;
-  const out: (StepCounts & { dropOff: number | null })[] = [];
-  for (let step = at.length - 1; step >= 0; step--) {
-    reached += at[step]!.started;
-    out.unshift({ step, reached, stopped: at[step]!.stopped, abandoned: at[step]!.abandoned, noContact: at[step]!.noContact, dropOff: reached ? at[step]!.stopped / reached : null });
-  }
-  return out;
 }
 
 export const BREAKDOWN_DIMENSIONS = ["channel", "source", "landingPage", "device"] as const;

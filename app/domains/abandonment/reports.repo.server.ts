@@ -1,7 +1,7 @@
 /** Reads of the materialized abandonment tables (daily rows, breakdowns, products, recoveries). */
 import { db } from "~/db.server";
 import { render, sql, utc } from "~/lib/sql";
-import type { BreakdownDimension } from "~/domains/abandonment/abandonment";
+import type { BreakdownDimension, StepCounts, StepSplit } from "~/domains/abandonment/abandonment";
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 
@@ -40,15 +40,18 @@ export async function readBreakdown(shop: string, range: { from: string; to: str
 }
 
 /**
- * Checkouts by furthest step over the range for one split (dimension "all": the whole funnel),
- * for the `limit` values with the most checkouts started.
+ * Checkouts by furthest step over the range for one split, for the `limit` values with the most
+ * checkouts started. "all" (the whole funnel, value "") is the device split summed: every checkout
+ * has exactly one device.
  */
-export async function readStepCounts(shop: string, range: { from: string; to: string }, dimension: string, limit: number) {
-  return db().$queryRawUnsafe<{ value: string; step: number; started: number; stopped: number; abandoned: number; noContact: number }[]>(
+export async function readStepCounts(shop: string, range: { from: string; to: string }, split: StepSplit, limit: number) {
+  const whole = split === "all";
+  return db().$queryRawUnsafe<(StepCounts & { value: string })[]>(
     ...render(sql`WITH s AS (
-        SELECT value, step, sum(started)::int AS started, sum(stopped)::int AS stopped, sum(abandoned)::int AS abandoned, sum("noContact")::int AS "noContact"
-        FROM "AbandonmentStepDaily" WHERE shop = ${shop} AND dimension = ${dimension} AND day BETWEEN ${range.from}::date AND ${range.to}::date
-        GROUP BY value, step
+        SELECT ${whole ? sql`''` : sql`value`} AS value, step, sum(started)::int AS started, sum(stopped)::int AS stopped, sum(abandoned)::int AS abandoned,
+          sum("noContact")::int AS "noContact"
+        FROM "AbandonmentStepDaily" WHERE shop = ${shop} AND dimension = ${whole ? "device" : split} AND day BETWEEN ${range.from}::date AND ${range.to}::date
+        GROUP BY 1, step
       ), top AS (SELECT value FROM s GROUP BY value ORDER BY sum(started) DESC, value LIMIT ${limit})
       SELECT s.* FROM s JOIN top USING (value) ORDER BY s.value, s.step`),
   );

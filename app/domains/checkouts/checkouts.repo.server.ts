@@ -12,7 +12,17 @@ const COLUMNS = [
   "shopifyCreatedAt", "sourceUpdatedAt", "completedAt", "closedAt", "orderGid",
 ] as const satisfies readonly (keyof (CheckoutRow & { orderGid: string | null }))[];
 
-const KEEP_IF_NEW_IS_NULL = new Set(["completedAt", "orderGid"]);
+/**
+ * How an update merges a column with the stored row; by default the newer payload wins. Set by
+ * others (the completing order): never cleared by a later payload. The furthest step reached: a
+ * buyer going back to change an address does not undo it.
+ */
+const keepIfNewIsNull = (c: string) => `COALESCE(EXCLUDED."${c}", "Checkout"."${c}")`;
+const MERGE: Partial<Record<(typeof COLUMNS)[number], (column: string) => string>> = {
+  completedAt: keepIfNewIsNull,
+  orderGid: keepIfNewIsNull,
+  stepReached: (c) => `GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`,
+};
 const LINE_COLUMNS = ["position", "productGid", "variantGid", "title", "variantTitle", "sku", "quantity", "priceMinor"] as const satisfies readonly (keyof CheckoutLineRow)[];
 
 const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(", ");
@@ -25,14 +35,7 @@ export async function upsertCheckout(
   lineItems: CheckoutLineRow[],
 ): Promise<"APPLIED" | "STALE"> {
   const set = COLUMNS.filter((c) => c !== "token")
-    .map((c) =>
-      KEEP_IF_NEW_IS_NULL.has(c)
-        ? `"${c}" = COALESCE(EXCLUDED."${c}", "Checkout"."${c}")`
-        : // The furthest step reached: a buyer going back to change an address does not undo it.
-          c === "stepReached"
-          ? `"${c}" = GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`
-          : `"${c}" = EXCLUDED."${c}"`,
-    )
+    .map((c) => `"${c}" = ${MERGE[c]?.(c) ?? `EXCLUDED."${c}"`}`)
     .join(", ");
   const rows = await sql.query<{ id: bigint }>(
     `INSERT INTO "Checkout" ("shop", ${quoted(COLUMNS)}, "updatedAt")
