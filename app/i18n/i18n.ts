@@ -11,8 +11,14 @@ export type Locale = (typeof LOCALES)[number];
 
 const CATALOG: Record<Locale, Messages> = { en, fr };
 
+/**
+ * A message that depends on a quantity: the form for each CLDR plural category the language uses
+ * ("one" covers 0 and 1 in French, only 1 in English), chosen by Intl.PluralRules from the number
+ * passed as `count`. The same shape Shopify's theme locale files use.
+ */
+export type Plural = { one: string; other: string; many?: string };
 type Join<K, P> = K extends string ? (P extends string ? `${K}.${P}` : never) : never;
-type Paths<T> = { [K in keyof T]: T[K] extends string ? K : Join<K, Paths<T[K]>> }[keyof T];
+type Paths<T> = { [K in keyof T]: T[K] extends string | Plural ? K : Join<K, Paths<T[K]>> }[keyof T];
 export type MessageKey = Paths<Messages>;
 
 /** Shopify opens embedded apps with `?locale=fr-FR`; otherwise Accept-Language; default English. */
@@ -26,13 +32,31 @@ export function resolveLocale(request: Request): Locale {
   return "en";
 }
 
+function isPlural(node: unknown): node is Plural {
+  return typeof node === "object" && node !== null && typeof (node as Plural).one === "string" && typeof (node as Plural).other === "string";
+}
+
+function lookup(locale: Locale, key: string): unknown {
+  return key.split(".").reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], CATALOG[locale]);
+}
+
+const pluralRules = Object.fromEntries(LOCALES.map((l) => [l, new Intl.PluralRules(l)])) as Record<Locale, Intl.PluralRules>;
+const countFormats = Object.fromEntries(LOCALES.map((l) => [l, new Intl.NumberFormat(l)])) as Record<Locale, Intl.NumberFormat>;
+
+/**
+ * The message for `key` in `locale` (English when missing), with {placeholders} replaced. A plural
+ * message picks its form by `vars.count`, a number, which is then shown formatted for the locale.
+ */
 export function translate(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
-  let node: unknown = CATALOG[locale];
-  for (const part of key.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
-  if (typeof node !== "string") {
-    node = key.split(".").reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], CATALOG.en);
+  let node = lookup(locale, key);
+  if (typeof node !== "string" && !isPlural(node)) node = lookup("en", key);
+  let text = typeof node === "string" ? node : key;
+  if (isPlural(node)) {
+    const count = vars?.count;
+    const category = typeof count === "number" ? pluralRules[locale].select(count) : "other";
+    text = (node as Record<string, string | undefined>)[category] ?? node.other;
+    if (typeof count === "number") vars = { ...vars, count: countFormats[locale].format(count) };
   }
-  const text = typeof node === "string" ? node : key;
   return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
 }
 

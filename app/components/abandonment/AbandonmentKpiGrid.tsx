@@ -28,7 +28,7 @@ function Kpi({ label, value, detail }: { label: string; value: string; detail: s
 export function AbandonmentKpiGrid({ kpis, shopCurrency }: { kpis: Pick<AbandonmentKpis, "abandonmentRate" | "abandonedValue" | "recovered">; shopCurrency: string }) {
   const { t, number, money, percent } = useT();
   const [firstValue, ...otherValues] = kpis.abandonedValue;
-  const recovered = (r: { checkouts: number; rate: number | null }) => t("admin.abandonment.recoveredDetail", { count: number(r.checkouts), rate: percent(r.rate) });
+  const recovered = (r: { checkouts: number; rate: number | null }) => t("admin.abandonment.recoveredDetail", { count: r.checkouts, rate: percent(r.rate) });
   return (
     <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="300">
       <Kpi

@@ -65,13 +65,13 @@ export function rfmRows(rfm: Rfm, tr: T, currency: string): RfmRow[] {
   return [
     {
       dimension: t("admin.customer.recency"),
-      value: rfm.values.recencyDays === null ? "–" : t("admin.customer.daysAgo", { n: number(rfm.values.recencyDays), date: rfm.values.lastOrderDate ? day(rfm.values.lastOrderDate) : "" }),
+      value: rfm.values.recencyDays === null ? "–" : t("admin.customer.daysAgo", { count: rfm.values.recencyDays, date: rfm.values.lastOrderDate ? day(rfm.values.lastOrderDate) : "" }),
       score: String(rfm.scores.r ?? "–"),
       band: bandOf(bands.recency, rfm.scores.r),
     },
     {
       dimension: t("admin.customer.frequency"),
-      value: t("admin.customer.ordersInWindow", { n: number(rfm.values.windowOrders), days: rfm.snapshot?.lookbackDays ?? 365 }),
+      value: t("admin.customer.ordersInWindow", { count: rfm.values.windowOrders, days: rfm.snapshot?.lookbackDays ?? 365 }),
       score: String(rfm.scores.f ?? "–"),
       band: bandOf(bands.frequency, rfm.scores.f),
     },
@@ -108,7 +108,7 @@ export function rfmModesText(rfm: Rfm, tr: T): string | null {
     r: t(`admin.customer.modeNames.${rfm.modes.recency}`),
     f: t(`admin.customer.modeNames.${rfm.modes.frequency}`),
     m: t(`admin.customer.modeNames.${rfm.modes.monetary}`),
-    n: number(rfm.snapshot?.customersScored ?? 0),
+    count: rfm.snapshot?.customersScored ?? 0,
   });
 }
 

@@ -82,7 +82,7 @@ export function timelineDetail(e: TimelineEventView, tr: T, currency: string | n
     case "POINTS": {
       const points = Number(d.points ?? 0);
       const source = t(`admin.timeline.pointSources.${str(d.source) || "ADJUSTMENT"}` as MessageKey);
-      return t(points >= 0 ? "admin.timeline.pointsEarned" : "admin.timeline.pointsSpent", { points: number(Math.abs(points)), source });
+      return t(points >= 0 ? "admin.timeline.pointsEarned" : "admin.timeline.pointsSpent", { count: Math.abs(points), source });
     }
     case "REVIEW_PUBLISHED":
       return t("admin.timeline.reviewPublished", { rating: str(d.rating) });

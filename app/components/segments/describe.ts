@@ -30,7 +30,7 @@ function valueText(c: Condition, tr: T, currency: string | null): string {
     case "date":
       return typeof v === "string" ? day(v) : "";
     case "days":
-      return t("admin.rule.daysCount", { n: number(Number(v)) });
+      return t("admin.rule.daysCount", { count: Number(v) });
     case "choices":
       return Array.isArray(v) ? v.map((x) => t((c.fact === "stage" ? `admin.stages.${x}` : `admin.rfmGroups.${x}`) as MessageKey)).join(", ") : "";
     case "tags":

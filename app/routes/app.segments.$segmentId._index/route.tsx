@@ -211,7 +211,7 @@ function MemberTable() {
       <div style={{ padding: 12, display: "flex", justifyContent: "space-between", alignItems: "center", gap: 12, flexWrap: "wrap" }}>
         <Text as="span" variant="bodySm" tone="subdued">
           {members.length
-            ? t(query.search ? "admin.segments.showingSearch" : "admin.segments.showing", { from: number(first), to: number(first + members.length - 1), total: number(segment.memberCount) })
+            ? t(query.search ? "admin.segments.showingSearch" : "admin.segments.showing", { from: number(first), to: number(first + members.length - 1), count: segment.memberCount })
             : ""}
         </Text>
         <Pagination
@@ -313,7 +313,7 @@ export default function SegmentDetail() {
               {segment.sizes.length === 1 ? (
                 // One recorded day draws a lone dot: say what there is and when the line starts.
                 <Text as="p" tone="subdued">
-                  {t("admin.segments.sizeHistoryStarts", { day: day(segment.sizes[0]!.day), count: number(segment.sizes[0]!.size) })}
+                  {t("admin.segments.sizeHistoryStarts", { day: day(segment.sizes[0]!.day), count: segment.sizes[0]!.size })}
                 </Text>
               ) : (
                 <ChartSlot

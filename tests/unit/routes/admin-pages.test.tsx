@@ -134,7 +134,7 @@ describe("Segments", () => {
       {},
       { locale: "fr" },
     );
-    await screen.findByText("Corrigez 3 problème(s) pour enregistrer ce segment");
+    await screen.findByText("Corrigez 3 problèmes pour enregistrer ce segment");
     expect(screen.getByText("Obligatoire.")).toBeTruthy();
     expect(screen.getByText("Saisissez l'étiquette à écrire sur les membres.")).toBeTruthy();
     expect(screen.getByText("Saisissez un nombre entier de 0 ou plus.")).toBeTruthy();
