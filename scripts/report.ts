@@ -150,7 +150,7 @@ async function abandonmentReport(): Promise<number> {
   out(`${tr("admin.abandonment.title")}, ${shop}, ${r.from} to ${r.to}`);
   out(`  ${tr("admin.abandonment.subtitle", { minutes: kpis.settings.thresholdMinutes })}`);
   out(`  ${tr("admin.abandonment.funnelLine", { started: kpis.started, contact: kpis.withContact, completed: kpis.completed, open: kpis.open, noContact: kpis.noContact })}`);
-  line(tr("admin.abandonment.rate"), `${t.percent(kpis.abandonmentRate.rate)} · ${tr("admin.abandonment.rateDetail", { abandoned: kpis.abandoned, started: kpis.started })}`);
+  line(tr("admin.abandonment.rate"), `${t.percent(kpis.abandonmentRate.rate)} · ${tr("admin.abandonment.rateDetail", { abandoned: kpis.abandoned, count: kpis.started })}`);
   line(tr("admin.abandonment.abandonedValue"), `${kpis.abandonedValue.map((v) => t.money(v.minor, v.currency)).join(" + ") || "–"} (${tr("admin.abandonment.checkoutCurrency")})`);
   line(tr("admin.abandonment.recoveredLink"), recovered(kpis.recovered.link));
   line(tr("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days }), recovered(kpis.recovered.window));

@@ -107,7 +107,7 @@ export const adminEn = {
     title: "Checkout abandonment",
     subtitle: "A checkout with contact details and no order {minutes} minutes after its last activity counts as abandoned.",
     rate: "Abandonment rate",
-    rateDetail: "{abandoned} abandoned of {started} checkouts started",
+    rateDetail: { one: "{abandoned} abandoned of {count} checkout started", other: "{abandoned} abandoned of {count} checkouts started" },
     abandonedValue: "Abandoned value",
     checkoutCurrency: "In each checkout's own currency, not converted",
     recoveredLink: "Recovered revenue (recovery link)",

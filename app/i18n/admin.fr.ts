@@ -106,7 +106,7 @@ export const adminFr: Messages["admin"] = {
     title: "Abandons au paiement",
     subtitle: "Un paiement avec coordonnées et sans commande {minutes} minutes après sa dernière activité compte comme abandonné.",
     rate: "Taux d'abandon",
-    rateDetail: "{abandoned} abandonnés sur {started} paiements commencés",
+    rateDetail: { one: "abandons : {abandoned} sur {count} paiement commencé", other: "abandons : {abandoned} sur {count} paiements commencés" },
     abandonedValue: "Valeur abandonnée",
     checkoutCurrency: "Dans la devise de chaque paiement, sans conversion",
     recoveredLink: "Chiffre récupéré (lien de relance)",

@@ -116,7 +116,7 @@ export function translator(locale: Locale, timeZone = "UTC"): Translator {
     percent: (ratio, digits = 1) =>
       ratio === null || !Number.isFinite(ratio)
         ? "–"
-        : new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 0, maximumFractionDigits: digits }).format(ratio),
+        : new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(ratio),
   };
 }
 

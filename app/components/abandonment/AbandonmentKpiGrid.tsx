@@ -34,7 +34,7 @@ export function AbandonmentKpiGrid({ kpis, shopCurrency }: { kpis: Pick<Abandonm
       <Kpi
         label={t("admin.abandonment.rate")}
         value={percent(kpis.abandonmentRate.rate)}
-        detail={t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandonmentRate.abandoned), started: number(kpis.abandonmentRate.started) })}
+        detail={t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandonmentRate.abandoned), count: kpis.abandonmentRate.started })}
       />
       {/* Checkout values stay in their own currencies (never converted): the first one large, the others below. */}
       <Kpi

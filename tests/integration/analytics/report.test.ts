@@ -54,8 +54,8 @@ describe("npm run report", () => {
     // The segments page's group table: Ava (the only scored customer) tops every quintile; Noah's
     // only order is a test order, so he is a prospect.
     expect(r.stdout).toContain("Customers by RFM group");
-    expect(r.stdout).toMatch(/Champions\s+R 5 · F 4–5\s+1\s+50%\s+\$200\.00\n/);
-    expect(r.stdout).toMatch(/Prospects\s+No qualifying order\s+1\s+50%\s+\$0\.00\n/);
+    expect(r.stdout).toMatch(/Champions\s+R 5 · F 4–5\s+1\s+50\.0%\s+\$200\.00\n/);
+    expect(r.stdout).toMatch(/Prospects\s+No qualifying order\s+1\s+50\.0%\s+\$0\.00\n/);
     expect(r.stdout).toContain("Journey funnel");
   });
 
@@ -70,10 +70,10 @@ describe("npm run report", () => {
   it("abandonment: KPIs with the denominator, --json parses", () => {
     const text = report("abandonment", "--shop", SHOP);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("100% · 1 abandoned of 1 checkouts started");
+    expect(text.stdout).toContain("100.0% · 1 abandoned of 1 checkout started");
     expect(text.stdout).toContain("Lantern");
     // Noah's checkout got as far as the shipping method: every step before it passed.
-    expect(text.stdout).toMatch(/Where checkouts stop: stopped here \/ reached\n\s+Checkout started\s+0\/1\s+0%\n\s+Contact details\s+0\/1\s+0%\n\s+Shipping address\s+0\/1\s+0%\n\s+Shipping method\s+1\/1\s+100%\n\s+Payment\s+0\/0\s+–\n/);
+    expect(text.stdout).toMatch(/Where checkouts stop: stopped here \/ reached\n\s+Checkout started\s+0\/1\s+0\.0%\n\s+Contact details\s+0\/1\s+0\.0%\n\s+Shipping address\s+0\/1\s+0\.0%\n\s+Shipping method\s+1\/1\s+100\.0%\n\s+Payment\s+0\/0\s+–\n/);
     const json = report("abandonment", "--shop", SHOP, "--json");
     const parsed = JSON.parse(json.stdout);
     expect(parsed.kpis).toMatchObject({ started: 1, abandoned: 1, abandonedValue: [{ currency: "USD", minor: "5500" }] });

@@ -107,6 +107,9 @@ describe("texts", () => {
     expect(fr.money("40495", "EUR")).toBe("404,95\u00a0€");
     expect(en.money(1200n, "JPY")).toBe("¥1,200");
     expect(en.percent(0.257)).toBe("25.7%");
+    // Same decimals on every row, so a column of rates lines up: 36.0%, not 36%.
+    expect(en.percent(0.36)).toBe("36.0%");
+    expect(fr.percent(0.36)).toBe("36,0\u00a0%");
     expect(en.percent(null)).toBe("–");
     // 03:30 UTC is still the previous evening in New York.
     expect(en.date(new Date("2026-11-24T03:30:00Z"))).toBe("Nov 23, 2026, 10:30 PM");
