@@ -106,6 +106,8 @@ export const en = {
       loyalty: {
         title: "Loyalty",
         enabled: "Loyalty program on",
+        earnFrom: "Orders placed since {date}, when the app was installed, earn points. Older orders never do, even when Shopify sends an update for them.",
+        earnFromAny: "Every paid order earns points, whenever it was placed.",
         pointsPerUnit: "Points per {currency} spent",
         includeTax: "Earn on tax",
         includeShipping: "Earn on shipping",

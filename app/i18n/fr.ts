@@ -106,6 +106,8 @@ export const fr: Messages = {
       loyalty: {
         title: "Fidélité",
         enabled: "Programme de fidélité actif",
+        earnFrom: "Les commandes passées depuis le {date}, date d'installation de l'application, rapportent des points. Les plus anciennes jamais, même quand Shopify envoie une mise à jour à leur sujet.",
+        earnFromAny: "Toute commande payée rapporte des points, quelle que soit sa date.",
         pointsPerUnit: "Points par {currency} dépensé",
         includeTax: "Gagner des points sur les taxes",
         includeShipping: "Gagner des points sur la livraison",

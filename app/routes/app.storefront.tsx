@@ -151,7 +151,7 @@ function ReviewsCard({ initial }: { initial: ReviewSettings }) {
 type NumberKey = "pointsPerUnit" | "signupBonus" | "reviewBonus" | "pendingDays" | "expiryMonths" | "redeemPointsPerUnit" | "minRedeemPoints" | "codeValidityDays";
 
 function LoyaltyCard({ initial, currency }: { initial: LoyaltySettings; currency: string }) {
-  const { t } = useT();
+  const { t, date } = useT();
   const s = useSection("loyalty", initial);
   const field = (key: NumberKey) => (
     <TextField
@@ -171,7 +171,12 @@ function LoyaltyCard({ initial, currency }: { initial: LoyaltySettings; currency
           {t("storefront.settings.loyalty.title")}
         </Text>
         <FormLayout>
-          <Checkbox label={t("storefront.settings.loyalty.enabled")} checked={s.value.enabled} onChange={(v) => s.set({ enabled: v })} />
+          <Checkbox
+            label={t("storefront.settings.loyalty.enabled")}
+            checked={s.value.enabled}
+            onChange={(v) => s.set({ enabled: v })}
+            helpText={s.value.earnFrom ? t("storefront.settings.loyalty.earnFrom", { date: date(s.value.earnFrom, "date") }) : t("storefront.settings.loyalty.earnFromAny")}
+          />
           <FormLayout.Group>
             {field("pointsPerUnit")}
             {field("pendingDays")}

@@ -51,7 +51,7 @@ import {
   type Owner,
 } from "~/domains/loyalty/loyalty.repo.server";
 import type { LoyaltySettings } from "~/domains/loyalty/settings";
-import { getShopSettings } from "~/domains/shops/settings.server";
+import { getShopSettings, updateShopSettings } from "~/domains/shops/settings.server";
 import { getShop } from "~/domains/shops/shops.server";
 import { loyaltyForProxy, shopSettingsForProxy } from "~/domains/storefront/hot-reads.server";
 import { minorDigits } from "~/lib/money";
@@ -117,11 +117,12 @@ async function accountFor(tx: Db, shop: string, owner: Owner): Promise<LoyaltyAc
   return null;
 }
 
-export type OrderPointsOutcome = "ORDER_MISSING" | "PROGRAM_DISABLED" | "TEST_ORDER" | "NO_OWNER" | "UP_TO_DATE" | "UPDATED";
+export type OrderPointsOutcome = "ORDER_MISSING" | "PROGRAM_DISABLED" | "BEFORE_PROGRAM" | "TEST_ORDER" | "NO_OWNER" | "UP_TO_DATE" | "UPDATED";
 
 /**
  * Brings an order's ledger entries in line with the order (loyalty.sync-order):
- * - paid and not cancelled → earn floor(base × rate), pending until processedAt + pendingDays;
+ * - paid and not cancelled → earn floor(base × rate), pending until processedAt + pendingDays,
+ *   unless it was placed before the program started (settings earnFrom);
  * - each refund → take back the refunded share of the base (proportional, rounded);
  * - cancelled → take back whatever is left.
  * Idempotency keys: "order:<gid>:earn", "refund:<refundGid>", "order:<gid>:cancel".
@@ -137,6 +138,7 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
     await lockOwner(tx, shop, owner);
     let earn = await findEntry(tx, shop, `order:${orderGid}:earn`);
     if (!earn && !s.enabled) return { outcome: "PROGRAM_DISABLED" as const };
+    if (!earn && s.earnFrom && order.processedAt < new Date(s.earnFrom)) return { outcome: "BEFORE_PROGRAM" as const };
     const account = await accountFor(tx, shop, owner);
     if (!account) return { outcome: "NO_OWNER" as const };
     let changed = false;
@@ -196,6 +198,19 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
  * A customer account exists (customers/create): claim the guest account of the same email and
  * award the signup bonus once ("signup:<customerGid>").
  */
+/**
+ * Records when the shop's program started, once: from then on orders earn, and older ones never do
+ * (see LoyaltySettings.earnFrom). Runs on every authentication (afterAuth); a reinstall keeps the
+ * date as long as the shop's settings were not erased.
+ */
+export async function startProgram(shop: string, now = new Date()): Promise<string> {
+  const s = (await getShopSettings(shop)).loyalty;
+  if (s.earnFrom) return s.earnFrom;
+  const saved = await updateShopSettings(shop, "loyalty", { ...s, earnFrom: now.toISOString() });
+  if (!saved.ok) throw new Error(`loyalty settings not saved: ${JSON.stringify(saved.fieldErrors)}`);
+  return saved.settings.loyalty.earnFrom!;
+}
+
 export async function customerJoined(shop: string, customerGid: string, now = new Date()): Promise<"BONUS_AWARDED" | "NO_BONUS" | "ALREADY_AWARDED" | "PROGRAM_DISABLED"> {
   const s = (await getShopSettings(shop)).loyalty;
   if (!s.enabled) return "PROGRAM_DISABLED";

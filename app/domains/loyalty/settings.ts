@@ -13,6 +13,13 @@ export const TierSchema = z.object({
 
 export const LoyaltySettingsSchema = z.object({
   enabled: z.boolean().default(true),
+  /**
+   * When the program started (set on install): orders placed before it never earn. Shopify sends
+   * orders/updated for old orders too (a bulk tag edit, a late fulfilment or refund), and without
+   * this each would credit points for a purchase made before the program existed. Null: every
+   * order earns (a shop that was never installed through Shopify, such as the local demo).
+   */
+  earnFrom: z.iso.datetime({ offset: true }).nullable().default(null),
   /** Points per 1 unit of shop currency (1 = one point per dollar). */
   pointsPerUnit: z.number().min(0).max(1000).default(1),
   /** Count tax and shipping in the amount points are earned on (off: net-of-discount subtotal). */

@@ -1,7 +1,8 @@
 /**
  * What happens when a merchant installs the app or Shopify re-authenticates it (shopifyApp's
  * afterAuth hook): the shop is marked installed, its name, currency and timezone are read, the
- * storefront settings are pushed to app-data metafields, and on a new install (first, or after an
+ * storefront settings are pushed to app-data metafields, the loyalty program's start is recorded
+ * (orders placed before it never earn), and on a new install (first, or after an
  * uninstall) the store's history is imported, so the pages show a year of journeys, not only what
  * happens from now on. Every step is idempotent; the queued ones are best effort (the merchant's
  * page must not wait for the queue) with a way to catch up: the settings save, the home page's
@@ -9,6 +10,7 @@
  */
 import { requestBackfill } from "~/domains/backfill/backfill.jobs.server";
 import { latestRun } from "~/domains/backfill/backfill.repo.server";
+import { startProgram } from "~/domains/loyalty/loyalty.server";
 import { recordInstall, syncShopDetails } from "~/domains/shops/shops.server";
 import { logger } from "~/lib/logger.server";
 import { enqueue } from "~/queues/enqueue.server";
@@ -20,6 +22,7 @@ const QUEUE_TIMEOUT_MS = 2_000;
 export async function onShopAuthenticated(input: { shop: string; scopes: string | null; admin: AdminGraphql }) {
   const { shop, admin } = input;
   const newInstall = await recordInstall({ shop, scopes: input.scopes });
+  await startProgram(shop);
   // Best effort: the name, currency and timezone also arrive later (orders, uninstall payload).
   await syncShopDetails(shop, admin).catch((error) => logger.warn({ err: error, shop }, "shop details not read"));
   await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop } }, {}, QUEUE_TIMEOUT_MS).catch((error) =>

@@ -86,6 +86,24 @@ describe("loyalty.sync-order", () => {
     expect(await ledger()).toEqual([]);
   });
 
+  it("never earns on an order placed before the program started, even when Shopify sends an update for it", async () => {
+    const refused = await updateShopSettings(TEST_SHOP, "loyalty", { earnFrom: "last week" });
+    expect(refused).toMatchObject({ ok: false, fieldErrors: { "loyalty.earnFrom": expect.stringMatching(/datetime/i) } });
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, earnFrom: iso(daysAgo(5)) });
+    // A bulk tag edit in the Shopify admin sends orders/updated for a year-old order.
+    await deliverAndProcess("orders/updated", orderPayload({ id: "6020", customerId: "79", subtotal: "300.00", processedAt: iso(daysAgo(400)) }));
+    expect(await syncOrder("gid://shopify/Order/6020")).toBe("BEFORE_PROGRAM");
+    expect(await syncOrder("gid://shopify/Order/6020")).toBe("BEFORE_PROGRAM");
+    await deliverAndProcess("refunds/create", refundPayload("6020", "100.00", { id: "8020", processedAt: iso(daysAgo(1)) }));
+    expect(await syncOrder("gid://shopify/Order/6020")).toBe("BEFORE_PROGRAM");
+    expect(await ledger()).toEqual([]);
+    // The same buyer's order from after the start earns as usual.
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6021", customerId: "79", subtotal: "40.00", processedAt: iso(daysAgo(1)) }));
+    expect(await syncOrder("gid://shopify/Order/6021")).toBe("UPDATED");
+    expect((await ledger()).map((e) => [e.sourceKey, e.points])).toEqual([["order:gid://shopify/Order/6021:earn", 40]]);
+    expect(await account("79")).toMatchObject({ pointsBalance: 40, pendingPoints: 0 });
+  });
+
   it("reverses proportionally on partial refunds and the rest on cancellation, never below zero for the order", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6007", customerId: "76", subtotal: "200.00" }));

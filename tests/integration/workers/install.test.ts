@@ -7,6 +7,7 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { onShopAuthenticated } from "~/domains/shops/install.server";
+import { getShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
 import { adminFor } from "~/shopify/admin.server";
@@ -35,6 +36,9 @@ describe("onShopAuthenticated (afterAuth)", () => {
     expect(await authenticate()).toEqual({ newInstall: true });
     expect(api.problems).toEqual([]);
     expect(await db().shop.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ currency: "EUR", ianaTimezone: "Europe/Paris", uninstalledAt: null });
+    // The loyalty program starts now: orders placed before it never earn.
+    const earnFrom = (await getShopSettings(TEST_SHOP)).loyalty.earnFrom;
+    expect(Date.now() - new Date(earnFrom!).getTime()).toBeLessThan(60_000);
     expect((await queuedJobs(QueueName.ShopifySync)).map((j) => j.name)).toContain(JobName.StorefrontSyncShopConfig);
     const runs = await db().backfillRun.findMany({ where: { shop: TEST_SHOP } });
     expect(runs.map((r) => [r.status, r.phase])).toEqual([["RUNNING", "CUSTOMERS"]]);
@@ -43,6 +47,7 @@ describe("onShopAuthenticated (afterAuth)", () => {
 
   it("does not import the history again on a re-authentication, and does after a reinstall", async () => {
     await authenticate();
+    const programStart = (await getShopSettings(TEST_SHOP)).loyalty.earnFrom;
     await db().backfillRun.updateMany({ where: { shop: TEST_SHOP }, data: { status: "DONE", phase: "DONE" } });
 
     expect(await authenticate()).toEqual({ newInstall: false });
@@ -52,5 +57,7 @@ describe("onShopAuthenticated (afterAuth)", () => {
     expect(await authenticate()).toEqual({ newInstall: true });
     expect(await db().backfillRun.count({ where: { shop: TEST_SHOP, status: "RUNNING" } })).toBe(1);
     expect(await db().shop.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ uninstalledAt: null });
+    // Neither moves the loyalty program's start (the settings were kept).
+    expect((await getShopSettings(TEST_SHOP)).loyalty.earnFrom).toBe(programStart);
   });
 });

@@ -75,12 +75,13 @@ describe("storefront settings page", () => {
       shop: "s.myshopify.com",
       apiKey: "k",
       currency: "EUR",
-      settings: parseSettings({ trustBadges: { customText: "Made in Lyon" } }),
+      settings: parseSettings({ trustBadges: { customText: "Made in Lyon" }, loyalty: { earnFrom: "2026-11-20T09:30:00.000Z" } }),
       program: { accounts: 1200, pointsOutstanding: 54000, pointsPending: 3000, redemptions: 40, pointsRedeemed: 20000 },
     });
     await waitFor(() => expect(screen.getByText("Trust badges")).toBeTruthy());
     expect((screen.getByLabelText("Your own line of text") as HTMLInputElement).value).toBe("Made in Lyon");
     expect(screen.getByLabelText("Points per EUR spent")).toBeTruthy();
+    expect(screen.getByText(/^Orders placed since Nov 20, 2026, when the app was installed, earn points\./)).toBeTruthy();
     expect(screen.getByText("1,200")).toBeTruthy();
     const editor = screen.getByRole("link", { name: /Open the theme editor/ }) as HTMLAnchorElement;
     expect(editor.href).toContain("activateAppId=k/journey-embed");
