@@ -23,9 +23,18 @@ import type { CustomerRedactPayload, DataRequestPayload } from "~/webhooks/paylo
 
 const COMPLIANCE_DAYS = 30;
 
-/** Who a request is about. `$1` shop, `$2` customer GIDs, `$3` email, `$4` order GIDs, `$5` numeric customer id. */
-type Subject = { customerGids: string[]; email: string | null; orderGids: string[]; numericCustomerId: string | null };
-const subjectParams = (shop: string, s: Subject) => [shop, s.customerGids, s.email, s.orderGids, s.numericCustomerId];
+/**
+ * Who a request is about. `$1` shop, `$2` customer GIDs, `$3` email, `$4` order GIDs, `$5` numeric
+ * customer id, `$6` phone digits (a guest may have given only a phone number at checkout).
+ */
+type Subject = { customerGids: string[]; email: string | null; orderGids: string[]; numericCustomerId: string | null; phoneDigits: string | null };
+const subjectParams = (shop: string, s: Subject) => [shop, s.customerGids, s.email, s.orderGids, s.numericCustomerId, s.phoneDigits];
+/** A phone number as digits only, so "555-625-1199" and "(555) 625 1199" match; null when too short to identify anyone. */
+const phoneDigits = (phone: string | null | undefined) => {
+  const digits = (phone ?? "").replace(/\D/g, "");
+  return digits.length >= 7 ? digits : null;
+};
+const PHONE_DIGITS = (column: string) => `regexp_replace(${column}, '\\D', '', 'g')`;
 
 /** Runs SQL written against the five subject parameters, passing only those it uses (Postgres refuses extras). */
 function querySubject<R>(sql: SqlClient, text: string, params: unknown[]) {
@@ -41,6 +50,15 @@ function querySubject<R>(sql: SqlClient, text: string, params: unknown[]) {
 const ABOUT_CUSTOMER = `t."shop" = $1 AND (t."customerGid" = ANY($2::text[]) OR ($3::text IS NOT NULL AND lower(t."email") = $3))`;
 /** Tables that hold no email: the customer's rows by id alone. */
 const BY_CUSTOMER_ID = `t."shop" = $1 AND t."customerGid" = ANY($2::text[])`;
+/** Checkouts: also a guest's by the phone number they gave instead of an email. */
+const CHECKOUT_ABOUT = `(${ABOUT_CUSTOMER} OR ($6::text IS NOT NULL AND t."customerGid" IS NULL AND ${PHONE_DIGITS('t."phone"')} = $6))`;
+/**
+ * Web pixel events of the customer: signed-in ones by id, and a guest's checkout step events by the
+ * token of their checkouts and orders (those events carry no customer id).
+ */
+const PIXEL_ABOUT = `t."shop" = $1 AND (t."customerGid" = ANY($2::text[])
+    OR t."checkoutToken" IN (SELECT t."token" FROM "Checkout" t WHERE ${CHECKOUT_ABOUT})
+    OR t."checkoutToken" IN (SELECT t."checkoutToken" FROM "Order" t WHERE t."shop" = $1 AND t."orderGid" = ANY($4::text[])))`;
 
 /**
  * Per-customer tables: how to select the subject's rows for an export, and how to erase them.
@@ -69,12 +87,21 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
     erase: null, // amounts only, nothing personal
   },
   {
+    table: "PixelEvent",
+    key: "pixelEvents",
+    about: PIXEL_ABOUT,
+    // The anonymous browser id ties the rest of that browser's visits to the person, so they go too
+    // (the export keeps to the events tied to the customer or their checkouts: a shared browser's
+    // other visitors are not theirs to receive). Before Checkout: it matches their checkouts.
+    erase: `DELETE FROM "PixelEvent" t WHERE t."shop" = $1 AND t."clientId" IN (SELECT t."clientId" FROM "PixelEvent" t WHERE ${PIXEL_ABOUT})`,
+  },
+  {
     table: "Checkout",
     key: "checkouts",
-    about: ABOUT_CUSTOMER,
+    about: CHECKOUT_ABOUT,
     erase: `UPDATE "Checkout" t SET "customerGid" = NULL, "email" = NULL, "phone" = NULL, "landingSite" = NULL,
               "referringSite" = NULL, "updatedAt" = now()
-            WHERE ${ABOUT_CUSTOMER}`,
+            WHERE ${CHECKOUT_ABOUT}`,
   },
   // Storefront (issue 5). Ledger entries and redemptions go before their account.
   {
@@ -121,13 +148,6 @@ export const CUSTOMER_TABLES: { table: string; key: string; about: string; erase
     key: "reviewRequests",
     about: ABOUT_CUSTOMER,
     erase: `DELETE FROM "ReviewRequest" t WHERE ${ABOUT_CUSTOMER}`,
-  },
-  {
-    table: "PixelEvent",
-    key: "pixelEvents",
-    about: BY_CUSTOMER_ID,
-    // The anonymous browser id ties the rest of the visits to the person, so the events go.
-    erase: `DELETE FROM "PixelEvent" t WHERE ${BY_CUSTOMER_ID}`,
   },
   // Analytics (issue 3): profiles, stage and segment histories, sync state, checkout outcomes.
   {
@@ -182,10 +202,11 @@ const DELIVERIES_ABOUT = `t."shop" = $1 AND (
     OR lower(t."payload"->>'contact_email') = $3
     OR lower(t."payload"->'customer'->>'email') = $3
     OR t."payload"->>'admin_graphql_api_id' = ANY($4::text[])
-    OR ('gid://shopify/Order/' || (t."payload"->>'order_id')) = ANY($4::text[]))`;
+    OR ('gid://shopify/Order/' || (t."payload"->>'order_id')) = ANY($4::text[])
+    OR ($6::text IS NOT NULL AND json_typeof(t."payload"->'customer') IS DISTINCT FROM 'object' AND ${PHONE_DIGITS(`t."payload"->>'phone'`)} = $6))`;
 
 /** Resolves who the request is about: the customer's GID, stored customers with the same email, their orders. */
-async function resolveSubject(sql: SqlClient, shop: string, customer: { id?: string | null; email?: string | null }, orderIds: string[]): Promise<Subject> {
+async function resolveSubject(sql: SqlClient, shop: string, customer: { id?: string | null; email?: string | null; phone?: string | null }, orderIds: string[]): Promise<Subject> {
   const email = customer.email?.toLowerCase() ?? null;
   const gids = new Set<string>(customer.id ? [toGid("Customer", customer.id)] : []);
   if (email) {
@@ -198,7 +219,7 @@ async function resolveSubject(sql: SqlClient, shop: string, customer: { id?: str
     [shop, [...gids], email],
   );
   for (const o of orders) orderGids.add(o.orderGid);
-  return { customerGids: [...gids], email, orderGids: [...orderGids], numericCustomerId: customer.id ?? null };
+  return { customerGids: [...gids], email, orderGids: [...orderGids], numericCustomerId: customer.id ?? null, phoneDigits: phoneDigits(customer.phone) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { closeQueues } from "~/queues/queues.server";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { fixtureText } from "#test/fixtures";
-import { customerPayload, orderPayload } from "#test/payloads";
+import { checkoutPayload, customerPayload, orderPayload } from "#test/payloads";
 import { deliverAndProcess } from "#test/process";
 import { queuedJobs, resetQueues } from "#test/queues";
 
@@ -37,6 +37,16 @@ async function seed() {
   await submitReview({ shop: TEST_SHOP, productGid: "gid://shopify/Product/7000", customerGid: GID, raw: { rating: 2, body: "John's words", authorName: "John", requestKey: "john-review-1" } });
   await submitReview({ shop: TEST_SHOP, productGid: "gid://shopify/Product/7000", customerGid: "gid://shopify/Customer/42", raw: { rating: 5, body: "Other words", requestKey: "other-review-1" } });
   await db().pixelEvent.create({ data: { shop: TEST_SHOP, eventId: "px-1", name: "page_viewed", clientId: "c-john", customerGid: GID, occurredAt: new Date() } });
+  // A checkout John started as a guest: its step events carry only the checkout token, and the same
+  // browser's earlier anonymous visit carries only the browser id.
+  await deliverAndProcess("checkouts/create", checkoutPayload({ token: "tok-guest-john", email: EMAIL, customerId: null }));
+  await db().pixelEvent.createMany({
+    data: [
+      { shop: TEST_SHOP, eventId: "px-step", name: "checkout_shipping_info_submitted", clientId: "c-guest-john", checkoutToken: "tok-guest-john", occurredAt: new Date() },
+      { shop: TEST_SHOP, eventId: "px-visit", name: "product_added_to_cart", clientId: "c-guest-john", cartToken: "cart-1", occurredAt: new Date() },
+      { shop: TEST_SHOP, eventId: "px-other", name: "checkout_started", clientId: "c-other", checkoutToken: "tok-other", occurredAt: new Date() },
+    ],
+  });
   await db().productRating.update({ where: { shop_productGid: { shop: TEST_SHOP, productGid: "gid://shopify/Product/7000" } }, data: { syncedCount: 2, syncedSum: 7 } });
 }
 
@@ -50,7 +60,9 @@ describe("privacy: storefront tables", () => {
     expect(data.loyaltyLedger!.map((e) => e.source)).toEqual(["ORDER", "REVIEW"]);
     expect(data.reviews!.map((r) => r.body)).toEqual(["John's words"]);
     expect(data.reviewRequests).toHaveLength(1);
-    expect(data.pixelEvents!.map((p) => p.eventId)).toEqual(["px-1"]);
+    // Tied to John or his checkouts; not the browser's anonymous visit (a shared browser's other
+    // visitors are not his to receive), not someone else's.
+    expect(data.pixelEvents!.map((p) => p.eventId).sort()).toEqual(["px-1", "px-step"]);
     expect(JSON.stringify(data)).not.toContain("Other words");
   });
 
@@ -61,7 +73,8 @@ describe("privacy: storefront tables", () => {
     expect((await db().loyaltyAccount.findMany()).map((a) => a.customerGid)).toEqual(["gid://shopify/Customer/42"]);
     expect((await db().loyaltyLedgerEntry.findMany()).map((e) => e.source)).toEqual(["REVIEW"]);
     expect(await db().reviewRequest.count()).toBe(0);
-    expect(await db().pixelEvent.count()).toBe(0);
+    // His events go, the guest checkout's step events and that browser's other visits included.
+    expect((await db().pixelEvent.findMany()).map((p) => p.eventId)).toEqual(["px-other"]);
     expect((await db().review.findMany()).map((r) => r.body)).toEqual(["Other words"]);
     expect(await db().productRating.findFirstOrThrow()).toMatchObject({ count: 1, ratingSum: 5, histogram: [0, 0, 0, 0, 1] });
     await resetQueues();

@@ -79,6 +79,26 @@ describe("customers/redact", () => {
     expect(await db().order.count({ where: { email: "someone.else@example.com" } })).toBe(1);
   });
 
+  it("reaches a guest who gave only a phone number at checkout, and no one else's", async () => {
+    // The compliance sample's customer has phone 555-625-1199; this guest typed it differently.
+    await deliverAndProcess("checkouts/create", checkoutPayload({ token: "tok-phone", email: null, customerId: null, phone: "(555) 625 1199" }));
+    await deliverAndProcess("checkouts/create", checkoutPayload({ token: "tok-other-phone", email: null, customerId: null, phone: "555-000-1234" }));
+    await deliverAndProcess("customers/data_request", compliance("customers/data_request"));
+    const request = await db().complianceRequest.findFirstOrThrow({ where: { topic: "customers/data_request" } });
+    const data = (await getDataExport(TEST_SHOP, request.id)) as Record<string, { [k: string]: unknown }[]>;
+    expect(data.checkouts!.map((c) => c.token)).toEqual(["tok-phone"]);
+
+    await deliverAndProcess("customers/redact", compliance("customers/redact"));
+    const phones = await db().checkout.findMany({ select: { token: true, phone: true }, orderBy: { token: "asc" } });
+    expect(phones).toEqual([
+      { token: "tok-other-phone", phone: "555-000-1234" },
+      { token: "tok-phone", phone: null },
+    ]);
+    const rawPhones = await db().$queryRaw<{ phone: string | null }[]>`SELECT "payload"->>'phone' AS phone FROM "WebhookEvent" WHERE "topic" = 'checkouts/create' AND "payload" IS NOT NULL ORDER BY 1`;
+    // The guest's raw delivery is cleared; the other guest's stays.
+    expect(rawPhones.map((r) => r.phone)).toEqual(["555-000-1234"]);
+  });
+
   it("runs twice with the same result", async () => {
     await seedCustomer();
     await deliverAndProcess("customers/redact", compliance("customers/redact"));
