@@ -6,7 +6,11 @@
 import type { SqlClient } from "~/db.server";
 import type { CustomerFields, CustomerRow } from "~/domains/customers/customer-mapping";
 
-/** Applies a customers/* payload unless a newer one was applied already (no row back = stale). */
+/**
+ * Applies a customers/* payload unless a newer one was applied already, or the customer was deleted
+ * (no row back = stale). Deletion in Shopify is final: a customers/create or update still in flight
+ * (retried, reordered) must not bring back the name and email a customers/delete cleared.
+ */
 export async function upsertCustomer(sql: SqlClient, shop: string, row: CustomerRow): Promise<"APPLIED" | "STALE"> {
   const rows = await sql.query(
     `INSERT INTO "Customer" ("shop", "customerGid", "email", "phone", "firstName", "lastName", "state", "verifiedEmail",
@@ -21,7 +25,8 @@ export async function upsertCustomer(sql: SqlClient, shop: string, row: Customer
        "tags" = CASE WHEN $12::text[] IS NULL THEN "Customer"."tags" ELSE EXCLUDED."tags" END,
        "acceptsMarketing" = COALESCE(EXCLUDED."acceptsMarketing", "Customer"."acceptsMarketing"),
        "updatedAt" = now()
-     WHERE "Customer"."sourceUpdatedAt" IS NULL OR "Customer"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+     WHERE "Customer"."deletedAt" IS NULL
+       AND ("Customer"."sourceUpdatedAt" IS NULL OR "Customer"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
      RETURNING "id"`,
     [
       shop, row.customerGid, row.email, row.phone, row.firstName, row.lastName, row.state, row.verifiedEmail,
