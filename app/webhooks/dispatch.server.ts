@@ -69,12 +69,15 @@ const CAUSE: Partial<Record<WebhookTopic, ChangeCause>> = {
   "customers/delete": "customer",
 };
 
-/** A delivery that changed a customer's data: PROCESSED with the follow-ups features asked for. */
+/**
+ * A delivery that changed a customer's data: PROCESSED with the follow-ups features asked for. A
+ * stale one is SKIPPED with only the reactions to the event it reports (see followUpsFor).
+ */
 function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null, orderGid?: string | null): DispatchResult {
-  if (outcome === "STALE") return { status: "SKIPPED", outcome, customerGid };
   const cause = CAUSE[ctx.topic];
-  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause, topic: ctx.topic, orderGid }) : [];
-  return { status: "PROCESSED", outcome, customerGid, followUps };
+  const stale = outcome === "STALE";
+  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause, topic: ctx.topic, orderGid }, { stale }) : [];
+  return { status: stale ? "SKIPPED" : "PROCESSED", outcome, customerGid, followUps };
 }
 
 const orderHandler: Handler = async (sql, ctx, payload) => {

@@ -27,11 +27,16 @@ export type CustomerChange = {
 
 export type Reaction = (change: CustomerChange) => JobItem[];
 
-/** Features register their reaction here (one line each). */
-const REACTIONS: Reaction[] = [loyaltyReaction, reviewsReaction, segmentsReaction];
+/**
+ * Features register their reaction here (one line each). A stale delivery (older than what is
+ * stored) changes nothing, so reactions to state have nothing to do; a reaction to the event the
+ * delivery reports says `alsoWhenStale`: a fulfilment happened even when its orders/fulfilled
+ * arrives after a newer orders/updated.
+ */
+const REACTIONS: { react: Reaction; alsoWhenStale?: true }[] = [{ react: loyaltyReaction }, { react: reviewsReaction, alsoWhenStale: true }, { react: segmentsReaction }];
 
-export function followUpsFor(change: CustomerChange): JobItem[] {
-  return REACTIONS.flatMap((react) => react(change));
+export function followUpsFor(change: CustomerChange, opts: { stale?: boolean } = {}): JobItem[] {
+  return REACTIONS.filter((r) => !opts.stale || r.alsoWhenStale).flatMap((r) => r.react(change));
 }
 
 /** For changes made outside a webhook delivery (a review, a redemption): enqueue the follow-ups now. */

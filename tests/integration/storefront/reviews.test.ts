@@ -167,6 +167,18 @@ describe("review requests", () => {
     expect(delayed[0]!.opts.delay).toBeGreaterThan(13 * 86_400_000);
   });
 
+  it("still schedules the request when orders/fulfilled arrives after a newer orders/updated (stale, but the fulfilment happened)", async () => {
+    const fulfilledAt = new Date(Date.now() - 3_600_000);
+    const fulfilled = orderPayload({ id: "8110", customerId: customer, fulfillmentStatus: "fulfilled", updatedAt: fulfilledAt.toISOString() });
+    // The merchant tagged the order after fulfilling it, and that update was delivered first.
+    await deliverAndProcess("orders/updated", { ...fulfilled, tags: "gift", updated_at: new Date(fulfilledAt.getTime() + 60_000).toISOString() });
+    expect((await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.ReviewsScheduleRequest)).toEqual([]);
+    expect((await deliverAndProcess("orders/fulfilled", fulfilled)).outcome).toBe("STALE");
+    const jobs = await queuedJobs(QueueName.Compute);
+    expect(jobs.filter((j) => j.name === JobName.ReviewsScheduleRequest).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, orderGid: "gid://shopify/Order/8110" }]);
+    expect(await reviewJobs[JobName.ReviewsScheduleRequest]({ shop: TEST_SHOP, orderGid: "gid://shopify/Order/8110" })).toBe("SCHEDULED");
+  });
+
   it("sends, reminds at most maxReminders times, and each step runs once", async () => {
     await updateShopSettings(TEST_SHOP, "reviews", { maxReminders: 1 });
     await deliverAndProcess("orders/fulfilled", orderPayload({ id: "8101", customerId: customer, fulfillmentStatus: "fulfilled" }));

@@ -223,7 +223,7 @@ describe("webhooks.process-event: customers", () => {
     expect(c.deletedAt).toBeInstanceOf(Date);
     expect(await db().order.count()).toBe(1);
     // A customers/create or update still in flight (retried, reordered) does not bring them back.
-    for (const topic of ["customers/create", "customers/update"]) {
+    for (const topic of ["customers/create", "customers/update"] as const) {
       const late = customerPayload({ id: "706405506930370084", firstName: "Late", updatedAt: "2030-01-01T00:00:00Z" });
       expect((await deliverAndProcess(topic, late)).outcome).toBe("STALE");
     }

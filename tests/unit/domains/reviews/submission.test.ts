@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { aggregate, aggregateRatingJsonLd, averageOf, ratingMetafieldValue } from "~/domains/reviews/rating";
+import { followUpsFor } from "~/domains/customers/changes.server";
 import { reviewsReaction } from "~/domains/reviews/reactions";
+import { JobName } from "~/queues/jobs";
 import { parseSubmission, toPlainText } from "~/domains/reviews/submission";
 
 describe("toPlainText", () => {
@@ -48,5 +50,11 @@ describe("rating", () => {
   it("schedules a review request on orders/fulfilled only", () => {
     expect(reviewsReaction({ shop: "s", customerGid: null, cause: "order", topic: "orders/fulfilled", orderGid: "gid://shopify/Order/1" })).toHaveLength(1);
     expect(reviewsReaction({ shop: "s", customerGid: null, cause: "order", topic: "orders/paid", orderGid: "gid://shopify/Order/1" })).toEqual([]);
+  });
+  it("still schedules it for a stale orders/fulfilled, which asks nothing else (the fulfilment happened; the state is older)", () => {
+    const fulfilled = { shop: "s", customerGid: "gid://shopify/Customer/1", cause: "order" as const, topic: "orders/fulfilled", orderGid: "gid://shopify/Order/1" };
+    expect(followUpsFor(fulfilled).map((j) => j.name)).toEqual([JobName.ReviewsScheduleRequest, JobName.SegmentsRecomputeCustomer]);
+    expect(followUpsFor(fulfilled, { stale: true }).map((j) => j.name)).toEqual([JobName.ReviewsScheduleRequest]);
+    expect(followUpsFor({ ...fulfilled, topic: "orders/paid" }, { stale: true })).toEqual([]);
   });
 });
