@@ -1,7 +1,7 @@
 /**
  * Checkout writes of the delivery path, in plain SQL on the delivery's transaction (see sqlPool()
  * in db.server.ts). Fields set by others (the completing order, a deletion) are never cleared by a
- * later payload; a payload older than the stored one updates nothing.
+ * later payload; a payload older than the stored one updates nothing but the furthest step.
  */
 import type { SqlClient } from "~/db.server";
 import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-mapping";
@@ -46,7 +46,16 @@ export async function upsertCheckout(
     [shop, ...COLUMNS.map((c) => checkout[c])],
   );
   const saved = rows[0];
-  if (!saved) return "STALE";
+  if (!saved) {
+    // Stale: nothing else changes, but the step this payload shows was reached (when the buyer went
+    // back, the newer, lower payload may have arrived first).
+    await sql.query(`UPDATE "Checkout" SET "stepReached" = $3, "updatedAt" = now() WHERE "shop" = $1 AND "token" = $2 AND "stepReached" < $3`, [
+      shop,
+      checkout.token,
+      checkout.stepReached,
+    ]);
+    return "STALE";
+  }
   await sql.query(`DELETE FROM "CheckoutLineItem" WHERE "checkoutId" = $1`, [saved.id]);
   if (lineItems.length) {
     const width = LINE_COLUMNS.length + 2;

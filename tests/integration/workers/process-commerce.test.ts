@@ -165,6 +165,12 @@ describe("webhooks.process-event: checkouts", () => {
     expect(await step()).toBe(3);
     await deliverAndProcess("checkouts/create", checkoutPayload({ token: "t-contact", shippingAddress: null }));
     expect((await db().checkout.findFirstOrThrow({ where: { token: "t-contact" } })).stepReached).toBe(1);
+    // Delivered out of order: the later payload (address cleared) first, then the earlier one with a
+    // shipping method. The earlier one is stale, yet its step was reached.
+    await deliverAndProcess("checkouts/update", checkoutPayload({ token: "t-reordered", updatedAt: "2026-10-01T10:06:00Z", shippingAddress: null }));
+    const earlier = await deliverAndProcess("checkouts/update", checkoutPayload({ token: "t-reordered", updatedAt: "2026-10-01T10:05:00Z", shippingLines: [shippingLine] }));
+    expect(earlier.outcome).toBe("STALE");
+    expect(await db().checkout.findFirstOrThrow({ where: { token: "t-reordered" } })).toMatchObject({ stepReached: 3, sourceUpdatedAt: new Date("2026-10-01T10:06:00Z") });
   });
 
   it("drops a stale checkouts/update and keeps the newer one", async () => {
