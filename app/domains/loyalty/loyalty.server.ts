@@ -237,8 +237,10 @@ export async function customerJoined(shop: string, customerGid: string, now = ne
 export async function awardReviewBonus(tx: Db, shop: string, review: { id: bigint; customerGid: string | null; email: string | null }, now = new Date()) {
   const s = (await getShopSettings(shop)).loyalty;
   if (!s.enabled || s.reviewBonus <= 0) return null;
+  // Signed-in reviewers only: a guest's review carries an email nobody verified, and points held
+  // against it would be claimed by whoever opens an account with that email.
+  if (!review.customerGid) return null;
   const owner = { customerGid: review.customerGid, email: review.email?.toLowerCase() ?? null };
-  if (!owner.customerGid && !owner.email) return null;
   await lockOwner(tx, shop, owner);
   const account = await accountFor(tx, shop, owner);
   if (!account) return null;

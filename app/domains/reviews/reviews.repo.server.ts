@@ -17,6 +17,11 @@ export async function findCustomerReview(tx: Db, shop: string, productGid: strin
   return tx.review.findUnique({ where: { shop_productGid_customerGid: { shop, productGid, customerGid } }, select: { id: true, status: true } });
 }
 
+/** A guest's earlier review of the product under the same email (guests have no customer id to be unique on). */
+export async function findGuestReview(tx: Db, shop: string, productGid: string, email: string) {
+  return tx.review.findFirst({ where: { shop, productGid, customerGid: null, email: { equals: email, mode: "insensitive" } }, select: { id: true } });
+}
+
 export async function findReview(shop: string, id: bigint, tx: Db = db()) {
   return tx.review.findFirst({ where: { shop, id } });
 }

@@ -18,6 +18,7 @@ import {
   createRequest,
   customerEmailOf,
   findCustomerReview,
+  findGuestReview,
   findRequest,
   findReview,
   findReviewByRequestKey,
@@ -98,6 +99,7 @@ export async function submitReview(input: { shop: string; productGid: string; cu
     const person = customerGid ? await customerEmailOf(tx, shop, customerGid) : null;
     const owner = { customerGid, email: customerGid ? (person?.email?.toLowerCase() ?? null) : review.email! };
     if (customerGid && (await findCustomerReview(tx, shop, productGid, customerGid))) return { outcome: "ALREADY_REVIEWED" as const };
+    if (!customerGid && (await findGuestReview(tx, shop, productGid, owner.email!))) return { outcome: "ALREADY_REVIEWED" as const };
     // Verified only from our own order records for a logged-in customer: a guest's typed email proves nothing.
     const orderGid = customerGid ? await boughtProduct(tx, shop, productGid, owner) : null;
     const status = statusFor(s, orderGid !== null);
@@ -118,7 +120,8 @@ export async function submitReview(input: { shop: string; productGid: string; cu
       publishedAt: status === "PUBLISHED" ? now : null,
       createdAt: now,
     });
-    await completeRequests(tx, shop, owner, productGid);
+    // A guest's typed email proves nothing: it must not close someone else's review requests.
+    if (customerGid) await completeRequests(tx, shop, owner, productGid);
     if (status !== "PUBLISHED") return { outcome: "STORED" as const, row, account: null };
     await recomputeRating(tx, shop, productGid);
     return { outcome: "STORED" as const, row, account: await awardReviewBonus(tx, shop, row, now) };

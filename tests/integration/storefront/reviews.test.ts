@@ -117,6 +117,23 @@ describe("POST /proxy/reviews/:productId", () => {
     expect(await ok.json()).toMatchObject({ status: "PENDING", verifiedBuyer: false });
   });
 
+  it("takes one review per guest email and product, earns a guest no points, and closes no one's requests", async () => {
+    await updateShopSettings(TEST_SHOP, "reviews", { allowGuestReviews: true, autoPublish: "all" });
+    // A customer who bought the product has a review request waiting.
+    await buy(customer, "8030", { email: "buyer@example.com" });
+    await deliverAndProcess("orders/fulfilled", orderPayload({ id: "8030", customerId: customer, email: "buyer@example.com", fulfillmentStatus: "fulfilled", updatedAt: new Date().toISOString() }));
+    await reviewJobs[JobName.ReviewsScheduleRequest]({ shop: TEST_SHOP, orderGid: "gid://shopify/Order/8030" });
+    // A guest types that customer's email: the review is published (the shop publishes all), but
+    // the email is unproven, so no points are held against it and the customer's request stays open.
+    const guest = await review({ rating: 5, body: "Great", email: "Buyer@example.com", authorName: "G" });
+    expect(await guest.json()).toMatchObject({ status: "PUBLISHED", verifiedBuyer: false });
+    expect(await db().loyaltyLedgerEntry.count({ where: { source: "REVIEW" } })).toBe(0);
+    expect((await db().reviewRequest.findFirstOrThrow()).status).toBe("SCHEDULED");
+    // The same email again, in any case: refused like a signed-in customer's second review.
+    expect((await review({ rating: 1, body: "Again", email: "BUYER@example.com", authorName: "G" })).status).toBe(409);
+    expect(await db().review.count()).toBe(1);
+  });
+
   it("stores one review per double submit and refuses a second review of the same product (409)", async () => {
     await buy(customer, "8005");
     const body = { rating: 5, body: "Twice?", requestKey: "double-click-1" };
