@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { storePixelBatch, verifyPixelBatch } from "~/domains/pixel/pixel.server";
 import { consumeProxyBudget } from "~/domains/storefront/rate-limit.server";
+import { BodyTooLargeError, readTextCapped } from "~/lib/body.server";
 
 const MAX_BYTES = 65_536;
 const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type" };
@@ -20,13 +21,11 @@ export const loader = () => reply(405, { error: "method_not_allowed" }, { Allow:
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
   if (request.method !== "POST") return reply(405, { error: "method_not_allowed" }, { Allow: "POST, OPTIONS" });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) return reply(413, { error: "body_too_large" });
-  const text = await request.text();
-  if (text.length > MAX_BYTES) return reply(413, { error: "body_too_large" });
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
+    body = JSON.parse(await readTextCapped(request, MAX_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return reply(413, { error: "body_too_large" });
     return reply(400, { error: "invalid_json" });
   }
   const verified = await verifyPixelBatch(body);

@@ -11,6 +11,7 @@
  * Responses are JSON with `Cache-Control: private, no-store` when they hold a customer's data.
  */
 import { consumeProxyBudget } from "~/domains/storefront/rate-limit.server";
+import { BodyTooLargeError, readTextCapped } from "~/lib/body.server";
 import { toGid } from "~/lib/gid";
 import { authenticate } from "~/shopify.server";
 import type { AdminGraphql } from "~/shopify/admin.server";
@@ -72,10 +73,13 @@ export function productGidParam(value: string | undefined): string {
 
 /** Reads a JSON or form body (the widgets send JSON; a no-JS form posts urlencoded). Max 32 KB. */
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > 32_768) throw problem(413, "body_too_large");
-  const text = await request.text();
-  if (text.length > 32_768) throw problem(413, "body_too_large");
+  let text: string;
+  try {
+    text = await readTextCapped(request, 32_768);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw problem(413, "body_too_large");
+    throw error;
+  }
   const type = request.headers.get("content-type") ?? "";
   if (type.includes("application/json")) {
     try {
