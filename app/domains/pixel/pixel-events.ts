@@ -50,7 +50,12 @@ function pathOnly(url: string | null | undefined): string | null {
   }
 }
 
-export function toPixelRows(shop: string, batch: PixelBatch) {
+/**
+ * The rows to store. `occurredAt` is the browser's clock, never later than the intake's: a forged
+ * or skewed future time would otherwise hold a customer "considering" (recent cart activity) for
+ * as long as it likes.
+ */
+export function toPixelRows(shop: string, batch: PixelBatch, receivedAt = new Date()) {
   return batch.events.map((e) => ({
     shop,
     eventId: e.id,
@@ -61,6 +66,6 @@ export function toPixelRows(shop: string, batch: PixelBatch) {
     cartToken: e.cartToken ? (gidTail(e.cartToken).split("?")[0] ?? null) : null,
     productGid: gid("Product", e.productId),
     url: pathOnly(e.url),
-    occurredAt: new Date(e.timestamp),
+    occurredAt: new Date(Math.min(new Date(e.timestamp).getTime(), receivedAt.getTime())),
   }));
 }

@@ -22,11 +22,15 @@ export async function verifyPixelBatch(body: unknown): Promise<VerifiedBatch> {
   return { ok: true, batch: parsed.data };
 }
 
-/** Stores a verified batch; events already stored are counted as duplicates. */
+/**
+ * Stores a verified batch; events already stored are counted as duplicates. Only customers with a
+ * newly stored event are recomputed: a resent batch (the pixel retries, or anyone replays one: the
+ * key is public) costs no queue work.
+ */
 export async function storePixelBatch(batch: PixelBatch): Promise<{ stored: number; duplicates: number }> {
   const rows = toPixelRows(batch.shop, batch);
-  const { count } = await db().pixelEvent.createMany({ data: rows, skipDuplicates: true });
-  const customers = [...new Set(rows.map((r) => r.customerGid).filter((c): c is string => !!c))];
+  const stored = await db().pixelEvent.createManyAndReturn({ data: rows, skipDuplicates: true, select: { customerGid: true } });
+  const customers = [...new Set(stored.map((r) => r.customerGid).filter((c): c is string => !!c))];
   for (const customerGid of customers) await customerChanged({ shop: batch.shop, customerGid, cause: "pixel" });
-  return { stored: count, duplicates: rows.length - count };
+  return { stored: stored.length, duplicates: rows.length - stored.length };
 }

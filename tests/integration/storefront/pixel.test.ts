@@ -2,12 +2,13 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { pixelKeyFor } from "~/domains/pixel/pixel-key.server";
 import { recordInstall } from "~/domains/shops/shops.server";
+import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
 import * as route from "~/routes/pixel.events";
 import { startPixel } from "../../../extensions/web-pixel/src/pixel";
 import { OTHER_SHOP, TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
-import { resetQueues } from "#test/queues";
+import { queuedJobs, resetQueues } from "#test/queues";
 
 beforeEach(async () => {
   await resetDatabase();
@@ -65,8 +66,13 @@ describe("web pixel → POST /pixel/events", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("access-control-allow-origin")).toBe("*");
     expect(await first.json()).toEqual({ stored: 7, duplicates: 0 });
+    const recomputes = async () => (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.SegmentsRecomputeCustomer);
+    expect((await recomputes()).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/4242" }]);
+    await resetQueues();
     const again = await post(pixel.sent[0]!.body);
     expect(await again.json()).toEqual({ stored: 0, duplicates: 7 });
+    // A resent batch (a retry, or a replay: the key is public) asks no recompute.
+    expect(await recomputes()).toEqual([]);
 
     const rows = await db().pixelEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => r.name)).toEqual([
@@ -96,6 +102,18 @@ describe("web pixel → POST /pixel/events", () => {
 
   it("refuses oversized bodies (413) and other methods (405)", async () => {
     expect((await post("x".repeat(70_000))).status).toBe(413);
+    // A chunked body with no Content-Length that never ends: refused once past the cap, not buffered
+    // (request.text() would wait for the end and hold all of it).
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(16_384).fill(120));
+      },
+    });
+    const request = new Request("https://my-test-app.myshopify.io/pixel/events", { method: "POST", body: endless, duplex: "half" } as RequestInit);
+    expect(((await route.action({ request, params: {}, context: {} } as never)) as Response).status).toBe(413);
+    expect(pulled).toBeLessThan(10);
     const res = (await route.loader()) as Response;
     expect(res.status).toBe(405);
   });

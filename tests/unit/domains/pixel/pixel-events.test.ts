@@ -18,6 +18,11 @@ describe("pixel batch", () => {
       occurredAt: new Date("2026-11-20T10:00:00.000Z"),
     });
   });
+  it("never dates an event after its arrival (a skewed or forged future clock)", () => {
+    const batch = PixelBatchSchema.parse({ shop: "s.myshopify.com", key: "k".repeat(43), events: [{ ...event, timestamp: "2027-01-01T00:00:00.000Z" }, event] });
+    const receivedAt = new Date("2026-11-21T00:00:00.000Z");
+    expect(toPixelRows("s.myshopify.com", batch, receivedAt).map((r) => r.occurredAt)).toEqual([receivedAt, new Date("2026-11-20T10:00:00.000Z")]);
+  });
   it("refuses unknown events, foreign shops, empty and oversized batches", () => {
     const ok = { shop: "s.myshopify.com", key: "k".repeat(43), events: [event] };
     expect(PixelBatchSchema.safeParse(ok).success).toBe(true);
