@@ -163,16 +163,22 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
       }
     }
 
+    // accountFor may just have merged a guest account (holding this order's earn) into the
+    // customer's: read the earn again so reversals land on the account that now holds it.
+    if (earn) earn = await findEntry(tx, shop, `order:${orderGid}:earn`);
     if (earn && earn.baseMinor !== null) {
       // A reversal lands when the earn does: a refund inside the pending period shrinks the
       // pending points, a later one the balance.
       const availableAt = earn.availableAt > now ? earn.availableAt : now;
       let reversed = await reversedForOrder(tx, shop, orderGid);
-      for (const refund of order.refunds) {
-        const key = `refund:${refund.refundGid}`;
-        if (await findEntry(tx, shop, key)) continue;
-        const refundedMinor = refund.subtotalMinor + (s.includeTax ? refund.taxMinor : 0n);
-        const points = refundReversal({ earned: earn.points, baseMinor: earn.baseMinor, refundedMinor, alreadyReversed: reversed });
+      const refunds = order.refunds.map((refund) => ({ key: `refund:${refund.refundGid}`, refundedMinor: refund.subtotalMinor + (s.includeTax ? refund.taxMinor : 0n) }));
+      const applied = new Set<string>();
+      for (const r of refunds) if (await findEntry(tx, shop, r.key)) applied.add(r.key);
+      let refundedToDateMinor = refunds.filter((r) => applied.has(r.key)).reduce((sum, r) => sum + r.refundedMinor, 0n);
+      for (const { key, refundedMinor } of refunds) {
+        if (applied.has(key)) continue;
+        refundedToDateMinor += refundedMinor;
+        const points = refundReversal({ earned: earn.points, baseMinor: earn.baseMinor, refundedToDateMinor, alreadyReversed: reversed });
         if (points === 0) continue;
         if (await appendEntry(tx, { shop, accountId: earn.accountId, source: "REFUND", sourceKey: key, points: -points, availableAt, orderGid, baseMinor: refundedMinor, currency: order.currency })) {
           reversed += points;

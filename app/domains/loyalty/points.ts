@@ -24,15 +24,17 @@ export function pointsFor(baseMinor: bigint, currency: string, pointsPerUnit: nu
 }
 
 /**
- * Points a refund takes back: the earned points in proportion to the refunded share of the base,
- * rounded to the nearest point, never more than what is left of the order's points.
+ * Points a refund takes back: what the refunds so far (this one included) should have reversed in
+ * all, the earned points in proportion to the refunded share of the base, rounded to the nearest
+ * point, less what earlier refunds took. Rounding the running total, not each refund, makes three
+ * refunds of a third take back every point; never more than what is left of the order's points.
  */
-export function refundReversal(input: { earned: number; baseMinor: bigint; refundedMinor: bigint; alreadyReversed: number }): number {
+export function refundReversal(input: { earned: number; baseMinor: bigint; refundedToDateMinor: bigint; alreadyReversed: number }): number {
   const left = Math.max(0, input.earned - input.alreadyReversed);
-  if (left === 0 || input.baseMinor <= 0n || input.refundedMinor <= 0n) return 0;
-  if (input.refundedMinor >= input.baseMinor) return left;
-  const share = Math.round((input.earned * Number(input.refundedMinor)) / Number(input.baseMinor));
-  return Math.min(left, share);
+  if (left === 0 || input.baseMinor <= 0n || input.refundedToDateMinor <= 0n) return 0;
+  const due =
+    input.refundedToDateMinor >= input.baseMinor ? input.earned : Math.round((input.earned * Number(input.refundedToDateMinor)) / Number(input.baseMinor));
+  return Math.min(left, Math.max(0, due - input.alreadyReversed));
 }
 
 /** The highest tier whose threshold the value reaches, or null. */

@@ -150,6 +150,24 @@ describe("loyalty.sync-order", () => {
     expect(await account("78")).toMatchObject({ pointsBalance: 45 });
   });
 
+  it("reverses on the merged account when one sync both merges the guest account and sees a refund", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 10 });
+    await deliverAndProcess("customers/create", customerPayload({ id: "81", email: "bo@example.com" }));
+    await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/81" });
+    // A guest order earns 30 on a guest account under the same email.
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6030", customerId: null, email: "bo@example.com", subtotal: "30.00" }));
+    await syncOrder("gid://shopify/Order/6030");
+    expect(await db().loyaltyAccount.count()).toBe(2);
+    // The merchant attaches the customer to the order and refunds a third; one sync sees both.
+    await deliverAndProcess("orders/updated", orderPayload({ id: "6030", customerId: "81", email: "bo@example.com", subtotal: "30.00", updatedAt: "2026-10-02T00:00:00Z" }));
+    await deliverAndProcess("refunds/create", refundPayload("6030", "10.00", { id: "8030" }));
+    expect(await syncOrder("gid://shopify/Order/6030")).toBe("UPDATED");
+    expect(await db().loyaltyAccount.count()).toBe(1);
+    expect(await account("81")).toMatchObject({ pointsBalance: 10 + 30 - 10 });
+    // Every entry, the refund's included, sits on the one account left.
+    expect(new Set((await ledger()).map((e) => e.accountId)).size).toBe(1);
+  });
+
   it("moves matured points from pending to the balance in the release sweep", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 10 });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6011", customerId: "79", subtotal: "10.00", processedAt: iso(daysAgo(1)) }));

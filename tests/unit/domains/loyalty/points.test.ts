@@ -30,12 +30,24 @@ describe("pointsFor", () => {
 });
 
 describe("refundReversal", () => {
-  it("takes back the refunded share, rounded, capped at what is left", () => {
-    expect(refundReversal({ earned: 200, baseMinor: 20_000n, refundedMinor: 5_000n, alreadyReversed: 0 })).toBe(50);
-    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedMinor: 10_000n, alreadyReversed: 0 })).toBe(33);
-    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedMinor: 20_000n, alreadyReversed: 90 })).toBe(10);
-    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedMinor: 40_000n, alreadyReversed: 20 })).toBe(80);
-    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedMinor: 0n, alreadyReversed: 0 })).toBe(0);
+  it("takes back the refunded share to date, rounded, less what earlier refunds took, capped at what is left", () => {
+    expect(refundReversal({ earned: 200, baseMinor: 20_000n, refundedToDateMinor: 5_000n, alreadyReversed: 0 })).toBe(50);
+    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedToDateMinor: 10_000n, alreadyReversed: 0 })).toBe(33);
+    // Two thirds refunded to date: 67 due, 33 already taken.
+    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedToDateMinor: 20_000n, alreadyReversed: 33 })).toBe(34);
+    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedToDateMinor: 20_000n, alreadyReversed: 90 })).toBe(0);
+    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedToDateMinor: 40_000n, alreadyReversed: 20 })).toBe(80);
+    expect(refundReversal({ earned: 100, baseMinor: 30_000n, refundedToDateMinor: 0n, alreadyReversed: 0 })).toBe(0);
+  });
+
+  it("takes back every point when partial refunds add up to the whole (no rounding leftover)", () => {
+    let reversed = 0;
+    let toDate = 0n;
+    for (const refund of [333n, 333n, 334n]) {
+      toDate += refund;
+      reversed += refundReversal({ earned: 10, baseMinor: 1_000n, refundedToDateMinor: toDate, alreadyReversed: reversed });
+    }
+    expect(reversed).toBe(10);
   });
 });
 
