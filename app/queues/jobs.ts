@@ -69,6 +69,8 @@ export enum JobName {
   LoyaltyExpireInactive = "loyalty.expire-inactive",
   /** Mirror an account's balance and tier to its customer metafield (compare-and-set). Skips when already in step. */
   LoyaltySyncMetafield = "loyalty.sync-metafield",
+  /** Settle redemptions left PENDING (code creation timed out, never retried): ISSUED, or FAILED with the points back. Scheduled; compare-and-set on PENDING. */
+  LoyaltySettleRedemptions = "loyalty.settle-redemptions",
   /** Create the review request of a fulfilled order and schedule it N days out. Idempotent by ReviewRequest (shop, orderGid). */
   ReviewsScheduleRequest = "reviews.schedule-request",
   /** The delayed request (step 0) or reminder (step ≥ 1) of a review request. Idempotent by the row's status and step counters. */
@@ -99,6 +101,7 @@ export type JobDataMap = {
   [JobName.LoyaltyReleasePending]: Record<string, never>;
   [JobName.LoyaltyExpireInactive]: Record<string, never>;
   [JobName.LoyaltySyncMetafield]: { shop: string; accountId: string };
+  [JobName.LoyaltySettleRedemptions]: Record<string, never>;
   [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
   [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
   [JobName.ReviewsSyncProductRating]: { shop: string; productGid: string };
@@ -146,6 +149,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.LoyaltyReleasePending]: QueueName.Maintenance,
   [JobName.LoyaltyExpireInactive]: QueueName.Maintenance,
   [JobName.LoyaltySyncMetafield]: QueueName.ShopifySync,
+  [JobName.LoyaltySettleRedemptions]: QueueName.ShopifySync,
   [JobName.ReviewsScheduleRequest]: QueueName.Compute,
   [JobName.ReviewsSendRequest]: QueueName.Compute,
   [JobName.ReviewsSyncProductRating]: QueueName.ShopifySync,

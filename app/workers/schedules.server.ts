@@ -13,6 +13,7 @@ export const SCHEDULES: Schedule[] = [
   { id: "webhooks-redrive", every: 60_000, job: { name: JobName.WebhooksRedrive, data: {} } },
   { id: "webhooks-prune", pattern: "17 3 * * *", job: { name: JobName.WebhooksPrune, data: {} } },
   { id: "loyalty-release-pending", every: 10 * 60_000, job: { name: JobName.LoyaltyReleasePending, data: {} } },
+  { id: "loyalty-settle-redemptions", every: 10 * 60_000, job: { name: JobName.LoyaltySettleRedemptions, data: {} } },
   { id: "reviews-sync-stale-ratings", every: 10 * 60_000, job: { name: JobName.ReviewsSyncStaleRatings, data: {} } },
   { id: "loyalty-expire-inactive", pattern: "41 4 * * *", job: { name: JobName.LoyaltyExpireInactive, data: {} } },
 ];

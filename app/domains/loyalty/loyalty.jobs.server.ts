@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   customerJoined,
   expireInactiveBalances,
+  settlePendingRedemptions,
   getAccountForSync,
   loyaltyMetafieldValue,
   markAccountSynced,
@@ -76,6 +77,10 @@ export const loyaltyJobs = {
   },
   [JobName.LoyaltyReleasePending]: async () => `RELEASED_${await releaseMaturedPoints()}`,
   [JobName.LoyaltyExpireInactive]: async () => `EXPIRED_${await expireInactiveBalances()}`,
+  [JobName.LoyaltySettleRedemptions]: async () => {
+    const { issued, failed, pending } = await settlePendingRedemptions();
+    return `ISSUED_${issued}_FAILED_${failed}_PENDING_${pending}`;
+  },
   [JobName.LoyaltySyncMetafield]: async (data) => {
     const { shop, accountId } = ShopAccount.parse(data);
     return terminalAware(() => syncLoyaltyMetafield(shop, BigInt(accountId)));

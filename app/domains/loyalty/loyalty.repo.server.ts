@@ -165,8 +165,15 @@ export async function createRedemption(tx: Db, data: Prisma.LoyaltyRedemptionUnc
   return tx.loyaltyRedemption.create({ data });
 }
 
-export async function markRedemption(tx: Db, id: bigint, data: Prisma.LoyaltyRedemptionUncheckedUpdateInput) {
-  return tx.loyaltyRedemption.update({ where: { id }, data });
+/** Settles a PENDING redemption; false when something else settled it first (a retry racing the sweep). */
+export async function settleRedemption(tx: Db, id: bigint, data: Prisma.LoyaltyRedemptionUncheckedUpdateInput): Promise<boolean> {
+  const { count } = await tx.loyaltyRedemption.updateMany({ where: { id, status: "PENDING" }, data });
+  return count === 1;
+}
+
+/** Redemptions still PENDING since before `before`, oldest first (the settle sweep's work). */
+export async function stalePendingRedemptions(before: Date, limit = 200) {
+  return db().loyaltyRedemption.findMany({ where: { status: "PENDING", createdAt: { lt: before } }, orderBy: { id: "asc" }, take: limit });
 }
 
 /** Program numbers for the admin page. */

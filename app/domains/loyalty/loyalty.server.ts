@@ -40,7 +40,8 @@ import {
   ledgerTotals,
   lockOwner,
   markAccountSynced,
-  markRedemption,
+  settleRedemption,
+  stalePendingRedemptions,
   mergeGuestAccount,
   netSpend12m,
   orderForLoyalty,
@@ -57,7 +58,8 @@ import { loyaltyForProxy, shopSettingsForProxy } from "~/domains/storefront/hot-
 import { minorDigits } from "~/lib/money";
 import { enqueueMany } from "~/queues/enqueue.server";
 import { JobName, type JobItem } from "~/queues/jobs";
-import { adminQuery, isTerminal, ShopifyUserError, type AdminGraphql } from "~/shopify/admin.server";
+import { logger } from "~/lib/logger.server";
+import { adminFor, adminQuery, isShopNotConnected, isTerminal, ShopifyUserError, type AdminGraphql } from "~/shopify/admin.server";
 import { DiscountCodeBasicCreate } from "~/shopify/operations/DiscountCodeBasicCreate";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -442,8 +444,17 @@ export async function redeemPoints(input: { shop: string; customerGid: string; p
     return { redemption, retry: false };
   });
   if (step.done) return step.done;
-  const { redemption, retry } = step;
+  return issueCode(shop, step.redemption, step.retry, admin, now);
+}
 
+/**
+ * Creates the redemption's discount code in Shopify and settles the redemption: ISSUED, or FAILED
+ * with the points given back when Shopify refuses. A network failure or throttling leaves it
+ * PENDING (thrown) for the shopper's retry or the settle sweep. Settling is compare-and-set on
+ * PENDING, so a retry and the sweep racing each other settle it once.
+ */
+async function issueCode(shop: string, redemption: LoyaltyRedemption, retry: boolean, admin: AdminGraphql, now: Date): Promise<RedeemResult> {
+  const currency = redemption.currency;
   let discountGid: string | null = null;
   try {
     const data = await adminQuery<DiscountCreateResult>(admin, DiscountCodeBasicCreate, {
@@ -452,7 +463,7 @@ export async function redeemPoints(input: { shop: string; customerGid: string; p
         code: redemption.code,
         startsAt: now.toISOString(),
         endsAt: redemption.expiresAt?.toISOString() ?? null,
-        context: { customers: { add: [customerGid] } },
+        context: { customers: { add: [redemption.customerGid] } },
         customerGets: {
           value: { discountAmount: { amount: (Number(redemption.valueMinor) / 10 ** minorDigits(currency)).toFixed(minorDigits(currency)), appliesOnEachItem: false } },
           items: { all: true },
@@ -468,21 +479,61 @@ export async function redeemPoints(input: { shop: string; customerGid: string; p
     if (userErrors.length && !alreadyCreated) throw new ShopifyUserError(userErrors);
     discountGid = codeDiscountNode?.id ?? null;
   } catch (error) {
-    if (!isTerminal(error)) throw error; // stays PENDING; the same request key retries
-    const account = await db().$transaction(async (tx) => {
-      await lockOwner(tx, shop, { customerGid, email: null });
-      await markRedemption(tx, redemption.id, { status: "FAILED", failureReason: error instanceof Error ? error.message.slice(0, 500) : "refused" });
-      await appendEntry(tx, { shop, accountId: redemption.accountId, source: "REDEMPTION_FAILED", sourceKey: `redemption:${redemption.id}:refund`, points: redemption.points, availableAt: now, currency });
-      const current = (await findAccount(shop, redemption.accountId, tx))!;
-      return refreshAccount(tx, shop, current, s, now);
-    });
-    await afterChange(shop, account);
+    if (!isTerminal(error)) throw error; // stays PENDING; the same request key or the sweep retries
+    const account = await failRedemption(redemption, error instanceof Error ? error.message.slice(0, 500) : "refused", now);
     return { ok: false, reason: "SHOPIFY_REFUSED", balance: Math.max(0, account.pointsBalance) };
   }
-  const issued = await db().$transaction((tx) => markRedemption(tx, redemption.id, { status: "ISSUED", discountGid }));
+  await db().$transaction((tx) => settleRedemption(tx, redemption.id, { status: "ISSUED", discountGid }));
+  const issued = (await findRedemption(shop, redemption.requestKey))!;
   const account = (await findAccount(shop, redemption.accountId))!;
   await afterChange(shop, account);
   return redemptionView(issued, Math.max(0, account.pointsBalance));
+}
+
+/** How long a redemption may stay PENDING (the shopper's own retry comes first) before the sweep settles it. */
+const SETTLE_AFTER_MS = 5 * 60_000;
+
+/**
+ * loyalty.settle-redemptions: redemptions left PENDING (Shopify timed out or throttled, and the
+ * shopper reloaded the page, losing the request key) would hold their points forever with no
+ * code. Each is tried again: ISSUED (the code is created, or was: TAKEN), or FAILED with the
+ * points back; still unreachable, it waits for the next run. Idempotent.
+ */
+export async function settlePendingRedemptions(now = new Date(), adminForShop: (shop: string) => Promise<AdminGraphql> = adminFor): Promise<{ issued: number; failed: number; pending: number }> {
+  const counts = { issued: 0, failed: 0, pending: 0 };
+  for (const redemption of await stalePendingRedemptions(new Date(now.getTime() - SETTLE_AFTER_MS))) {
+    try {
+      const result = await issueCode(redemption.shop, redemption, true, await adminForShop(redemption.shop), now);
+      if (result.ok) counts.issued++;
+      else counts.failed++;
+    } catch (error) {
+      if (isShopNotConnected(error)) {
+        // No offline session (uninstalled): no code can be made, so the points go back.
+        await failRedemption(redemption, "the shop has no Shopify session", now);
+        counts.failed++;
+      } else {
+        counts.pending++;
+        logger.warn({ err: error, shop: redemption.shop, redemptionId: redemption.id.toString() }, "redemption still pending");
+      }
+    }
+  }
+  return counts;
+}
+
+/** FAILED, with the points given back once ("redemption:<id>:refund"), unless already settled. */
+async function failRedemption(redemption: LoyaltyRedemption, reason: string, now: Date): Promise<LoyaltyAccount> {
+  const { shop } = redemption;
+  const s = (await getShopSettings(shop)).loyalty;
+  const account = await db().$transaction(async (tx) => {
+    await lockOwner(tx, shop, { customerGid: redemption.customerGid, email: null });
+    if (await settleRedemption(tx, redemption.id, { status: "FAILED", failureReason: reason })) {
+      await appendEntry(tx, { shop, accountId: redemption.accountId, source: "REDEMPTION_FAILED", sourceKey: `redemption:${redemption.id}:refund`, points: redemption.points, availableAt: now, currency: redemption.currency });
+    }
+    const current = (await findAccount(shop, redemption.accountId, tx))!;
+    return refreshAccount(tx, shop, current, s, now);
+  });
+  await afterChange(shop, account);
+  return account;
 }
 
 export type MetafieldSyncOutcome = "ACCOUNT_MISSING" | "GUEST_SKIPPED" | "UP_TO_DATE" | "SYNCED" | "CUSTOMER_GONE";

@@ -1,9 +1,11 @@
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { loyaltyJobs } from "~/domains/loyalty/loyalty.jobs.server";
 import { syncOrderPoints } from "~/domains/loyalty/loyalty.server";
 import { PROXY_LIMITS } from "~/domains/storefront/rate-limit.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
+import { JobName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
 import * as balanceRoute from "~/routes/proxy.loyalty";
 import * as redeemRoute from "~/routes/proxy.loyalty.redeem";
@@ -162,6 +164,38 @@ describe("POST /proxy/loyalty/redeem", () => {
       ["REDEMPTION", -500],
       ["REDEMPTION_FAILED", 500],
     ]);
+  });
+
+  it("settles a redemption left pending (Shopify unreachable, the shopper never retried) once, with its code", async () => {
+    await givePoints(customer, "900.00", "7020");
+    // No answer for the code yet: the stand-in fails the call (an outage), the points stay spent.
+    expect((await redeem({ points: 500, requestKey: "lost-key-01" }, { customerId: customer })).status).toBe(503);
+    expect(await db().loyaltyRedemption.findFirstOrThrow()).toMatchObject({ status: "PENDING" });
+    const settle = loyaltyJobs[JobName.LoyaltySettleRedemptions];
+    // Too recent: the shopper's own retry comes first.
+    expect(await settle()).toBe("ISSUED_0_FAILED_0_PENDING_0");
+    // The shopper reloaded and lost the key; Shopify is back.
+    await db().loyaltyRedemption.updateMany({ data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+    discountAnswer();
+    expect(await settle()).toBe("ISSUED_1_FAILED_0_PENDING_0");
+    expect(await settle()).toBe("ISSUED_0_FAILED_0_PENDING_0");
+    expect(await db().loyaltyRedemption.findFirstOrThrow()).toMatchObject({ status: "ISSUED", discountGid: "gid://shopify/DiscountCodeNode/1" });
+    expect((await db().loyaltyLedgerEntry.findMany({ orderBy: { id: "asc" } })).map((e) => [e.source, e.points])).toEqual([
+      ["ORDER", 900],
+      ["REDEMPTION", -500],
+    ]);
+    // The shopper's late retry with the key finds the same code.
+    expect(await (await redeem({ points: 500, requestKey: "lost-key-01" }, { customerId: customer })).json()).toMatchObject({ ok: true, status: "ISSUED" });
+  });
+
+  it("gives the points of a pending redemption back when the shop can no longer make codes (uninstalled)", async () => {
+    await givePoints(customer, "900.00", "7021");
+    expect((await redeem({ points: 500, requestKey: "lost-key-02" }, { customerId: customer })).status).toBe(503);
+    await db().loyaltyRedemption.updateMany({ data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+    await db().session.deleteMany({});
+    expect(await loyaltyJobs[JobName.LoyaltySettleRedemptions]()).toBe("ISSUED_0_FAILED_1_PENDING_0");
+    expect(await db().loyaltyRedemption.findFirstOrThrow()).toMatchObject({ status: "FAILED" });
+    expect(await db().loyaltyAccount.findFirstOrThrow()).toMatchObject({ pointsBalance: 900 });
   });
 
   it("needs a signed-in customer (401) and valid input (422 with field errors)", async () => {
