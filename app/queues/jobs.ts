@@ -65,7 +65,7 @@ export enum JobName {
   LoyaltyCustomerJoined = "loyalty.customer-joined",
   /** Refresh accounts whose pending points matured (balance, tier, metafield). Scheduled; idempotent by nature. */
   LoyaltyReleasePending = "loyalty.release-pending",
-  /** Expire balances after the shop's inactivity period. Scheduled; idempotent by sourceKey "expiry:<account>:<last activity>". */
+  /** Expire balances after the shop's inactivity period. Scheduled; idempotent by sourceKey "expiry:<account>:<last activity>:<run day>". */
   LoyaltyExpireInactive = "loyalty.expire-inactive",
   /** Mirror an account's balance and tier to its customer metafield (compare-and-set). Skips when already in step. */
   LoyaltySyncMetafield = "loyalty.sync-metafield",

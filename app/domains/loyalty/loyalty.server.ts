@@ -284,8 +284,9 @@ export async function releaseMaturedPoints(now = new Date(), batch = 500): Promi
 
 /**
  * loyalty.expire-inactive: a positive balance with no earning or redeeming for the shop's
- * expiryMonths expires in full. Key "expiry:<accountId>:<lastActivityAt>": activity after an
- * expiry starts a new period, and a rerun of the same period writes nothing.
+ * expiryMonths expires in full. Key "expiry:<accountId>:<lastActivityAt>:<run day>": activity
+ * after an expiry starts a new period, a rerun finds nothing left, and points that mature later
+ * without new activity (a pending period longer than the expiry one) expire on a later day.
  */
 export async function expireInactiveBalances(now = new Date()): Promise<number> {
   let expired = 0;
@@ -306,7 +307,7 @@ export async function expireInactiveBalances(now = new Date()): Promise<number> 
           await lockOwner(tx, shop, current);
           const fresh = await refreshAccount(tx, shop, current, s, now);
           if (fresh.pointsBalance <= 0 || !isExpired(fresh.lastActivityAt, s.expiryMonths, now)) return null;
-          const key = `expiry:${id}:${fresh.lastActivityAt!.toISOString()}`;
+          const key = `expiry:${id}:${fresh.lastActivityAt!.toISOString()}:${now.toISOString().slice(0, 10)}`;
           if (!(await appendEntry(tx, { shop, accountId: id, source: "EXPIRY", sourceKey: key, points: -fresh.pointsBalance, availableAt: now }))) return null;
           return refreshAccount(tx, shop, fresh, s, now);
         });

@@ -191,6 +191,27 @@ describe("loyalty.sync-order", () => {
     ]);
   });
 
+  it("expires points that matured after an expiry, without new activity, on a later run", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, expiryMonths: 6 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6040", customerId: "82", subtotal: "20.00", processedAt: iso(daysAgo(0)) }));
+    await syncOrder("gid://shopify/Order/6040");
+    // A pending period longer than the expiry one: these 30 points mature after the first expiry.
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 300, expiryMonths: 6 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6041", customerId: "82", subtotal: "30.00", processedAt: iso(daysAgo(0)) }));
+    await syncOrder("gid://shopify/Order/6041");
+    expect(await expireInactiveBalances(new Date(Date.now() + 200 * 86_400_000))).toBe(1);
+    // The release sweep makes the 30 points available when they mature, as it does every few minutes.
+    expect(await releaseMaturedPoints(new Date(Date.now() + 301 * 86_400_000))).toBe(1);
+    expect(await expireInactiveBalances(new Date(Date.now() + 400 * 86_400_000))).toBe(1);
+    expect(await expireInactiveBalances(new Date(Date.now() + 400 * 86_400_000))).toBe(0);
+    expect((await ledger()).map((e) => [e.source, e.points])).toEqual([
+      ["ORDER", 20],
+      ["ORDER", 30],
+      ["EXPIRY", -20],
+      ["EXPIRY", -30],
+    ]);
+  });
+
   it("assigns tiers by points earned in 12 months, or by net spend when the shop says so", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, tiers: [{ name: "Silver", threshold: 100 }, { name: "Gold", threshold: 400 }] });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6013", customerId: "81", subtotal: "150.00", processedAt: iso(daysAgo(3)) }));
