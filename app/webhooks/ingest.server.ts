@@ -16,6 +16,7 @@
  */
 import { env } from "~/env.server";
 import { isDatabaseUnavailable } from "~/db.server";
+import { BodyTooLargeError, readTextCapped } from "~/lib/body.server";
 import { logger } from "~/lib/logger.server";
 import { enqueueBatched } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
@@ -42,25 +43,6 @@ export function toResponse(r: IngestReply): Response {
 
 export const methodNotAllowed = () => reply(405, "Method Not Allowed", { Allow: "POST" });
 export const bodyTooLarge = (limit: number) => reply(413, `Body over ${limit} bytes`);
-
-/** Reads the body as text, or null once it exceeds `limit` bytes (the rest is never buffered). */
-async function readBodyWithLimit(request: Request, limit: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
-}
 
 function parseTriggeredAt(value: string | null): Date | null {
   if (!value) return null;
@@ -92,9 +74,13 @@ function classify(topicHeader: string, rawBody: string): Pick<NewDelivery, "topi
 export async function ingestWebhook(request: Request): Promise<Response> {
   if (request.method !== "POST") return toResponse(methodNotAllowed());
   const limit = env().WEBHOOK_MAX_BODY_BYTES;
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return toResponse(bodyTooLarge(limit));
-  const rawBody = await readBodyWithLimit(request, limit);
-  if (rawBody === null) return toResponse(bodyTooLarge(limit));
+  let rawBody: string;
+  try {
+    rawBody = await readTextCapped(request, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return toResponse(bodyTooLarge(limit));
+    throw error;
+  }
   return toResponse(await ingestBody((name) => request.headers.get(name), rawBody));
 }
 
