@@ -5,8 +5,8 @@
  *    throws a 400; Shopify's security checks expect 401 for an unauthenticated request).
  * 2. The shop comes from the verified signature only, never from an unsigned parameter; no
  *    offline session means the app is not installed there: 404.
- * 3. The customer is `logged_in_customer_id`, which Shopify signs with the rest; a request that
- *    names another customer is refused with 403.
+ * 3. The customer is `logged_in_customer_id`, which Shopify signs with the rest (given twice: 401);
+ *    a request that names another customer is refused with 403.
  * 4. The shop's and the customer's rate budgets (429 with Retry-After).
  * Responses are JSON with `Cache-Control: private, no-store` when they hold a customer's data.
  */
@@ -30,6 +30,7 @@ function problem(status: number, error: string, extra: Record<string, unknown> =
 }
 
 const NUMERIC_ID = /^\d{1,20}$/;
+const IDENTITY_PARAMS = ["logged_in_customer_id", "customer_id"];
 
 /**
  * Authenticates a proxy request or throws the Response to send. `write` selects the tighter
@@ -45,6 +46,10 @@ export async function authenticateProxy(request: Request, opts: { write?: boolea
   }
   if (!context.session) throw problem(404, "app_not_installed");
   const url = new URL(request.url);
+  // Shopify forwards the shopper's own query ahead of its parameters and signs a repeated key as
+  // its values joined with commas, so a typed `logged_in_customer_id=<someone>` would pass the
+  // signature and be the value read first. The identity parameters must appear once.
+  if (IDENTITY_PARAMS.some((key) => url.searchParams.getAll(key).length > 1)) throw problem(401, "invalid_signature");
   const loggedIn = url.searchParams.get("logged_in_customer_id") ?? "";
   if (loggedIn && !NUMERIC_ID.test(loggedIn)) throw problem(401, "invalid_signature");
   const customerGid = loggedIn ? toGid("Customer", loggedIn) : null;

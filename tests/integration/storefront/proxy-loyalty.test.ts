@@ -11,7 +11,8 @@ import * as balanceRoute from "~/routes/proxy.loyalty";
 import * as redeemRoute from "~/routes/proxy.loyalty.redeem";
 import { sessionStorage } from "~/shopify.server";
 import { AdminApiStandIn } from "#test/admin-api";
-import { callRoute, proxyRequest } from "#test/app-proxy";
+import { callRoute, proxyRequest, signProxyParams } from "#test/app-proxy";
+import { PROXY_PATH_PREFIX } from "../../../scripts/lib/app-proxy";
 import { OTHER_SHOP, TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { orderPayload } from "#test/payloads";
@@ -77,6 +78,24 @@ describe("GET /proxy/loyalty", () => {
     const res = await get({ customerId: customer, query: { customer_id: "999" } });
     expect(res.status).toBe(403);
     expect((await get({ customerId: customer, query: { customer_id: customer } })).status).toBe(200);
+  });
+
+  it("answers 401 when the customer parameters are repeated: a value the shopper typed never stands in for Shopify's", async () => {
+    await givePoints(customer, "765.00", "7003");
+    // Shopify forwards the shopper's own query ahead of its parameters and signs repeated keys
+    // joined with commas, so the signature holds; the first value would be the shopper's.
+    for (const key of ["logged_in_customer_id", "customer_id"]) {
+      const url = new URL("https://my-test-app.myshopify.io/proxy/loyalty");
+      url.searchParams.append(key, customer);
+      url.searchParams.append("shop", TEST_SHOP);
+      url.searchParams.append("logged_in_customer_id", key === "customer_id" ? customer : "");
+      if (key === "customer_id") url.searchParams.append("customer_id", customer);
+      url.searchParams.append("path_prefix", PROXY_PATH_PREFIX);
+      url.searchParams.append("timestamp", String(Math.trunc(Date.now() / 1000)));
+      url.searchParams.set("signature", signProxyParams(url.searchParams));
+      const res = await callRoute(balanceRoute, new Request(url));
+      expect([key, res.status]).toEqual([key, 401]);
+    }
   });
 
   it("takes the shop from the signature only: a validly signed request of an uninstalled shop is 404", async () => {
