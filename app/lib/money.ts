@@ -17,6 +17,13 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
+/**
+ * The largest amount a merchant may type into a rule or a setting (major units). Its minor amount
+ * in any currency (up to three decimals) stays far inside Postgres bigint; an unbounded one
+ * ("100000000000000000") validated, was saved, and then failed every recompute of the shop.
+ */
+export const MAX_INPUT_AMOUNT = 999_999_999_999;
+
 /** "404.95" USD -> 40495n. Exact (string arithmetic, no floats); rounds half away from zero past the currency's digits. */
 export function toMinor(amount: string | number | null | undefined, currency: string): bigint {
   if (amount === null || amount === undefined || amount === "") return 0n;

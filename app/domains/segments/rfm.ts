@@ -18,7 +18,7 @@
  *   changed customer against them, and a debounced shop rescore refreshes them.
  */
 import { z } from "zod";
-import { minorDigits, toMinor } from "~/lib/money";
+import { MAX_INPUT_AMOUNT, minorDigits, toMinor } from "~/lib/money";
 import { raw, sql, type Sql } from "~/lib/sql";
 
 /** Bumped whenever a definition in this file changes meaning; stored with every score. */
@@ -109,21 +109,21 @@ export const RfmSettingsSchema = z.object({
   fixedFrequencyShare: z.number().min(0.05).max(1).default(0.4),
   /** Merchant override: least window orders for F 2, 3, 4, 5. */
   frequencyBreakpoints: z
-    .array(z.number().int().min(1))
+    .array(z.number().int().min(1).max(1_000_000_000))
     .length(4)
     .refine(increasing, "must increase: least orders for F 2, 3, 4, 5")
     .nullable()
     .default(null),
   /** Merchant override: least window net spend (shop currency, major units) for M 2, 3, 4, 5. */
   monetaryBreakpoints: z
-    .array(z.number().min(0))
+    .array(z.number().min(0).max(MAX_INPUT_AMOUNT))
     .length(4)
     .refine(increasing, "must increase: least spend for M 2, 3, 4, 5")
     .nullable()
     .default(null),
   /** Merchant override: most days since the last order for R 5, 4, 3, 2. */
   recencyBreakpointsDays: z
-    .array(z.number().int().min(0))
+    .array(z.number().int().min(0).max(36_500))
     .length(4)
     .refine(increasing, "must increase: most days for R 5, 4, 3, 2")
     .nullable()

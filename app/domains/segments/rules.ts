@@ -33,7 +33,7 @@
  * for them, and so "not before" is true), so `not` always means the complement.
  */
 import { addDays, localDate, startOfLocalDate } from "~/lib/calendar";
-import { toMinor } from "~/lib/money";
+import { MAX_INPUT_AMOUNT, toMinor } from "~/lib/money";
 import { join, raw, sql, utc, type Sql } from "~/lib/sql";
 import { STAGES } from "~/domains/journey/stages";
 import { RFM_GROUPS_WITH_PROSPECTS } from "~/domains/segments/rfm";
@@ -78,7 +78,8 @@ export const RULE_LIMITS = { maxDepth: 6, maxConditions: 50, maxChildren: 20, ma
 export type RuleValidation = { ok: true; rule: Rule } | { ok: false; fieldErrors: Record<string, string> };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isMoney = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0) || (typeof v === "string" && /^\d+(\.\d+)?$/.test(v));
+const isMoney = (v: unknown) =>
+  (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= MAX_INPUT_AMOUNT) || (typeof v === "string" && /^\d{1,12}(\.\d+)?$/.test(v));
 const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 1_000_000_000;
 const isDate = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
@@ -114,7 +115,7 @@ export function validateRule(input: unknown, path = "rule"): RuleValidation {
     conditions += 1;
     if (conditions > RULE_LIMITS.maxConditions) return fail(p, `at most ${RULE_LIMITS.maxConditions} conditions per segment`);
     const fact = node.fact;
-    if (typeof fact !== "string" || !(fact in RULE_FACTS)) return fail(`${p}.fact`, `unknown fact; use one of ${FACT_NAMES.join(", ")}`);
+    if (typeof fact !== "string" || !Object.hasOwn(RULE_FACTS, fact)) return fail(`${p}.fact`, `unknown fact; use one of ${FACT_NAMES.join(", ")}`);
     const def = RULE_FACTS[fact as FactName] as { type: FactType; values?: readonly string[] };
     const ops = OPS_BY_TYPE[def.type] as readonly string[];
     const op = node.op;
@@ -126,7 +127,7 @@ export function validateRule(input: unknown, path = "rule"): RuleValidation {
       case "number":
       case "money": {
         const ok = def.type === "money" ? isMoney : isCount;
-        const what = def.type === "money" ? "an amount of at least 0 (e.g. 49.90)" : "a whole number of at least 0";
+        const what = def.type === "money" ? "an amount from 0 to 999999999999 (e.g. 49.90)" : "a whole number of at least 0";
         if (op === "between") {
           if (!Array.isArray(value) || value.length !== 2 || !value.every(ok)) return fail(vp, `expected [min, max], each ${what}`);
           if (Number(value[0]) > Number(value[1])) return fail(vp, "min must not exceed max");

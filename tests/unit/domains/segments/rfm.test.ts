@@ -106,6 +106,14 @@ describe("resolveEdges", () => {
     expect(resolveEdges({ ...minima, scored: 0, singleOrder: 0 }, settings, "USD", "2026-06-30", addDays).edges).toBeNull();
   });
 
+  it("refuses breakpoints beyond what the scoring SQL can hold (bigint money, int orders, dates)", () => {
+    const paths = (input: object) => RfmSettingsSchema.safeParse(input).error?.issues.map((i) => i.path.join(".")) ?? [];
+    expect(paths({ monetaryBreakpoints: [1, 2, 3, 1e15] })).toEqual(["monetaryBreakpoints.3"]);
+    expect(paths({ frequencyBreakpoints: [1, 2, 3, 1e10] })).toEqual(["frequencyBreakpoints.3"]);
+    expect(paths({ recencyBreakpointsDays: [1, 2, 3, 1e9] })).toEqual(["recencyBreakpointsDays.3"]);
+    expect(paths({ monetaryBreakpoints: [1, 2, 3, 999_999_999_999], frequencyBreakpoints: [1, 2, 3, 1e9], recencyBreakpointsDays: [1, 2, 3, 36_500] })).toEqual([]);
+  });
+
   it("refuses breakpoints that do not increase, naming the field", () => {
     const parsed = RfmSettingsSchema.safeParse({ frequencyBreakpoints: [3, 2, 4, 5] });
     expect(parsed.success).toBe(false);

@@ -57,6 +57,27 @@ describe("validateRule", () => {
     });
   });
 
+  it("bounds amounts so they always fit the bigint they compile to, and knows only its own facts", () => {
+    const errors = validateRule({
+      any: [
+        { fact: "amountSpent", op: "gte", value: "100000000000000000" },
+        { fact: "amountSpent", op: "gte", value: 1e21 },
+        { fact: "averageOrderValue", op: "between", value: [0, 1e13] },
+        { fact: "constructor", op: "eq", value: 1 },
+        { fact: "__proto__", op: "eq", value: 1 },
+      ],
+    });
+    expect(errors.ok ? {} : errors.fieldErrors).toEqual({
+      "rule.any.0.value": "expected an amount from 0 to 999999999999 (e.g. 49.90)",
+      "rule.any.1.value": "expected an amount from 0 to 999999999999 (e.g. 49.90)",
+      "rule.any.2.value": "expected [min, max], each an amount from 0 to 999999999999 (e.g. 49.90)",
+      "rule.any.3.fact": expect.stringMatching(/^unknown fact/),
+      "rule.any.4.fact": expect.stringMatching(/^unknown fact/),
+    });
+    const largest = validateRule({ fact: "amountSpent", op: "lte", value: "999999999999.99" });
+    expect(largest.ok).toBe(true);
+  });
+
   it("limits nesting and size", () => {
     let deep: unknown = { fact: "ordersCount", op: "gte", value: 1 };
     for (let i = 0; i < RULE_LIMITS.maxDepth; i++) deep = { not: deep };
