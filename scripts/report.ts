@@ -13,7 +13,7 @@
  *       stage and reason, each segment's rule with the conditions that hold, the timeline.
  *
  * Uses DATABASE_URL, or the embedded Postgres of `npm run demo` when unset. Exit codes: 0 ok,
- * 1 not found, 2 usage.
+ * 1 not found (the shop, the segment or the customer), 2 usage, 3 failure.
  */
 import { prepareRuntime } from "../app/lib/runtime.server";
 
@@ -45,6 +45,7 @@ process.env.LOG_LEVEL ??= "warn";
 const runtime = await prepareRuntime("worker", (m) => process.stderr.write(`${m}\n`));
 const { translator } = await import("../app/i18n/i18n");
 const { fromMinor } = await import("../app/lib/money");
+const { csvCell } = await import("../app/lib/csv");
 const { disconnectDb } = await import("../app/db.server");
 const { getShop } = await import("../app/domains/shops/shops.server");
 const { describeCondition, describeFacts, describeRule, describeSync } = await import("../app/components/segments/describe");
@@ -58,11 +59,6 @@ const shopCurrency = shopRow?.currency ?? null;
 
 /** JSON with bigints as strings and dates as ISO text. */
 const json = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
-const csvCell = (v: unknown) => {
-  const text = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : String(v);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 const csv = (rows: unknown[][]) => rows.map((r) => r.map(csvCell).join(",")).join("\n");
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
@@ -228,7 +224,11 @@ async function customerReport(): Promise<number> {
 
 let code = 2;
 try {
-  code = report === "segments" ? await segmentsReport() : report === "abandonment" ? await abandonmentReport() : await customerReport();
+  // A mistyped domain would otherwise read as a shop with nothing in it.
+  if (!shopRow) {
+    process.stderr.write(`no shop ${shop} in this database\n`);
+    code = 1;
+  } else code = report === "segments" ? await segmentsReport() : report === "abandonment" ? await abandonmentReport() : await customerReport();
 } catch (error) {
   process.stderr.write(`report failed: ${error instanceof Error ? error.message : String(error)}\n`);
   code = 3;

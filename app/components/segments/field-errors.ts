@@ -13,6 +13,7 @@ const PATTERNS: [RegExp, MessageKey][] = [
   [/^at most 500 characters$/, "admin.fieldErrors.descriptionTooLong"],
   [/^1-40 letters/, "admin.fieldErrors.tagFormat"],
   [/^a segment with this name already exists$/, "admin.fieldErrors.nameTaken"],
+  [/^another segment already syncs this tag$/, "admin.fieldErrors.tagTaken"],
   [/^not valid JSON$/, "admin.fieldErrors.json"],
   [/^segment not found$/, "admin.fieldErrors.segmentGone"],
   [/^rules may nest at most/, "admin.fieldErrors.tooDeep"],

@@ -489,6 +489,11 @@ export async function findSegmentByName(shop: string, name: string, tx: Db = db(
   return tx.segment.findFirst({ where: { shop, name, deletedAt: null }, select: { id: true } });
 }
 
+/** The live segment that writes this customer tag (Shopify's tags ignore case, so does this). */
+export async function findSegmentBySyncTag(shop: string, tag: string, tx: Db = db()) {
+  return tx.segment.findFirst({ where: { shop, deletedAt: null, syncMode: "TAG", syncTag: { equals: tag, mode: "insensitive" } }, select: { id: true } });
+}
+
 export async function createSegmentRow(data: Prisma.SegmentUncheckedCreateInput) {
   return db().segment.create({ data });
 }

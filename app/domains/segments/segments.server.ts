@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { addDays, dateOnly, localDate, safeTimeZone } from "~/lib/calendar";
+import { csvCell } from "~/lib/csv";
 import { fromMinor } from "~/lib/money";
 import { enqueue } from "~/queues/enqueue.server";
 import { JobName } from "~/queues/jobs";
@@ -12,7 +13,8 @@ import { compileRule, validateRule, type Rule } from "~/domains/segments/rules";
 import { RFM_GRID, RFM_GROUPS_WITH_PROSPECTS } from "~/domains/segments/rfm";
 import { MemberListQuerySchema, parseSegmentInput, type MemberListQuery, type SegmentInput, type SyncMode } from "~/domains/segments/segments.schema";
 import { ruleCompileContext } from "~/domains/segments/recompute.server";
-import { createSegmentRow, findSegment, findSegmentByName, getShopRow, listActiveSegments, updateSegmentRow, type SegmentRow } from "~/domains/segments/segments.repo.server";
+import { createSegmentRow, findSegment, findSegmentByName, findSegmentBySyncTag, getShopRow, listActiveSegments, updateSegmentRow, type SegmentRow } from "~/domains/segments/segments.repo.server";
+import { clearFailedSync } from "~/domains/segments/sync.repo.server";
 import { memberPage, previewRule, recentEventCounts, rfmGroupCounts, sizeHistory, sizeOnOrBefore, syncedCounts, type MemberRow } from "~/domains/segments/members.repo.server";
 
 export type FieldErrors = Record<string, string>;
@@ -119,13 +121,33 @@ function rowData(value: SegmentInput) {
 }
 
 /**
+ * A segment's name, and the tag it writes, belong to it alone: two segments syncing one tag would
+ * each remove it from members who leave them while the other still holds them.
+ */
+async function clashErrors(shop: string, value: SegmentInput, self?: bigint): Promise<FieldErrors | null> {
+  const errors: FieldErrors = {};
+  const byName = await findSegmentByName(shop, value.name);
+  if (byName && byName.id !== self) errors.name = "a segment with this name already exists";
+  const byTag = value.syncMode === "TAG" && value.syncTag ? await findSegmentBySyncTag(shop, value.syncTag) : null;
+  if (byTag && byTag.id !== self) errors.syncTag = "another segment already syncs this tag";
+  return Object.keys(errors).length ? errors : null;
+}
+
+/** A stored rule in the key order validateRule builds (jsonb keeps its own order). */
+function canonicalRule(rule: unknown): string {
+  const checked = validateRule(rule);
+  return JSON.stringify(checked.ok ? checked.rule : rule);
+}
+
+/**
  * Creates a segment from form input (422-style field errors, nothing saved when invalid) and
  * enqueues its materialization (and its sync when enabled).
  */
 export async function createSegment(shop: string, input: unknown): Promise<SegmentSaveResult> {
   const parsed = parseSegmentInput(input);
   if (!parsed.ok) return parsed;
-  if (await findSegmentByName(shop, parsed.value.name)) return { ok: false, fieldErrors: { name: "a segment with this name already exists" } };
+  const clashes = await clashErrors(shop, parsed.value);
+  if (clashes) return { ok: false, fieldErrors: clashes };
   let row: SegmentRow;
   try {
     row = await createSegmentRow({ shop, ...rowData(parsed.value), syncStatus: parsed.value.syncMode === "NONE" ? "IDLE" : "PENDING" });
@@ -162,17 +184,26 @@ export async function updateSegment(shop: string, id: bigint, input: unknown): P
   if (!current) return { ok: false, fieldErrors: { form: "segment not found" } };
   const parsed = parseSegmentInput(input);
   if (!parsed.ok) return parsed;
-  const clash = await findSegmentByName(shop, parsed.value.name);
-  if (clash && clash.id !== id) return { ok: false, fieldErrors: { name: "a segment with this name already exists" } };
-  const ruleChanged = JSON.stringify(current.rule) !== JSON.stringify(parsed.value.rule);
-  const syncChanged = current.syncMode !== parsed.value.syncMode || current.syncTag !== parsed.value.syncTag;
+  const clashes = await clashErrors(shop, parsed.value, id);
+  if (clashes) return { ok: false, fieldErrors: clashes };
+  const ruleChanged = canonicalRule(current.rule) !== JSON.stringify(parsed.value.rule);
+  // The metafield holds the names of the customer's segments: renaming a METAFIELD segment changes
+  // what Shopify should hold.
+  const syncChanged =
+    current.syncMode !== parsed.value.syncMode ||
+    current.syncTag !== parsed.value.syncTag ||
+    (parsed.value.syncMode === "METAFIELD" && current.name !== parsed.value.name);
   const row = await updateSegmentRow(id, {
     ...rowData(parsed.value),
     ruleVersion: ruleChanged ? { increment: 1 } : undefined,
     syncStatus: syncChanged ? "PENDING" : undefined,
   });
   if (ruleChanged) await enqueue({ name: JobName.SegmentsMaterializeSegment, data: { shop, segmentId: id.toString() } });
-  else if (syncChanged) await enqueue({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId: id.toString() } });
+  else if (syncChanged) {
+    // New settings: customers Shopify refused under the old ones are tried again.
+    await clearFailedSync(id);
+    await enqueue({ name: JobName.SegmentsSyncSegment, data: { shop, segmentId: id.toString() } });
+  }
   return { ok: true, segment: summarize(row, 0, 0) };
 }
 
@@ -219,13 +250,6 @@ export async function listSegmentMembers(shop: string, id: bigint, query: Member
 }
 
 const CSV_COLUMNS = ["customer_id", "email", "name", "rfm_group", "stage", "orders", "amount_spent", "currency", "last_order_at", "entered_at"] as const;
-
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
-  // Quote when needed; neutralize spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /**
  * The segment's members as CSV lines (header first), streamed page by page (1,000 rows per query):

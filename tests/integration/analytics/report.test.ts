@@ -94,8 +94,10 @@ describe("npm run report", () => {
     expect(noah.stdout).toContain("Checkout abandoned");
   });
 
-  it("exits 1 for an unknown customer and 2 on bad usage", () => {
+  it("exits 1 for an unknown customer or shop and 2 on bad usage", () => {
     expect(report("customer", "nobody@example.com", "--shop", SHOP).code).toBe(1);
+    const typo = report("segments", "--shop", "typo-shop.myshopify.com");
+    expect([typo.code, typo.stderr.trim()]).toEqual([1, "no shop typo-shop.myshopify.com in this database"]);
     expect(report("segments").code).toBe(2);
     expect(report("abandonment", "--shop", SHOP, "--from", "2026-13-99").code).toBe(2);
   });

@@ -166,6 +166,47 @@ describe("segments: preview, save, materialize", () => {
   });
 });
 
+describe("segments: edits that are not rule changes", () => {
+  it("keeps the rule version when only the name or description changes (jsonb reorders the stored rule's keys)", async () => {
+    await seed();
+    const created = await createSegment(SHOP, { name: "Big", rule: BIG_SPENDERS });
+    if (!created.ok) throw new Error("not saved");
+    await materialize(created.segment.id);
+    await resetQueues();
+    const updated = await updateSegment(SHOP, created.segment.id, { name: "Big spenders", description: "Over 150", rule: BIG_SPENDERS });
+    expect(updated.ok).toBe(true);
+    expect(await getSegment(SHOP, created.segment.id)).toMatchObject({ name: "Big spenders", ruleVersion: 1 });
+    expect(await queuedJobs(QueueName.Maintenance)).toHaveLength(0);
+    expect(await queuedJobs(QueueName.ShopifySync)).toHaveLength(0);
+  });
+
+  it("re-syncs a metafield-synced segment when it is renamed (the metafield holds segment names) and retries refused customers", async () => {
+    await seed();
+    const created = await createSegment(SHOP, { name: "Big", rule: BIG_SPENDERS, syncMode: "METAFIELD" });
+    if (!created.ok) throw new Error("not saved");
+    await materialize(created.segment.id);
+    await db().segmentSyncState.create({ data: { shop: SHOP, segmentId: created.segment.id, customerGid: customerGid(3), mode: "FAILED", value: "refused", syncedAt: new Date() } });
+    await resetQueues();
+    expect((await updateSegment(SHOP, created.segment.id, { name: "Big spenders", rule: BIG_SPENDERS, syncMode: "METAFIELD" })).ok).toBe(true);
+    expect((await queuedJobs(QueueName.ShopifySync)).map((j) => j.name)).toEqual([JobName.SegmentsSyncSegment]);
+    expect(await db().segmentSyncState.count({ where: { mode: "FAILED" } })).toBe(0);
+  });
+
+  it("refuses a sync tag another live segment writes, whatever its case, and nothing is saved", async () => {
+    await seed();
+    expect((await createSegment(SHOP, { name: "VIP A", rule: BIG_SPENDERS, syncMode: "TAG", syncTag: "vip" })).ok).toBe(true);
+    const second = await createSegment(SHOP, { name: "VIP B", rule: BIG_SPENDERS, syncMode: "TAG", syncTag: "VIP" });
+    expect(second).toEqual({ ok: false, fieldErrors: { syncTag: "another segment already syncs this tag" } });
+    expect(await db().segment.count()).toBe(1);
+    const other = await createSegment(SHOP, { name: "VIP B", rule: BIG_SPENDERS });
+    if (!other.ok) throw new Error("not saved");
+    expect(await updateSegment(SHOP, other.segment.id, { name: "VIP B", rule: BIG_SPENDERS, syncMode: "TAG", syncTag: "Vip" })).toMatchObject({ ok: false, fieldErrors: { syncTag: expect.any(String) } });
+    // The segment that holds the tag may keep it when it is edited.
+    const [first] = await db().segment.findMany({ where: { name: "VIP A" } });
+    expect((await updateSegment(SHOP, first!.id, { name: "VIP A", rule: BIG_SPENDERS, syncMode: "TAG", syncTag: "vip" })).ok).toBe(true);
+  });
+});
+
 describe("segments: member lists and export", () => {
   it("pages members with a keyset cursor, sorts and searches", async () => {
     await seed();
