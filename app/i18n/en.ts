@@ -30,6 +30,7 @@ export const en = {
       EXPORTED: "Customer data exported",
       REDACTED: "Customer data erased",
       SHOP_REDACTED: "Shop data erased",
+      SHOP_REINSTALLED: "Reinstalled since the uninstall: data kept",
     },
     customer: "Customer",
     aboutCustomer: "Deliveries about {customer} only: the ones that changed their data.",

@@ -30,6 +30,7 @@ export const fr: Messages = {
       EXPORTED: "Données client exportées",
       REDACTED: "Données client effacées",
       SHOP_REDACTED: "Données de la boutique effacées",
+      SHOP_REINSTALLED: "Réinstallée depuis la désinstallation : données conservées",
     },
     customer: "Client",
     aboutCustomer: "Seulement les livraisons concernant {customer} : celles qui ont modifié ses données.",

@@ -117,7 +117,7 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
   },
   "app/uninstalled": async (sql, ctx, payload) => {
     const shop = parse(ShopPayloadSchema, payload);
-    const outcome = await recordUninstall(sql, ctx.shop, { name: shop.name, email: shop.email, currency: shop.currency, ianaTimezone: shop.iana_timezone });
+    const outcome = await recordUninstall(sql, ctx.shop, { name: shop.name, email: shop.email, currency: shop.currency, ianaTimezone: shop.iana_timezone }, ctx.occurredAt);
     return { status: "PROCESSED", outcome };
   },
   "app/scopes_update": async (sql, ctx, payload) => {
@@ -133,7 +133,7 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
     return { status: "PROCESSED", outcome: r.outcome };
   },
   "shop/redact": async (sql, ctx) => {
-    const r = await redactShop(sql, ctx.shop);
+    const r = await redactShop(sql, ctx.shop, ctx.occurredAt);
     return { status: "PROCESSED", outcome: r.outcome };
   },
 };

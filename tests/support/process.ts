@@ -13,7 +13,7 @@ export async function deliverAndProcess(topic: WebhookTopic, body: string | obje
   return { eventId: row.id.toString(), outcome: await handleWebhooksProcessEvent({ eventId: row.id.toString() }) };
 }
 
-const VOLATILE = new Set(["id", "createdAt", "updatedAt", "orderId", "checkoutId", "processedAt", "receivedAt", "installedAt"]);
+const VOLATILE = new Set(["id", "createdAt", "updatedAt", "orderId", "checkoutId", "processedAt", "receivedAt", "installedAt", "authenticatedAt"]);
 
 function stable(rows: Record<string, unknown>[]) {
   return rows

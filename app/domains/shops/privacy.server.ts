@@ -19,6 +19,7 @@
 import { Prisma } from "@prisma/client";
 import { db, type SqlClient } from "~/db.server";
 import { toGid } from "~/lib/gid";
+import { shopAuthenticatedAt } from "~/domains/shops/shops.repo.server";
 import type { CustomerRedactPayload, DataRequestPayload } from "~/webhooks/payloads";
 
 const COMPLIANCE_DAYS = 30;
@@ -307,8 +308,18 @@ export function tenantTables(): string[] {
   return [...models.filter(isChild), ...models.filter((m) => !isChild(m))].map((m) => m.dbName ?? m.name);
 }
 
-/** shop/redact: every row of the shop, in every tenant table, sessions and raw deliveries included. */
-export async function redactShop(sql: SqlClient, shop: string) {
+/** Shopify sends shop/redact this long after the uninstall it follows. */
+const SHOP_REDACT_DELAY_MS = 48 * 3_600_000;
+
+/**
+ * shop/redact: every row of the shop, in every tenant table, sessions and raw deliveries included.
+ * Not when Shopify has authenticated the app for the shop since the uninstall this request follows
+ * (triggered 48 hours after it): the merchant came back, and erasing now would wipe a live install,
+ * its sessions and its shoppers' points. Logged as SHOP_REINSTALLED on the delivery.
+ */
+export async function redactShop(sql: SqlClient, shop: string, triggeredAt: Date) {
+  const authenticatedAt = await shopAuthenticatedAt(sql, shop);
+  if (authenticatedAt && authenticatedAt.getTime() > triggeredAt.getTime() - SHOP_REDACT_DELAY_MS) return { outcome: "SHOP_REINSTALLED" as const, rows: 0 };
   let rows = 0;
   for (const table of tenantTables()) {
     const [deleted] = await sql.query<{ n: bigint }>(`WITH d AS (DELETE FROM "${table}" WHERE "shop" = $1 RETURNING 1) SELECT count(*) AS n FROM d`, [shop]);

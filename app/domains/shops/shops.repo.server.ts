@@ -5,8 +5,8 @@ export async function upsertInstalledShop(shop: string, scopes: string | null, t
   const before = await tx.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } });
   await tx.shop.upsert({
     where: { shop },
-    create: { shop, scopes },
-    update: { uninstalledAt: null, installedAt: new Date(), ...(scopes ? { scopes } : {}) },
+    create: { shop, scopes, authenticatedAt: new Date() },
+    update: { uninstalledAt: null, installedAt: new Date(), authenticatedAt: new Date(), ...(scopes ? { scopes } : {}) },
   });
   return !before || before.uninstalledAt !== null;
 }
@@ -25,6 +25,12 @@ export async function getOrCreateShop(sql: SqlClient, shop: string) {
 }
 
 export type ShopFacts = { name?: string | null; email?: string | null; currency?: string | null; ianaTimezone?: string | null };
+
+/** When Shopify last authenticated the app for the shop (null: never, or not since this column exists). */
+export async function shopAuthenticatedAt(sql: SqlClient, shop: string): Promise<Date | null> {
+  const rows = await sql.query<{ authenticatedAt: Date | null }>(`SELECT "authenticatedAt" FROM "Shop" WHERE "shop" = $1 AND "uninstalledAt" IS NULL`, [shop]);
+  return rows[0]?.authenticatedAt ?? null;
+}
 
 /** Marks the shop uninstalled (keeping facts the payload adds) and removes its sessions: its tokens are dead. */
 export async function markShopUninstalled(sql: SqlClient, shop: string, d: ShopFacts) {

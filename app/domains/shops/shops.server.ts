@@ -11,6 +11,7 @@ import {
   getOrCreateShop,
   markShopUninstalled,
   rememberShopCurrency,
+  shopAuthenticatedAt,
   shopCurrency,
   type ShopFacts,
   updateShopDetails,
@@ -57,9 +58,13 @@ export async function getShopStateForDelivery(sql: SqlClient, shop: string): Pro
 /**
  * app/uninstalled: remove the shop's sessions (its tokens are dead) and mark it uninstalled; its
  * data stays until shop/redact, 48 hours later, in case the merchant reinstalls.
- * Idempotent: a repeat delivery finds no sessions and marks it again.
+ * Idempotent: a repeat delivery finds no sessions and marks it again. STALE when Shopify
+ * authenticated the app after the uninstall was triggered: the merchant reinstalled, and this
+ * delivery (retried, or late from a backlog) would log the new install out and skip its data.
  */
-export async function recordUninstall(sql: SqlClient, shop: string, details: ShopFacts): Promise<"UNINSTALLED"> {
+export async function recordUninstall(sql: SqlClient, shop: string, details: ShopFacts, triggeredAt: Date): Promise<"UNINSTALLED" | "STALE"> {
+  const authenticatedAt = await shopAuthenticatedAt(sql, shop);
+  if (authenticatedAt && authenticatedAt > triggeredAt) return "STALE";
   await markShopUninstalled(sql, shop, details);
   return "UNINSTALLED";
 }

@@ -30,6 +30,8 @@ async function seedCustomer(shop = TEST_SHOP) {
   await deliverAndProcess("orders/create", orderPayload({ id: "777001", customerId: "555", email: "someone.else@example.com" }), { shop });
 }
 
+const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
 const compliance = (topic: string, shop = TEST_SHOP) => fixtureText(topic).replaceAll("{shop}.myshopify.com", shop);
 
 describe("customers/data_request", () => {
@@ -116,14 +118,26 @@ describe("shop/redact", () => {
     await seedCustomer(OTHER_SHOP);
     await deliverAndProcess("customers/data_request", compliance("customers/data_request"));
     const otherBefore = await snapshotShop(OTHER_SHOP);
+    expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"))).outcome).toBe("UNINSTALLED");
 
-    expect((await deliverAndProcess("shop/redact", compliance("shop/redact"))).outcome).toBe("SHOP_REDACTED");
+    expect((await deliverAndProcess("shop/redact", compliance("shop/redact"), { triggeredAt: hoursFromNow(48) })).outcome).toBe("SHOP_REDACTED");
 
     for (const table of tenantTables()) {
       const [row] = await db().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "shop" = $1`, TEST_SHOP);
       expect(row!.n, `${table} still holds rows of the shop`).toBe(0n);
     }
     expect(await snapshotShop(OTHER_SHOP)).toEqual(otherBefore);
+  });
+
+  it("keeps a shop the merchant reinstalled before the request came (48 hours after the uninstall)", async () => {
+    await recordInstall({ shop: TEST_SHOP, scopes: "read_orders" });
+    await db().shop.update({ where: { shop: TEST_SHOP }, data: { authenticatedAt: new Date(hoursFromNow(-40)) } });
+    await seedCustomer();
+    expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"), { triggeredAt: hoursFromNow(-30) })).outcome).toBe("UNINSTALLED");
+    await recordInstall({ shop: TEST_SHOP, scopes: "read_orders" });
+    expect((await deliverAndProcess("shop/redact", compliance("shop/redact"), { triggeredAt: hoursFromNow(18) })).outcome).toBe("SHOP_REINSTALLED");
+    expect(await db().order.count({ where: { shop: TEST_SHOP } })).toBe(3);
+    expect(await db().shop.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ uninstalledAt: null });
   });
 
   it("runs twice: a repeated delivery finds nothing left", async () => {
@@ -156,6 +170,18 @@ describe("app/uninstalled", () => {
     expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"))).outcome).toBe("UNINSTALLED");
     await recordInstall({ shop: TEST_SHOP, scopes: "read_orders" });
     expect((await deliverAndProcess("orders/create", orderPayload())).outcome).toBe("APPLIED");
+  });
+
+  it("ignores an uninstall triggered before the shop's last authentication: a quick reinstall stays logged in", async () => {
+    await recordInstall({ shop: TEST_SHOP, scopes: "read_orders" });
+    await db().session.create({ data: { id: `offline_${TEST_SHOP}`, shop: TEST_SHOP, state: "", accessToken: "t" } });
+    // Shopify retries the uninstall (or the worker was behind) after the merchant reinstalled.
+    expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"), { triggeredAt: hoursFromNow(-1) })).outcome).toBe("STALE");
+    expect(await db().session.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    expect((await deliverAndProcess("orders/create", orderPayload())).outcome).toBe("APPLIED");
+    // An uninstall after it still takes effect.
+    expect((await deliverAndProcess("app/uninstalled", fixtureText("app/uninstalled"), { triggeredAt: hoursFromNow(0.01) })).outcome).toBe("UNINSTALLED");
+    expect(await db().session.count({ where: { shop: TEST_SHOP } })).toBe(0);
   });
 
   it("handles a delivery for a shop it has never seen (install in flight) by creating the shop", async () => {
