@@ -135,10 +135,13 @@ export async function listStaleReceived(before: Date, limit: number): Promise<bi
   return rows.map((r) => r.id);
 }
 
-/** Deletes finished deliveries older than `before`; returns how many. */
+/**
+ * Deletes finished deliveries older than `before`; returns how many. FAILED ones too: their raw
+ * payloads hold personal data, and a month is long enough for an operator to look at them.
+ */
 export async function pruneFinished(before: Date): Promise<number> {
   const { count } = await db().webhookEvent.deleteMany({
-    where: { status: { in: ["PROCESSED", "SKIPPED", "REJECTED"] }, receivedAt: { lt: before } },
+    where: { status: { in: ["PROCESSED", "SKIPPED", "REJECTED", "FAILED"] }, receivedAt: { lt: before } },
   });
   return count;
 }

@@ -20,7 +20,7 @@ export async function handleWebhooksRedrive(): Promise<string> {
   return `REDRIVEN_${ids.length}`;
 }
 
-/** webhooks.prune: finished deliveries past retention are deleted. Idempotent by nature. */
+/** webhooks.prune: finished (and failed) deliveries past retention are deleted. Idempotent by nature. */
 export async function handleWebhooksPrune(): Promise<string> {
   const days = env().WEBHOOK_RETENTION_DAYS;
   const count = await pruneFinished(new Date(Date.now() - days * 24 * 3600 * 1000));

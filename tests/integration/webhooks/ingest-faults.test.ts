@@ -3,7 +3,7 @@ import { db, disconnectDb } from "~/db.server";
 import { reloadEnv } from "~/env.server";
 import { QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
-import { handleWebhooksRedrive } from "~/webhooks/webhooks.jobs.server";
+import { handleWebhooksPrune, handleWebhooksRedrive } from "~/webhooks/webhooks.jobs.server";
 import { handleWebhooksProcessEvent } from "~/webhooks/process.server";
 import { resetDatabase } from "#test/db";
 import { fixtureText } from "#test/fixtures";
@@ -153,5 +153,22 @@ describe("webhook ingest: faults", () => {
     const retry = await deliver("orders/create", fixtureText("orders/create"), { webhookId: "pg-down" });
     expect(retry.status).toBe(200);
     expect(await db().webhookEvent.count({ where: { webhookId: "pg-down" } })).toBe(1);
+  });
+});
+
+describe("webhooks.prune", () => {
+  it("deletes every finished delivery past retention, failed ones too (their raw payloads hold personal data); runs twice", async () => {
+    for (const id of ["processed", "skipped", "rejected", "failed", "received", "recent"]) {
+      expect((await deliver("orders/create", fixtureText("orders/create"), { webhookId: id })).status).toBe(200);
+    }
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    for (const [webhookId, status] of [["processed", "PROCESSED"], ["skipped", "SKIPPED"], ["rejected", "REJECTED"], ["failed", "FAILED"], ["received", "RECEIVED"]] as const) {
+      await db().webhookEvent.update({ where: { webhookId }, data: { status, receivedAt: old } });
+    }
+    await db().webhookEvent.update({ where: { webhookId: "recent" }, data: { status: "FAILED" } });
+    expect(await handleWebhooksPrune()).toBe("PRUNED_4");
+    expect(await handleWebhooksPrune()).toBe("PRUNED_0");
+    // A RECEIVED one is still owed processing (the redrive's); a recent failure stays for the operator.
+    expect((await db().webhookEvent.findMany({ select: { webhookId: true }, orderBy: { webhookId: "asc" } })).map((r) => r.webhookId)).toEqual(["received", "recent"]);
   });
 });
