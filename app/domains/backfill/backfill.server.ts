@@ -59,7 +59,7 @@ function stripGraphqlTag(query: string): string {
   return query.replace("#graphql", "").trim();
 }
 
-type BulkOperation = { id: string; status: string; errorCode: string | null; objectCount: string; url: string | null; partialDataUrl: string | null };
+type BulkOperation = { id: string; status: string; errorCode: string | null; objectCount: string; rootObjectCount: string; url: string | null; partialDataUrl: string | null };
 
 async function* jsonlLines(url: string, skip: number, fetchImpl: typeof fetch): AsyncGenerator<{ index: number; object: JsonObject }> {
   const res = await fetchImpl(url);
@@ -174,6 +174,7 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
   }
 
   let url = run.resultUrl;
+  let objectsImported = run.objectsImported;
   if (!url) {
     const data = await adminQuery<{ bulkOperation: BulkOperation | null }>(admin, BackfillBulkOperation, { id: run.bulkOperationGid });
     const op = data.bulkOperation;
@@ -181,8 +182,12 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
       await updateRun(run.id, { status: "FAILED", bulkStatus: op?.status ?? "MISSING", error: op?.errorCode ?? "bulk operation not found", finishedAt: new Date() });
       return { outcome: "FAILED", againInMs: null };
     }
+    // What the progress bar divides the imported objects by: root objects only (customers, orders,
+    // checkouts); objectCount counts their line items too. Recorded on the completing poll as well,
+    // since an operation may already be COMPLETED when first polled.
+    const seen = { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op.rootObjectCount) };
     if (op.status !== "COMPLETED") {
-      await updateRun(run.id, { bulkStatus: op.status, objectsImported: { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op.objectCount) } });
+      await updateRun(run.id, { bulkStatus: op.status, objectsImported: seen });
       return { outcome: "RUNNING", againInMs: pollMs };
     }
     if (!op.url) {
@@ -191,9 +196,10 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
       return { outcome: "PHASE_DONE", againInMs: 0 };
     }
     url = op.url;
-    await updateRun(run.id, { bulkStatus: op.status, resultUrl: url });
+    await updateRun(run.id, { bulkStatus: op.status, resultUrl: url, objectsImported: seen });
+    objectsImported = seen;
   }
-  const done = await importFile({ ...run, resultUrl: url }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch, batchSize: opts.batchSize ?? BATCH });
+  const done = await importFile({ ...run, resultUrl: url, objectsImported }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch, batchSize: opts.batchSize ?? BATCH });
   if (done === "MORE") return { outcome: "IMPORTED", againInMs: 0 };
   await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
   return { outcome: "PHASE_DONE", againInMs: 0 };

@@ -1,4 +1,4 @@
-/** Polls a bulk operation: status, progress (objectCount) and, once COMPLETED, the JSONL url (valid 7 days). */
+/** Polls a bulk operation: status, progress (rootObjectCount: top-level objects; objectCount counts their children too) and, once COMPLETED, the JSONL url (valid 7 days). */
 export const BackfillBulkOperation = `#graphql
   query BackfillBulkOperation($id: ID!) {
     bulkOperation(id: $id) {

@@ -89,6 +89,8 @@ const checkouts = [
   { id: "gid://shopify/AbandonedCheckoutLineItem/1", title: "Mug", variantTitle: null, sku: null, quantity: 1, product: { id: "gid://shopify/Product/8" }, variant: null, originalUnitPriceSet: money("40.00", "EUR"), __parentId: "gid://shopify/AbandonedCheckout/77" },
 ];
 
+const FILE_OBJECTS: Record<string, object[]> = { customers, orders, checkouts };
+
 beforeEach(async () => {
   await resetDatabase();
   await resetQueues();
@@ -102,8 +104,11 @@ beforeEach(async () => {
     const name = String(v.id).split("/").pop()!;
     const n = (polls.get(name) ?? 0) + 1;
     polls.set(name, n);
-    // First poll: still running; then completed with its file.
-    return { bulkOperation: { id: v.id, status: n === 1 ? "RUNNING" : "COMPLETED", errorCode: null, objectCount: "3", rootObjectCount: "3", url: n === 1 ? null : `${FILES}/${name}.jsonl`, partialDataUrl: null, completedAt: null } };
+    // First poll: still running; then completed with its file. objectCount counts every line
+    // (an order's line items too), rootObjectCount the top-level objects only.
+    const lines = FILE_OBJECTS[name]!;
+    const counts = { objectCount: String(lines.length), rootObjectCount: String(lines.filter((o) => !("__parentId" in o)).length) };
+    return { bulkOperation: { id: v.id, status: n === 1 ? "RUNNING" : "COMPLETED", errorCode: null, ...counts, url: n === 1 ? null : `${FILES}/${name}.jsonl`, partialDataUrl: null, completedAt: null } };
   });
   api.serveFile(`${FILES}/customers.jsonl`, jsonl(customers)).serveFile(`${FILES}/orders.jsonl`, jsonl(orders)).serveFile(`${FILES}/checkouts.jsonl`, jsonl(checkouts));
 });
@@ -173,6 +178,14 @@ describe("backfill through bulk operations", () => {
     expect(outcomes.at(-1)).toBe("COMPLETED");
     expect(await db().customer.count({ where: { shop: SHOP } })).toBe(3);
     expect((await getBackfillProgress(SHOP))?.imported.customers).toBe(3);
+  });
+
+  it("measures an import phase's progress in root objects, not their line items", async () => {
+    const { run } = await startBackfill(SHOP);
+    await runToEnd(run.id);
+    // The orders file holds 3 orders and 3 line items: 3 to import, the count the bar divides by.
+    const progress = await getBackfillProgress(SHOP);
+    expect(progress?.imported).toMatchObject({ customersSeen: 3, customers: 3, ordersSeen: 3, orders: 3, abandoned_checkoutsSeen: 1, abandoned_checkouts: 1 });
   });
 
   it("drives itself through the job, which re-enqueues its next step", async () => {
