@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "BackfillRun" ADD COLUMN     "phaseRetries" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "stalls" INTEGER NOT NULL DEFAULT 0;
