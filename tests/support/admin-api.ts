@@ -16,7 +16,7 @@ export class AdminApiStandIn {
   readonly problems: string[] = [];
   private handlers = new Map<string, Handler>();
   /** Files served over https (bulk operation results: Shopify hands out a storage URL). */
-  private files = new Map<string, string>();
+  private files = new Map<string, { body: string; status: number }>();
   private previous?: Dispatcher;
   private agent?: MockAgent;
 
@@ -26,9 +26,12 @@ export class AdminApiStandIn {
     return this;
   }
 
-  /** Serves `body` at `url` (GET), e.g. the JSONL of a completed bulk operation. */
-  serveFile(url: string, body: string): this {
-    this.files.set(url, body);
+  /**
+   * Serves `body` at `url` (GET), e.g. the JSONL of a completed bulk operation; another `status`
+   * plays a refused download (an expired signed URL answers 400 or 403).
+   */
+  serveFile(url: string, body: string, status = 200): this {
+    this.files.set(url, { body, status });
     return this;
   }
 
@@ -45,8 +48,9 @@ export class AdminApiStandIn {
       .get((origin: string) => [...this.files.keys()].some((url) => new URL(url).origin === origin))
       .intercept({ path: () => true, method: "GET" })
       .reply((req) => {
-        const body = this.files.get(`${req.origin?.toString() ?? ""}${req.path}`);
-        return body === undefined ? { statusCode: 404, data: "not found" } : { statusCode: 200, data: body, responseOptions: { headers: { "content-type": "application/jsonl" } } };
+        const file = this.files.get(`${req.origin?.toString() ?? ""}${req.path}`);
+        if (!file) return { statusCode: 404, data: "not found" };
+        return { statusCode: file.status, data: file.body, responseOptions: { headers: { "content-type": file.status === 200 ? "application/jsonl" : "application/xml" } } };
       })
       .persist();
     setGlobalDispatcher(this.agent);

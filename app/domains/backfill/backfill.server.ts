@@ -8,6 +8,11 @@
  * applied line count is committed with each batch, and a resumed run re-downloads the file (the
  * URL is valid for a week) and skips what was applied. Applying twice is harmless anyway: objects
  * go through the webhook domain code (upserts by GID, older updated_at dropped).
+ *
+ * A phase whose bulk result is lost (the operation FAILED with INTERNAL_SERVER_ERROR or TIMEOUT,
+ * it EXPIRED, or its file answers non-2xx) runs its bulk query again from the first line, at most
+ * MAX_PHASE_RETRIES times; what cannot succeed by retrying (ACCESS_DENIED, an INVALID query) fails
+ * the run at once, with Shopify's reason.
  */
 import { Readable } from "node:stream";
 import { createInterface } from "node:readline";
@@ -29,8 +34,11 @@ import {
   abandonedCheckoutPayload,
   customerPayload,
   groupRoots,
+  judgeBulkOperation,
+  MAX_PHASE_RETRIES,
   nextPhase,
   orderPayload,
+  shouldWaitFor,
   type BackfillPhase,
   type JsonObject,
 } from "~/domains/backfill/backfill";
@@ -46,7 +54,10 @@ const QUERIES: Partial<Record<BackfillPhase, string>> = {
 /** How many root objects go into one transaction (and one progress commit). */
 const BATCH = 250;
 
-export type StepOutcome = { outcome: "STARTED" | "RUNNING" | "IMPORTED" | "PHASE_DONE" | "COMPLETED" | "FAILED" | "MISSING" | "FINISHED_ALREADY"; againInMs: number | null };
+export type StepOutcome = {
+  outcome: "STARTED" | "RUNNING" | "IMPORTED" | "DOWNLOAD_FAILED" | "RESTARTED" | "PHASE_DONE" | "COMPLETED" | "FAILED" | "MISSING" | "FINISHED_ALREADY";
+  againInMs: number | null;
+};
 
 export type StepOptions = { admin?: AdminGraphql; budgetMs?: number; fetch?: typeof fetch; pollMs?: number; batchSize?: number };
 
@@ -61,9 +72,20 @@ function stripGraphqlTag(query: string): string {
 
 type BulkOperation = { id: string; status: string; errorCode: string | null; objectCount: string; rootObjectCount: string; url: string | null; partialDataUrl: string | null };
 
+/**
+ * The result file answered non-2xx: its signed URL expired (7 days after the operation completed)
+ * or storage refused it. Retrying the same URL cannot help; the operation is polled again.
+ */
+class ResultUnavailableError extends Error {
+  constructor(readonly status: number) {
+    super(`bulk result download answered ${status}`);
+    this.name = "ResultUnavailableError";
+  }
+}
+
 async function* jsonlLines(url: string, skip: number, fetchImpl: typeof fetch): AsyncGenerator<{ index: number; object: JsonObject }> {
   const res = await fetchImpl(url);
-  if (!res.ok || !res.body) throw new Error(`bulk result download answered ${res.status}`);
+  if (!res.ok || !res.body) throw new ResultUnavailableError(res.status);
   const lines = createInterface({ input: Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
   let index = 0;
   for await (const line of lines) {
@@ -165,9 +187,16 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
     );
     const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
     if (!bulkOperation) {
-      // Most often another bulk query of the shop is still running (ours or another app's): wait.
-      await updateRun(run.id, { error: userErrors.map((e) => e.message).join("; ").slice(0, 500) });
-      return { outcome: "RUNNING", againInMs: pollMs * 6 };
+      const message = userErrors.map((e) => e.message).join("; ").slice(0, 500);
+      if (shouldWaitFor(userErrors)) {
+        // Another bulk query of the shop is still running (ours or another app's), or the limit: wait.
+        await updateRun(run.id, { error: message });
+        return { outcome: "RUNNING", againInMs: pollMs * 6 };
+      }
+      // INVALID (or an error without a code) answers the same on every try.
+      if (!userErrors.length) throw new Error("bulkOperationRunQuery returned neither an operation nor userErrors");
+      await updateRun(run.id, { status: "FAILED", error: message, finishedAt: new Date() });
+      return { outcome: "FAILED", againInMs: null };
     }
     await updateRun(run.id, { bulkOperationGid: bulkOperation.id, bulkStatus: bulkOperation.status, linesDone: 0, resultUrl: null, error: null });
     return { outcome: "STARTED", againInMs: pollMs };
@@ -178,31 +207,66 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
   if (!url) {
     const data = await adminQuery<{ bulkOperation: BulkOperation | null }>(admin, BackfillBulkOperation, { id: run.bulkOperationGid });
     const op = data.bulkOperation;
-    if (!op || ["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
-      await updateRun(run.id, { status: "FAILED", bulkStatus: op?.status ?? "MISSING", error: op?.errorCode ?? "bulk operation not found", finishedAt: new Date() });
+    const verdict = judgeBulkOperation(op);
+    if (verdict.kind === "RETRY") return retryPhase(run, verdict.reason);
+    if (verdict.kind === "FAIL") {
+      // The operation is dropped, so a resumed run asks for a new one (a granted scope, say).
+      await updateRun(run.id, { ...NO_OPERATION, status: "FAILED", bulkStatus: op?.status ?? null, error: verdict.reason, finishedAt: new Date() });
       return { outcome: "FAILED", againInMs: null };
     }
     // What the progress bar divides the imported objects by: root objects only (customers, orders,
     // checkouts); objectCount counts their line items too. Recorded on the completing poll as well,
     // since an operation may already be COMPLETED when first polled.
-    const seen = { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op.rootObjectCount) };
-    if (op.status !== "COMPLETED") {
-      await updateRun(run.id, { bulkStatus: op.status, objectsImported: seen });
+    const seen = { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op!.rootObjectCount) };
+    if (verdict.kind === "WAIT") {
+      await updateRun(run.id, { bulkStatus: op!.status, objectsImported: seen });
       return { outcome: "RUNNING", againInMs: pollMs };
     }
-    if (!op.url) {
+    if (!op!.url) {
       // Completed with no objects: Shopify gives no file.
-      await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
+      await updateRun(run.id, { phase: nextPhase(phase), phaseRetries: 0, ...NO_OPERATION });
       return { outcome: "PHASE_DONE", againInMs: 0 };
     }
-    url = op.url;
-    await updateRun(run.id, { bulkStatus: op.status, resultUrl: url, objectsImported: seen });
+    url = op!.url;
+    await updateRun(run.id, { bulkStatus: op!.status, resultUrl: url, objectsImported: seen });
     objectsImported = seen;
   }
-  const done = await importFile({ ...run, resultUrl: url, objectsImported }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch, batchSize: opts.batchSize ?? BATCH });
+  let done: "DONE" | "MORE";
+  try {
+    done = await importFile({ ...run, resultUrl: url, objectsImported }, url, { budgetMs: opts.budgetMs ?? 25_000, fetch: opts.fetch ?? fetch, batchSize: opts.batchSize ?? BATCH });
+  } catch (error) {
+    if (!(error instanceof ResultUnavailableError)) throw error;
+    // Forget the URL and poll the operation again: EXPIRED starts the phase over, COMPLETED hands
+    // out the file again. Counted, so a file that never downloads ends the run.
+    if (run.phaseRetries >= MAX_PHASE_RETRIES) return failPhase(run, error.message);
+    await updateRun(run.id, { resultUrl: null, phaseRetries: { increment: 1 }, error: error.message });
+    return { outcome: "DOWNLOAD_FAILED", againInMs: pollMs };
+  }
   if (done === "MORE") return { outcome: "IMPORTED", againInMs: 0 };
-  await updateRun(run.id, { phase: nextPhase(phase), bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 });
+  await updateRun(run.id, { phase: nextPhase(phase), phaseRetries: 0, ...NO_OPERATION });
   return { outcome: "PHASE_DONE", againInMs: 0 };
+}
+
+/** The run's current bulk operation forgotten: the next step starts a new one. */
+const NO_OPERATION = { bulkOperationGid: null, bulkStatus: null, resultUrl: null, linesDone: 0 } as const;
+
+/**
+ * The phase's bulk result is lost (see judgeBulkOperation): its bulk query runs again, from the
+ * first line. Re-applying what was applied is harmless (upserts by GID, stale updated_at dropped);
+ * the phase's counters restart with it so they still count each object once.
+ */
+async function retryPhase(run: BackfillRunRow, reason: string): Promise<StepOutcome> {
+  if (run.phaseRetries >= MAX_PHASE_RETRIES) return failPhase(run, reason);
+  const key = run.phase.toLowerCase();
+  const { [key]: _applied, [`${key}Rejected`]: _rejected, ...imported } = run.objectsImported as Record<string, number>;
+  logger.warn({ shop: run.shop, phase: run.phase, reason, retry: run.phaseRetries + 1 }, "backfill phase starts over");
+  await updateRun(run.id, { ...NO_OPERATION, objectsImported: imported, phaseRetries: { increment: 1 }, error: reason });
+  return { outcome: "RESTARTED", againInMs: 0 };
+}
+
+async function failPhase(run: BackfillRunRow, reason: string): Promise<StepOutcome> {
+  await updateRun(run.id, { status: "FAILED", error: `${reason} (the phase was started over ${run.phaseRetries} times)`, finishedAt: new Date(), ...NO_OPERATION });
+  return { outcome: "FAILED", againInMs: null };
 }
 
 export type BackfillProgress = {

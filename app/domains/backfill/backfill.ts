@@ -20,6 +20,58 @@ export function nextPhase(phase: BackfillPhase): BackfillPhase {
   return BACKFILL_PHASES[Math.min(BACKFILL_PHASES.indexOf(phase) + 1, BACKFILL_PHASES.length - 1)]!;
 }
 
+/**
+ * How many times one phase may lose its bulk result and start a new bulk operation (a FAILED
+ * operation with a retryable code, an EXPIRED one, a result file that could not be downloaded)
+ * before the run is FAILED. An expired result counts twice: its download fails, then the poll
+ * reads EXPIRED.
+ */
+export const MAX_PHASE_RETRIES = 5;
+
+/**
+ * BulkOperation.errorCode values worth a new operation. Shopify's schema: INTERNAL_SERVER_ERROR
+ * "might be intermittent, so you can try performing the same query again"; TIMEOUT is a query
+ * timeout during execution, which a quieter moment may avoid. ACCESS_DENIED (a missing scope)
+ * answers the same until the merchant grants it: the run fails and its resume starts over.
+ */
+const RETRYABLE_BULK_ERRORS = new Set(["INTERNAL_SERVER_ERROR", "TIMEOUT"]);
+
+export type BulkVerdict =
+  | { kind: "WAIT" }
+  | { kind: "COMPLETED" }
+  /** The result is lost or never came: run the phase's bulk query again. */
+  | { kind: "RETRY"; reason: string }
+  | { kind: "FAIL"; reason: string };
+
+/** What a polled bulk operation means for the run (null: Shopify does not know the id). */
+export function judgeBulkOperation(op: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null): BulkVerdict {
+  if (!op) return { kind: "RETRY", reason: "bulk operation not found" };
+  switch (op.status) {
+    case "COMPLETED":
+      // No file is normal for an empty result; objects and no file means the file is gone.
+      return !op.url && Number(op.objectCount) > 0 ? { kind: "RETRY", reason: "completed without its result file" } : { kind: "COMPLETED" };
+    case "EXPIRED": // the result URL's 7 days are over: the file must be produced again
+      return { kind: "RETRY", reason: "EXPIRED" };
+    case "FAILED":
+      return op.errorCode && RETRYABLE_BULK_ERRORS.has(op.errorCode) ? { kind: "RETRY", reason: op.errorCode } : { kind: "FAIL", reason: op.errorCode ?? "FAILED" };
+    case "CANCELED": // nobody but this app can cancel it, and it does not
+      return { kind: "FAIL", reason: "CANCELED" };
+    default: // CREATED, RUNNING, CANCELING
+      return { kind: "WAIT" };
+  }
+}
+
+/**
+ * bulkOperationRunQuery userErrors (BulkOperationUserErrorCode) that mean "later": a bulk query of
+ * the shop is already running (ours after a lost write, or another app's), or the shop's limit is
+ * reached. Any other code (INVALID, or none) answers the same on every try.
+ */
+const WAIT_USER_ERRORS = new Set(["OPERATION_IN_PROGRESS", "LIMIT_REACHED"]);
+
+export function shouldWaitFor(userErrors: { code?: string | null }[]): boolean {
+  return userErrors.length > 0 && userErrors.every((e) => !!e.code && WAIT_USER_ERRORS.has(e.code));
+}
+
 type Money = { amount?: string | null; currencyCode?: string | null } | null | undefined;
 type Bag = { shopMoney?: Money; presentmentMoney?: Money } | null | undefined;
 export type JsonObject = Record<string, unknown> & { id?: string; __parentId?: string };

@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
 import { getBackfillProgress, runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
+import { MAX_PHASE_RETRIES } from "~/domains/backfill/backfill";
 import { handleBackfillRun } from "~/domains/backfill/backfill.jobs.server";
 import { AdminApiStandIn } from "#test/admin-api";
 import { TEST_SHOP } from "#test/constants";
@@ -91,26 +92,47 @@ const checkouts = [
 
 const FILE_OBJECTS: Record<string, object[]> = { customers, orders, checkouts };
 
+type Phase = "customers" | "orders" | "checkouts";
+/**
+ * How the stand-in's bulk operations go. Operation n of a phase (its n-th bulkOperationRunQuery)
+ * has id .../BulkOperation/<phase>-<n> and its file at <FILES>/<phase>-<n>.jsonl. By default it is
+ * RUNNING when first polled, then COMPLETED; `fate` overrides a poll's answer.
+ */
+let fate: (phase: Phase, n: number, poll: number) => { status: string; errorCode?: string } | undefined;
+/** Overrides bulkOperationRunQuery's answer (userErrors). */
+let runQuery: ((phase: Phase) => unknown) | undefined;
+const started = new Map<Phase, number>();
+
 beforeEach(async () => {
   await resetDatabase();
   await resetQueues();
   await sessionStorage.storeSession(setUpValidSession({ shop: SHOP }));
   await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
   api = new AdminApiStandIn().install();
-  const phase = (query: string) => (query.includes("customers") ? "customers" : query.includes("abandonedCheckouts") ? "checkouts" : "orders");
+  fate = () => undefined;
+  runQuery = undefined;
+  started.clear();
+  const phaseOf = (query: string): Phase => (query.includes("customers") ? "customers" : query.includes("abandonedCheckouts") ? "checkouts" : "orders");
   const polls = new Map<string, number>();
-  api.on("BackfillBulkQueryRun", (v) => ({ bulkOperationRunQuery: { bulkOperation: { id: `gid://shopify/BulkOperation/${phase(String(v.query))}`, status: "CREATED" }, userErrors: [] } }));
+  api.on("BackfillBulkQueryRun", (v) => {
+    const phase = phaseOf(String(v.query));
+    if (runQuery) return runQuery(phase);
+    const n = (started.get(phase) ?? 0) + 1;
+    started.set(phase, n);
+    return { bulkOperationRunQuery: { bulkOperation: { id: `gid://shopify/BulkOperation/${phase}-${n}`, status: "CREATED" }, userErrors: [] } };
+  });
   api.on("BackfillBulkOperation", (v) => {
     const name = String(v.id).split("/").pop()!;
-    const n = (polls.get(name) ?? 0) + 1;
-    polls.set(name, n);
-    // First poll: still running; then completed with its file. objectCount counts every line
-    // (an order's line items too), rootObjectCount the top-level objects only.
-    const lines = FILE_OBJECTS[name]!;
+    const [phase, n] = name.split("-") as [Phase, string];
+    const poll = (polls.get(name) ?? 0) + 1;
+    polls.set(name, poll);
+    const { status, errorCode = null } = fate(phase, Number(n), poll) ?? { status: poll === 1 ? "RUNNING" : "COMPLETED" };
+    // objectCount counts every line (an order's line items too), rootObjectCount the top-level objects only.
+    const lines = FILE_OBJECTS[phase]!;
     const counts = { objectCount: String(lines.length), rootObjectCount: String(lines.filter((o) => !("__parentId" in o)).length) };
-    return { bulkOperation: { id: v.id, status: n === 1 ? "RUNNING" : "COMPLETED", errorCode: null, ...counts, url: n === 1 ? null : `${FILES}/${name}.jsonl`, partialDataUrl: null, completedAt: null } };
+    return { bulkOperation: { id: v.id, status, errorCode, ...counts, url: status === "COMPLETED" ? `${FILES}/${name}.jsonl` : null, partialDataUrl: null, completedAt: null } };
   });
-  api.serveFile(`${FILES}/customers.jsonl`, jsonl(customers)).serveFile(`${FILES}/orders.jsonl`, jsonl(orders)).serveFile(`${FILES}/checkouts.jsonl`, jsonl(checkouts));
+  for (const phase of ["customers", "orders", "checkouts"] as const) for (let n = 1; n <= 8; n++) api.serveFile(`${FILES}/${phase}-${n}.jsonl`, jsonl(FILE_OBJECTS[phase]!));
 });
 afterEach(() => api.uninstall());
 afterAll(closeQueues);
@@ -192,5 +214,66 @@ describe("backfill through bulk operations", () => {
     const { run } = await startBackfill(SHOP);
     expect(await handleBackfillRun({ shop: SHOP, runId: run.id.toString() }, { attemptsMade: 0 })).toBe("STARTED");
     expect((await getBackfillProgress(SHOP))?.bulkStatus).toBe("CREATED");
+  });
+});
+
+describe("backfill when a bulk operation fails or its result is lost", () => {
+  it("starts a phase over when its bulk operation fails with INTERNAL_SERVER_ERROR or TIMEOUT, counting each object once", async () => {
+    fate = (phase, n, poll) => (phase === "customers" && n < 3 && poll > 1 ? { status: "FAILED", errorCode: n === 1 ? "INTERNAL_SERVER_ERROR" : "TIMEOUT" } : undefined);
+    const { run } = await startBackfill(SHOP);
+    const outcomes = await runToEnd(run.id);
+    expect(api.problems).toEqual([]);
+    expect(outcomes.slice(0, 8)).toEqual(["STARTED", "RUNNING", "RESTARTED", "STARTED", "RUNNING", "RESTARTED", "STARTED", "RUNNING"]);
+    expect(outcomes.at(-1)).toBe("COMPLETED");
+    expect(started.get("customers")).toBe(3);
+    expect(await db().customer.count({ where: { shop: SHOP } })).toBe(3);
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "COMPLETED", imported: { customers: 3, orders: 3, abandoned_checkouts: 1 } });
+  });
+
+  it("fails the run once a phase was started over MAX_PHASE_RETRIES times, or at once on ACCESS_DENIED", async () => {
+    fate = (phase, _n, poll) => (phase === "customers" && poll > 1 ? { status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR" } : undefined);
+    const { run } = await startBackfill(SHOP);
+    expect((await runToEnd(run.id)).at(-1)).toBe("FAILED");
+    expect(started.get("customers")).toBe(MAX_PHASE_RETRIES + 1);
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", phase: "CUSTOMERS", error: `INTERNAL_SERVER_ERROR (the phase was started over ${MAX_PHASE_RETRIES} times)` });
+
+    await db().backfillRun.deleteMany();
+    fate = (phase, _n, poll) => (phase === "customers" && poll > 1 ? { status: "FAILED", errorCode: "ACCESS_DENIED" } : undefined);
+    const second = await startBackfill(SHOP);
+    expect(await runToEnd(second.run.id)).toEqual(["STARTED", "RUNNING", "FAILED"]);
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", error: "ACCESS_DENIED" });
+  });
+
+  it("runs the bulk query again when the result's URL expired mid-import (download refused, then EXPIRED)", async () => {
+    const { run } = await startBackfill(SHOP);
+    await runBackfillStep(SHOP, run.id, { pollMs: 0 }); // started
+    await runBackfillStep(SHOP, run.id, { pollMs: 0 }); // running
+    // One customer applied, then the worker stops for over a week.
+    expect((await runBackfillStep(SHOP, run.id, { pollMs: 0, batchSize: 1, budgetMs: 0 })).outcome).toBe("IMPORTED");
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ linesDone: 1, imported: { customers: 1 } });
+    api.serveFile(`${FILES}/customers-1.jsonl`, "<Error><Code>ExpiredToken</Code></Error>", 400);
+    fate = (phase, n) => (phase === "customers" && n === 1 ? { status: "EXPIRED" } : undefined);
+
+    const outcomes = await runToEnd(run.id);
+    expect(api.problems).toEqual([]);
+    expect(outcomes.slice(0, 3)).toEqual(["DOWNLOAD_FAILED", "RESTARTED", "STARTED"]);
+    expect(outcomes.at(-1)).toBe("COMPLETED");
+    expect(started.get("customers")).toBe(2);
+    expect(await db().customer.count({ where: { shop: SHOP } })).toBe(3);
+    expect((await getBackfillProgress(SHOP))?.imported).toMatchObject({ customers: 3, orders: 3 });
+  });
+
+  it("fails the run on a bulkOperationRunQuery userError other than OPERATION_IN_PROGRESS or LIMIT_REACHED", async () => {
+    const { run } = await startBackfill(SHOP);
+    const refusal = (code: string, message: string) => () => ({ bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: ["query"], message, code }] } });
+    runQuery = refusal("OPERATION_IN_PROGRESS", "A bulk query operation for this app and shop is already in progress");
+    expect(await runBackfillStep(SHOP, run.id, { pollMs: 1_000 })).toEqual({ outcome: "RUNNING", againInMs: 6_000 });
+    runQuery = refusal("LIMIT_REACHED", "Bulk operations limit reached");
+    expect(await runBackfillStep(SHOP, run.id, { pollMs: 1_000 })).toEqual({ outcome: "RUNNING", againInMs: 6_000 });
+    expect((await getBackfillProgress(SHOP))?.status).toBe("RUNNING");
+
+    runQuery = refusal("INVALID", "Invalid bulk query: Field 'x' doesn't exist");
+    expect(await runBackfillStep(SHOP, run.id, { pollMs: 1_000 })).toEqual({ outcome: "FAILED", againInMs: null });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", error: "Invalid bulk query: Field 'x' doesn't exist" });
   });
 });

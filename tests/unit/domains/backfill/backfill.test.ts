@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CheckoutPayloadSchema, CustomerPayloadSchema, OrderPayloadSchema } from "~/webhooks/payloads";
-import { abandonedCheckoutPayload, customerPayload, groupRoots, nextPhase, orderPayload, tokenFromRecoveryUrl } from "~/domains/backfill/backfill";
+import { abandonedCheckoutPayload, customerPayload, groupRoots, judgeBulkOperation, nextPhase, orderPayload, shouldWaitFor, tokenFromRecoveryUrl } from "~/domains/backfill/backfill";
 
 const money = (amount: string, currencyCode = "USD") => ({ shopMoney: { amount, currencyCode }, presentmentMoney: { amount, currencyCode } });
 
@@ -74,3 +74,36 @@ describe("backfill mapping (GraphQL bulk objects → webhook payload shapes)", (
     expect(nextPhase("DONE")).toBe("DONE");
   });
 });
+
+describe("judgeBulkOperation", () => {
+  const op = (status: string, errorCode: string | null = null, url: string | null = null, objectCount = "10") => ({ status, errorCode, objectCount, url });
+  it("waits while the operation runs and imports once it completed", () => {
+    for (const status of ["CREATED", "RUNNING", "CANCELING"]) expect(judgeBulkOperation(op(status)).kind).toBe("WAIT");
+    expect(judgeBulkOperation(op("COMPLETED", null, "https://storage/x.jsonl"))).toEqual({ kind: "COMPLETED" });
+    expect(judgeBulkOperation(op("COMPLETED", null, null, "0"))).toEqual({ kind: "COMPLETED" });
+  });
+  it("runs the query again when the result is lost or the failure may be intermittent", () => {
+    expect(judgeBulkOperation(op("FAILED", "INTERNAL_SERVER_ERROR"))).toEqual({ kind: "RETRY", reason: "INTERNAL_SERVER_ERROR" });
+    expect(judgeBulkOperation(op("FAILED", "TIMEOUT"))).toEqual({ kind: "RETRY", reason: "TIMEOUT" });
+    expect(judgeBulkOperation(op("EXPIRED"))).toEqual({ kind: "RETRY", reason: "EXPIRED" });
+    expect(judgeBulkOperation(null).kind).toBe("RETRY");
+    expect(judgeBulkOperation(op("COMPLETED", null, null, "10")).kind).toBe("RETRY");
+  });
+  it("fails on what no retry changes", () => {
+    expect(judgeBulkOperation(op("FAILED", "ACCESS_DENIED"))).toEqual({ kind: "FAIL", reason: "ACCESS_DENIED" });
+    expect(judgeBulkOperation(op("FAILED", null))).toEqual({ kind: "FAIL", reason: "FAILED" });
+    expect(judgeBulkOperation(op("CANCELED"))).toEqual({ kind: "FAIL", reason: "CANCELED" });
+  });
+});
+
+describe("shouldWaitFor (bulkOperationRunQuery userErrors)", () => {
+  it("waits only when every error says later", () => {
+    expect(shouldWaitFor([{ code: "OPERATION_IN_PROGRESS" }])).toBe(true);
+    expect(shouldWaitFor([{ code: "LIMIT_REACHED" }])).toBe(true);
+    expect(shouldWaitFor([{ code: "INVALID" }])).toBe(false);
+    expect(shouldWaitFor([{ code: "OPERATION_IN_PROGRESS" }, { code: "INVALID" }])).toBe(false);
+    expect(shouldWaitFor([{ code: null }])).toBe(false);
+    expect(shouldWaitFor([])).toBe(false);
+  });
+});
+
