@@ -19,11 +19,15 @@ export const handleBackfillRun: JobHandler<JobName.BackfillRun> = async ({ shop,
   }
 };
 
-/** Starts a shop's backfill (install, admin button, CLI) and enqueues its first step. */
+/**
+ * Starts a shop's backfill, resumes its failed one or re-queues its running one (install,
+ * re-authentication, the home page's buttons), and enqueues its next step. The job's dedup id
+ * (backfill-<runId>) keeps a live chain from doubling.
+ */
 export async function requestBackfill(shop: string, queueTimeoutMs?: number) {
-  const { run, created } = await startBackfill(shop);
+  const { run, created, resumed } = await startBackfill(shop);
   await enqueue({ name: JobName.BackfillRun, data: { shop, runId: run.id.toString() } }, {}, queueTimeoutMs);
-  return { runId: run.id, created };
+  return { runId: run.id, created, resumed };
 }
 
 export const backfillJobs = {

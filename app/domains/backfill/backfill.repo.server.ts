@@ -4,13 +4,22 @@ import { db, sqlTransaction, type SqlClient } from "~/db.server";
 
 export type BackfillRunRow = Prisma.BackfillRunGetPayload<object>;
 
-/** The shop's running backfill, or a new one. One at a time per shop. */
-export async function findOrCreateRun(shop: string): Promise<{ run: BackfillRunRow; created: boolean }> {
+/**
+ * The shop's running backfill; else its latest run if that one FAILED, resumed where it stopped
+ * (same phase and position, its retry budgets renewed); else a new run from the first phase (after
+ * a completed import, "import again" means all of it). One at a time per shop.
+ */
+export async function findOrCreateRun(shop: string): Promise<{ run: BackfillRunRow; created: boolean; resumed: boolean }> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`backfill:${shop}`}, 0))`;
     const running = await tx.backfillRun.findFirst({ where: { shop, status: "RUNNING" }, orderBy: { id: "desc" } });
-    if (running) return { run: running, created: false };
-    return { run: await tx.backfillRun.create({ data: { shop, status: "RUNNING", phase: "CUSTOMERS" } }), created: true };
+    if (running) return { run: running, created: false, resumed: false };
+    const latest = await tx.backfillRun.findFirst({ where: { shop }, orderBy: { id: "desc" } });
+    if (latest?.status === "FAILED") {
+      const run = await tx.backfillRun.update({ where: { id: latest.id }, data: { status: "RUNNING", error: null, finishedAt: null, phaseRetries: 0, stalls: 0 } });
+      return { run, created: false, resumed: true };
+    }
+    return { run: await tx.backfillRun.create({ data: { shop, status: "RUNNING", phase: "CUSTOMERS" } }), created: true, resumed: false };
   });
 }
 

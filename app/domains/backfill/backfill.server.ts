@@ -61,7 +61,7 @@ export type StepOutcome = {
 
 export type StepOptions = { admin?: AdminGraphql; budgetMs?: number; fetch?: typeof fetch; pollMs?: number; batchSize?: number };
 
-/** Starts (or returns the running) backfill of a shop. The caller enqueues backfill.run. */
+/** Starts, resumes (a FAILED latest run) or returns the running backfill of a shop. The caller enqueues backfill.run. */
 export async function startBackfill(shop: string) {
   return findOrCreateRun(shop);
 }

@@ -10,7 +10,7 @@ import { closeQueues } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
 import { getBackfillProgress, runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
 import { MAX_PHASE_RETRIES } from "~/domains/backfill/backfill";
-import { handleBackfillRun } from "~/domains/backfill/backfill.jobs.server";
+import { handleBackfillRun, requestBackfill } from "~/domains/backfill/backfill.jobs.server";
 import { AdminApiStandIn } from "#test/admin-api";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
@@ -275,5 +275,42 @@ describe("backfill when a bulk operation fails or its result is lost", () => {
     runQuery = refusal("INVALID", "Invalid bulk query: Field 'x' doesn't exist");
     expect(await runBackfillStep(SHOP, run.id, { pollMs: 1_000 })).toEqual({ outcome: "FAILED", againInMs: null });
     expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", error: "Invalid bulk query: Field 'x' doesn't exist" });
+  });
+});
+
+describe("backfill requested again", () => {
+  it("resumes a failed run in the phase where it stopped; a completed one starts over", async () => {
+    fate = (phase, _n, poll) => (phase === "checkouts" && poll > 1 ? { status: "FAILED", errorCode: "ACCESS_DENIED" } : undefined);
+    const { run } = await startBackfill(SHOP);
+    expect((await runToEnd(run.id)).at(-1)).toBe("FAILED");
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", phase: "ABANDONED_CHECKOUTS", error: "ACCESS_DENIED" });
+
+    // The merchant grants the scope and presses the button.
+    fate = () => undefined;
+    const again = await requestBackfill(SHOP);
+    expect(again).toEqual({ runId: run.id, created: false, resumed: true });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "RUNNING", phase: "ABANDONED_CHECKOUTS", error: null, finishedAt: null });
+    expect((await runToEnd(run.id)).at(-1)).toBe("COMPLETED");
+    // Customers and orders were not asked for again.
+    expect(Object.fromEntries(started)).toEqual({ customers: 1, orders: 1, checkouts: 2 });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "COMPLETED", imported: { customers: 3, orders: 3, abandoned_checkouts: 1 } });
+
+    const fresh = await requestBackfill(SHOP);
+    expect(fresh).toMatchObject({ created: true, resumed: false });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ runId: fresh.runId, status: "RUNNING", phase: "CUSTOMERS" });
+  });
+
+  it("resumes a run that failed mid-file from its last committed line", async () => {
+    const { run } = await startBackfill(SHOP);
+    await runBackfillStep(SHOP, run.id, { pollMs: 0 });
+    await runBackfillStep(SHOP, run.id, { pollMs: 0 });
+    await runBackfillStep(SHOP, run.id, { pollMs: 0, batchSize: 1, budgetMs: 0 });
+    // What the job records on a terminal error (a revoked token, say), then a re-authentication.
+    await db().backfillRun.update({ where: { id: run.id }, data: { status: "FAILED", error: "Unauthorized", finishedAt: new Date() } });
+    expect(await requestBackfill(SHOP)).toMatchObject({ runId: run.id, resumed: true });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "RUNNING", phase: "CUSTOMERS", linesDone: 1 });
+    expect((await runToEnd(run.id)).at(-1)).toBe("COMPLETED");
+    expect(started.get("customers")).toBe(1);
+    expect((await getBackfillProgress(SHOP))?.imported).toMatchObject({ customers: 3 });
   });
 });
