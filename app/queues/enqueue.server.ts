@@ -64,6 +64,7 @@ function jobIdFor(item: JobItem): string | undefined {
       return `${item.name}-${item.data.eventId}`;
     case JobName.WebhooksRedrive:
     case JobName.WebhooksPrune:
+    case JobName.BackfillResumeStalled:
       return undefined; // scheduler-owned ids
     case JobName.ReviewsSendRequest:
       // Delayed days ahead: one job per (request, step), so a re-run schedule never doubles a reminder.

@@ -43,6 +43,12 @@ export enum JobName {
   /** One resumable step of a shop's bulk-operation history backfill (BackfillRun holds the position). */
   BackfillRun = "backfill.run",
   /**
+   * Re-queue running backfills without progress for 15 min (their chain of backfill.run jobs broke),
+   * backing off, and fail them after 4 re-queues. Scheduled; idempotent by BackfillRun.stalls
+   * (compare-and-set) and backfill.run's dedup id.
+   */
+  BackfillResumeStalled = "backfill.resume-stalled",
+  /**
    * Normalize one stored delivery into tables. Enqueued by webhooks/ingest.server.ts and by the
    * redrive. Idempotent by WebhookEvent.status (only RECEIVED rows are applied) and by the unique
    * resource keys of the tables it writes.
@@ -93,6 +99,7 @@ export type JobDataMap = {
   [JobName.AbandonmentSweep]: Record<string, never>;
   [JobName.AbandonmentSweepShop]: { shop: string };
   [JobName.BackfillRun]: { shop: string; runId: string };
+  [JobName.BackfillResumeStalled]: Record<string, never>;
   [JobName.WebhooksProcessEvent]: { eventId: string };
   [JobName.WebhooksRedrive]: Record<string, never>;
   [JobName.WebhooksPrune]: Record<string, never>;
@@ -141,6 +148,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.AbandonmentSweep]: QueueName.Maintenance,
   [JobName.AbandonmentSweepShop]: QueueName.Maintenance,
   [JobName.BackfillRun]: QueueName.ShopifySync,
+  [JobName.BackfillResumeStalled]: QueueName.Maintenance,
   [JobName.WebhooksProcessEvent]: QueueName.Webhooks,
   [JobName.WebhooksRedrive]: QueueName.Maintenance,
   [JobName.WebhooksPrune]: QueueName.Maintenance,

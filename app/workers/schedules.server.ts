@@ -15,6 +15,7 @@ export const SCHEDULES: Schedule[] = [
   { id: "loyalty-release-pending", every: 10 * 60_000, job: { name: JobName.LoyaltyReleasePending, data: {} } },
   { id: "loyalty-settle-redemptions", every: 10 * 60_000, job: { name: JobName.LoyaltySettleRedemptions, data: {} } },
   { id: "reviews-sync-stale-ratings", every: 10 * 60_000, job: { name: JobName.ReviewsSyncStaleRatings, data: {} } },
+  { id: "backfill-resume-stalled", every: 5 * 60_000, job: { name: JobName.BackfillResumeStalled, data: {} } },
   { id: "loyalty-expire-inactive", pattern: "41 4 * * *", job: { name: JobName.LoyaltyExpireInactive, data: {} } },
 ];
 

@@ -31,15 +31,47 @@ export async function latestRun(shop: string) {
   return db().backfillRun.findFirst({ where: { shop }, orderBy: { id: "desc" } });
 }
 
+/** Records a step's progress (updatedAt moves: the stall sweep's clock, and its count restarts). */
 export async function updateRun(id: bigint, data: Prisma.BackfillRunUncheckedUpdateInput) {
-  return db().backfillRun.update({ where: { id }, data });
+  return db().backfillRun.update({ where: { id }, data: { ...data, stalls: 0 } });
+}
+
+/** A step's retryable error, kept for the record; not progress, so updatedAt stays where it was. */
+export async function noteRunError(id: bigint, message: string) {
+  await db().$executeRaw`UPDATE "BackfillRun" SET error = ${message.slice(0, 500)} WHERE id = ${id} AND status = 'RUNNING'`;
+}
+
+/** Running runs without progress since `before` (the stall sweep's candidates). */
+export async function listIdleRuns(before: Date, limit: number) {
+  return db().backfillRun.findMany({ where: { status: "RUNNING", updatedAt: { lt: before } }, orderBy: { updatedAt: "asc" }, take: limit });
+}
+
+/**
+ * The sweep re-queued a run: counted, keeping updatedAt (the last progress). Compare-and-set on
+ * updatedAt and stalls, so a step that progressed meanwhile, or a second sweep, wins; false then.
+ */
+export async function countStall(run: Pick<BackfillRunRow, "id" | "updatedAt" | "stalls">): Promise<boolean> {
+  const { count } = await db().backfillRun.updateMany({
+    where: { id: run.id, status: "RUNNING", updatedAt: run.updatedAt, stalls: run.stalls },
+    data: { stalls: run.stalls + 1, updatedAt: run.updatedAt },
+  });
+  return count === 1;
+}
+
+/** The sweep gives up on a run (same compare-and-set as countStall). */
+export async function failStalledRun(run: Pick<BackfillRunRow, "id" | "updatedAt" | "stalls">, error: string): Promise<boolean> {
+  const { count } = await db().backfillRun.updateMany({
+    where: { id: run.id, status: "RUNNING", updatedAt: run.updatedAt, stalls: run.stalls },
+    data: { status: "FAILED", error: error.slice(0, 500), finishedAt: new Date(), updatedAt: run.updatedAt },
+  });
+  return count === 1;
 }
 
 /** Applies a batch of imported objects and records the progress in the same transaction. */
 export async function applyBatch(runId: bigint, linesDone: number, imported: Record<string, number>, fn: (sql: SqlClient) => Promise<void>) {
   await sqlTransaction(async (sql) => {
     await fn(sql);
-    await sql.query(`UPDATE "BackfillRun" SET "linesDone" = $2, "objectsImported" = $3::jsonb, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $1`, [
+    await sql.query(`UPDATE "BackfillRun" SET "linesDone" = $2, "objectsImported" = $3::jsonb, stalls = 0, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $1`, [
       runId,
       linesDone,
       JSON.stringify(imported),

@@ -36,13 +36,28 @@ import {
   groupRoots,
   judgeBulkOperation,
   MAX_PHASE_RETRIES,
+  MAX_STALLS,
   nextPhase,
   orderPayload,
   shouldWaitFor,
+  stallDueAt,
+  STALL_AFTER_MS,
   type BackfillPhase,
   type JsonObject,
 } from "~/domains/backfill/backfill";
-import { applyBatch, findOrCreateRun, getRun, latestRun, rememberShopifyRfmGroups, updateRun, type BackfillRunRow } from "~/domains/backfill/backfill.repo.server";
+import {
+  applyBatch,
+  countStall,
+  failStalledRun,
+  findOrCreateRun,
+  getRun,
+  latestRun,
+  listIdleRuns,
+  noteRunError,
+  rememberShopifyRfmGroups,
+  updateRun,
+  type BackfillRunRow,
+} from "~/domains/backfill/backfill.repo.server";
 import type { SqlClient } from "~/db.server";
 
 const QUERIES: Partial<Record<BackfillPhase, string>> = {
@@ -267,6 +282,33 @@ async function retryPhase(run: BackfillRunRow, reason: string): Promise<StepOutc
 async function failPhase(run: BackfillRunRow, reason: string): Promise<StepOutcome> {
   await updateRun(run.id, { status: "FAILED", error: `${reason} (the phase was started over ${run.phaseRetries} times)`, finishedAt: new Date(), ...NO_OPERATION });
   return { outcome: "FAILED", againInMs: null };
+}
+
+/**
+ * The stall sweep's candidates: running runs whose next re-queue is due (stallDueAt), split into
+ * those to re-queue and those re-queued MAX_STALLS times already, to fail.
+ */
+export async function findStalledRuns(now: Date) {
+  const idle = await listIdleRuns(new Date(now.getTime() - STALL_AFTER_MS), 1_000);
+  const due = idle.filter((run) => stallDueAt(run.updatedAt, run.stalls) <= now);
+  return { requeue: due.filter((run) => run.stalls < MAX_STALLS), giveUp: due.filter((run) => run.stalls >= MAX_STALLS) };
+}
+
+/** Counts a re-queue of a stalled run; false when it progressed meanwhile (nothing to count). */
+export async function recordStall(run: BackfillRunRow): Promise<boolean> {
+  return countStall(run);
+}
+
+/** Fails a run the sweep re-queued MAX_STALLS times in vain, with its last error; the merchant can resume it. */
+export async function giveUpStalledRun(run: BackfillRunRow): Promise<boolean> {
+  const why = `no progress since ${run.updatedAt.toISOString()}, re-queued ${run.stalls} times`;
+  logger.warn({ shop: run.shop, runId: run.id.toString(), phase: run.phase, error: run.error }, "backfill stalled; failed");
+  return failStalledRun(run, run.error ? `${why}; last error: ${run.error}` : why);
+}
+
+/** A step's retryable error, kept on the run (the sweep's failure message quotes it). */
+export async function noteStepError(runId: bigint, error: unknown) {
+  await noteRunError(runId, error instanceof Error ? error.message : String(error));
 }
 
 export type BackfillProgress = {

@@ -29,6 +29,32 @@ export function nextPhase(phase: BackfillPhase): BackfillPhase {
 export const MAX_PHASE_RETRIES = 5;
 
 /**
+ * A running import whose last progress (BackfillRun.updatedAt: every step that moves it writes it;
+ * polls every 5 s, batches within 25 s) is older than this has lost its job chain: an enqueue that
+ * timed out, a step retried until BullMQ gave up, a job lost with Redis. The stall sweep re-queues
+ * it and the home page offers to resume it. Longer than any silent wait of a live chain but
+ * BullMQ's later retry backoffs, during which the sweep's add is a no-op (same dedup id).
+ */
+export const STALL_AFTER_MS = 15 * 60_000;
+
+/**
+ * How many times the sweep re-queues a run that makes no progress (at 15, 30, 60 and 120 minutes
+ * without any) before it fails it, at 240 minutes, so a run that cannot move ends FAILED with its
+ * last error, where the merchant can resume it, instead of RUNNING forever.
+ */
+export const MAX_STALLS = 4;
+
+/** When the sweep next acts on a run: STALL_AFTER_MS after its last progress, doubling with each re-queue. */
+export function stallDueAt(lastProgressAt: Date, stalls: number): Date {
+  return new Date(lastProgressAt.getTime() + STALL_AFTER_MS * 2 ** stalls);
+}
+
+/** A running import without progress for STALL_AFTER_MS (what the home page calls stalled). */
+export function isStalled(run: { status: string; updatedAt: Date }, now: Date): boolean {
+  return run.status === "RUNNING" && now.getTime() - run.updatedAt.getTime() >= STALL_AFTER_MS;
+}
+
+/**
  * BulkOperation.errorCode values worth a new operation. Shopify's schema: INTERNAL_SERVER_ERROR
  * "might be intermittent, so you can try performing the same query again"; TIMEOUT is a query
  * timeout during execution, which a quieter moment may avoid. ACCESS_DENIED (a missing scope)

@@ -9,12 +9,13 @@ import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
 import { getBackfillProgress, runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
-import { MAX_PHASE_RETRIES } from "~/domains/backfill/backfill";
-import { handleBackfillRun, requestBackfill } from "~/domains/backfill/backfill.jobs.server";
+import { MAX_PHASE_RETRIES, MAX_STALLS, STALL_AFTER_MS } from "~/domains/backfill/backfill";
+import { handleBackfillResumeStalled, handleBackfillRun, requestBackfill } from "~/domains/backfill/backfill.jobs.server";
+import { JobName, QueueName } from "~/queues/jobs";
 import { AdminApiStandIn } from "#test/admin-api";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
-import { resetQueues } from "#test/queues";
+import { queuedJobs, resetQueues } from "#test/queues";
 import { makeShop } from "#test/analytics";
 
 const SHOP = TEST_SHOP;
@@ -314,3 +315,52 @@ describe("backfill requested again", () => {
     expect((await getBackfillProgress(SHOP))?.imported).toMatchObject({ customers: 3 });
   });
 });
+
+describe("backfill.resume-stalled (the stall sweep)", () => {
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+  const backfillJobs = async () => (await queuedJobs(QueueName.ShopifySync)).filter((j) => j.name === JobName.BackfillRun).map((j) => j.data);
+  const idleSince = (id: bigint, at: Date, extra: { stalls?: number; error?: string } = {}) => db().backfillRun.update({ where: { id }, data: { updatedAt: at, ...extra } });
+
+  it("re-queues a running import whose job chain broke, once when run twice, and leaves live runs alone", async () => {
+    // The install's enqueue timed out: the run exists, no job does.
+    const { run } = await startBackfill(SHOP);
+    const since = minutesAgo(STALL_AFTER_MS / 60_000 + 1);
+    await idleSince(run.id, since);
+    const live = await startBackfill("live.myshopify.com");
+
+    expect(await handleBackfillResumeStalled({}, { attemptsMade: 0 })).toBe("REQUEUED_1_FAILED_0");
+    expect(await backfillJobs()).toEqual([{ shop: SHOP, runId: run.id.toString() }]);
+    // Counted, and its last progress kept (the next re-queue is due twice as late).
+    expect(await db().backfillRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "RUNNING", stalls: 1, updatedAt: since });
+    expect(await handleBackfillResumeStalled({}, { attemptsMade: 0 })).toBe("REQUEUED_0_FAILED_0");
+    expect(await backfillJobs()).toHaveLength(1);
+    expect((await db().backfillRun.findUniqueOrThrow({ where: { id: live.run.id } })).stalls).toBe(0);
+
+    // The re-queued step runs: progress, and the count starts again.
+    expect(await handleBackfillRun({ shop: SHOP, runId: run.id.toString() }, { attemptsMade: 0 })).toBe("STARTED");
+    const after = await db().backfillRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.stalls).toBe(0);
+    expect(after.updatedAt.getTime()).toBeGreaterThan(since.getTime());
+  });
+
+  it("backs off between re-queues and fails a run that never moves, quoting its last error", async () => {
+    const { run } = await startBackfill(SHOP);
+    // A step that keeps failing: BullMQ retries it; its error is kept, and it is not progress.
+    runQuery = () => ({ errors: [{ message: "Internal error. Looks like something went wrong on our end." }] });
+    const since = minutesAgo(20);
+    await idleSince(run.id, since, { stalls: 1 });
+    await expect(handleBackfillRun({ shop: SHOP, runId: run.id.toString() }, { attemptsMade: 0 })).rejects.toThrow("Internal error");
+    expect(await db().backfillRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "RUNNING", updatedAt: since, error: expect.stringContaining("Internal error") });
+    // Re-queued once already: the next is due 30 minutes after the last progress, not 20.
+    expect(await handleBackfillResumeStalled({}, { attemptsMade: 0 })).toBe("REQUEUED_0_FAILED_0");
+
+    await idleSince(run.id, minutesAgo(5 * 60), { stalls: MAX_STALLS });
+    expect(await handleBackfillResumeStalled({}, { attemptsMade: 0 })).toBe("REQUEUED_0_FAILED_1");
+    expect(await handleBackfillResumeStalled({}, { attemptsMade: 0 })).toBe("REQUEUED_0_FAILED_0");
+    const failed = await getBackfillProgress(SHOP);
+    expect(failed).toMatchObject({ status: "FAILED" });
+    expect(failed?.error).toMatch(/^no progress since .+, re-queued 4 times; last error: Internal error/);
+    expect(await backfillJobs()).toEqual([]);
+  });
+});
+

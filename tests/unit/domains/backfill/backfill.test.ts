@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { CheckoutPayloadSchema, CustomerPayloadSchema, OrderPayloadSchema } from "~/webhooks/payloads";
-import { abandonedCheckoutPayload, customerPayload, groupRoots, judgeBulkOperation, nextPhase, orderPayload, shouldWaitFor, tokenFromRecoveryUrl } from "~/domains/backfill/backfill";
+import {
+  abandonedCheckoutPayload,
+  customerPayload,
+  groupRoots,
+  isStalled,
+  judgeBulkOperation,
+  nextPhase,
+  orderPayload,
+  shouldWaitFor,
+  stallDueAt,
+  tokenFromRecoveryUrl,
+} from "~/domains/backfill/backfill";
 
 const money = (amount: string, currencyCode = "USD") => ({ shopMoney: { amount, currencyCode }, presentmentMoney: { amount, currencyCode } });
 
@@ -104,6 +115,18 @@ describe("shouldWaitFor (bulkOperationRunQuery userErrors)", () => {
     expect(shouldWaitFor([{ code: "OPERATION_IN_PROGRESS" }, { code: "INVALID" }])).toBe(false);
     expect(shouldWaitFor([{ code: null }])).toBe(false);
     expect(shouldWaitFor([])).toBe(false);
+  });
+});
+
+describe("stalled runs", () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 11, 1, 12, minutes));
+  it("are due for a re-queue 15 minutes after their last progress, twice as late after each", () => {
+    expect([0, 1, 2, 3, 4].map((stalls) => (stallDueAt(at(0), stalls).getTime() - at(0).getTime()) / 60_000)).toEqual([15, 30, 60, 120, 240]);
+  });
+  it("are running runs idle for 15 minutes", () => {
+    expect(isStalled({ status: "RUNNING", updatedAt: at(0) }, at(14))).toBe(false);
+    expect(isStalled({ status: "RUNNING", updatedAt: at(0) }, at(15))).toBe(true);
+    expect(isStalled({ status: "FAILED", updatedAt: at(0) }, at(60))).toBe(false);
   });
 });
 
