@@ -1,7 +1,8 @@
 /**
  * The afterAuth hook's work (onShopAuthenticated): install recorded, shop details read through the
  * Admin API stand-in, storefront config sync queued, and the history import started on a new
- * install only (first install, reinstall), never on a re-authentication.
+ * install (first install, reinstall); a re-authentication re-queues an unfinished import and
+ * resumes a failed one, and never repeats a completed one.
  */
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -60,4 +61,20 @@ describe("onShopAuthenticated (afterAuth)", () => {
     // Neither moves the loyalty program's start (the settings were kept).
     expect((await getShopSettings(TEST_SHOP)).loyalty.earnFrom).toBe(programStart);
   });
+
+  it("re-queues an unfinished import on a re-authentication, and resumes a failed one", async () => {
+    await authenticate();
+    const run = await db().backfillRun.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    // The first step's job was lost (the install's enqueue timed out, or BullMQ gave up on it).
+    await resetQueues();
+    expect(await authenticate()).toEqual({ newInstall: false });
+    expect((await backfillJobs()).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, runId: run.id.toString() }]);
+
+    await resetQueues();
+    await db().backfillRun.update({ where: { id: run.id }, data: { status: "FAILED", phase: "ORDERS", error: "Unauthorized" } });
+    await authenticate();
+    expect(await db().backfillRun.findMany({ where: { shop: TEST_SHOP } })).toEqual([expect.objectContaining({ id: run.id, status: "RUNNING", phase: "ORDERS", error: null })]);
+    expect(await backfillJobs()).toHaveLength(1);
+  });
 });
+
