@@ -1,7 +1,8 @@
 /**
  * Home dashboard: the journey funnel over a chosen range, checkout-abandonment KPIs and trends,
  * segment sizes with their 7-day change, and the state of history import and Shopify sync (with
- * progress bars while they run, refreshed every few seconds). Reads materialized tables only.
+ * progress bars while they run, refreshed every few seconds; a stalled or failed import offers to
+ * resume where it stopped). Reads materialized tables only.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -10,6 +11,7 @@ import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, Inline
 import { useEffect } from "react";
 import { getAbandonmentKpis, getAbandonmentTrend } from "~/domains/abandonment/abandonment.server";
 import { getBackfillProgress } from "~/domains/backfill/backfill.server";
+import { isStalled } from "~/domains/backfill/backfill";
 import { requestBackfill } from "~/domains/backfill/backfill.jobs.server";
 import { getJourneyFunnel } from "~/domains/journey/journey.server";
 import { listSegments } from "~/domains/segments/segments.server";
@@ -51,7 +53,19 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     segments: segments
       .sort((a, b) => b.memberCount - a.memberCount)
       .map((s) => ({ id: s.id.toString(), name: s.name, memberCount: s.memberCount, change7d: s.change7d, sync: { mode: s.sync.mode, status: s.sync.status, percent: syncPercent(s.sync.syncedMembers, s.memberCount), error: s.sync.error } })),
-    backfill: backfill ? { status: backfill.status, phase: backfill.phase, error: backfill.error, startedAt: backfill.startedAt, finishedAt: backfill.finishedAt, percent: backfillPercent(backfill) } : null,
+    backfill: backfill
+      ? {
+          status: backfill.status,
+          phase: backfill.phase,
+          error: backfill.error,
+          startedAt: backfill.startedAt,
+          finishedAt: backfill.finishedAt,
+          percent: backfillPercent(backfill),
+          // Running without progress for a while: its chain of jobs broke; the page offers to resume it.
+          stalled: isStalled({ status: backfill.status, updatedAt: backfill.updatedAt }, new Date()),
+          lastProgressAt: backfill.updatedAt,
+        }
+      : null,
     state: customersNow === 0 && !backfill && kpis.started === 0 ? ("fresh" as const) : activityInRange ? ("data" as const) : ("quietRange" as const),
   };
 };
@@ -177,8 +191,8 @@ function DataStateCard() {
               <Text as="h3" variant="headingSm">
                 {t("admin.home.backfill")}
               </Text>
-              <Badge tone={backfill.status === "COMPLETED" ? "success" : backfill.status === "FAILED" ? "critical" : "info"}>
-                {t(`admin.home.backfillStatus.${backfill.status === "COMPLETED" || backfill.status === "FAILED" || backfill.status === "CANCELED" ? backfill.status : "RUNNING"}`)}
+              <Badge tone={backfill.status === "COMPLETED" ? "success" : backfill.status === "FAILED" ? "critical" : backfill.stalled ? "warning" : "info"}>
+                {t(`admin.home.backfillStatus.${backfill.status === "COMPLETED" || backfill.status === "FAILED" || backfill.status === "CANCELED" ? backfill.status : backfill.stalled ? "STALLED" : "RUNNING"}`)}
               </Badge>
             </InlineStack>
             {backfill.status === "RUNNING" ? (
@@ -187,6 +201,11 @@ function DataStateCard() {
                 <Text as="p" variant="bodySm" tone="subdued" id="backfill-progress-label">
                   {t("admin.home.backfillPhase", { phase: t(`admin.home.phases.${backfill.phase === "CUSTOMERS" || backfill.phase === "ORDERS" || backfill.phase === "ABANDONED_CHECKOUTS" || backfill.phase === "RECOMPUTE" ? backfill.phase : "DONE"}`), percent: backfill.percent })}
                 </Text>
+                {backfill.stalled ? (
+                  <Text as="p" variant="bodySm">
+                    {t("admin.home.backfillStalled", { at: date(backfill.lastProgressAt) })}
+                  </Text>
+                ) : null}
               </>
             ) : (
               <Text as="p" variant="bodySm" tone="subdued">
@@ -201,11 +220,12 @@ function DataStateCard() {
             {t("admin.home.noBackfill")}
           </Text>
         )}
-        {!demo && backfill?.status !== "RUNNING" ? (
+        {/* A running import has no button unless it stalled; a failed or stalled one resumes where it stopped (requestBackfill). */}
+        {!demo && (backfill?.status !== "RUNNING" || backfill.stalled) ? (
           <fetcher.Form method="post">
             <input type="hidden" name="intent" value="backfill" />
             <Button submit loading={fetcher.state !== "idle"}>
-              {backfill ? t("admin.home.backfillAgain") : t("admin.home.backfillStart")}
+              {!backfill ? t("admin.home.backfillStart") : backfill.status === "FAILED" || backfill.stalled ? t("admin.home.backfillResume") : t("admin.home.backfillAgain")}
             </Button>
           </fetcher.Form>
         ) : null}

@@ -90,6 +90,30 @@ describe("Home dashboard", () => {
     expect(screen.queryByRole("button", { name: "Import store history" })).toBeNull();
   });
 
+  it("offers to resume a stalled or failed import, and to import again after a completed one, in French too", async () => {
+    const { default: Home } = await import("~/routes/app._index/route");
+    const page = { demo: false, selection: range, funnel, kpis, trend: emptyTrend, segments: [], state: "data" };
+    const backfill = { status: "RUNNING", phase: "ORDERS", error: null, startedAt: new Date(), finishedAt: null, percent: 38, stalled: false, lastProgressAt: "2026-11-24T09:30:00Z" };
+    renderPage("/app", Home, { ...page, backfill });
+    await screen.findByText("importing orders (38 %)");
+    expect(screen.queryByRole("button", { name: "Resume the import" })).toBeNull();
+    cleanup();
+
+    renderPage("/app", Home, { ...page, backfill: { ...backfill, stalled: true } });
+    await screen.findByText("No progress since Nov 24, 2026, 9:30 AM. Resume the import: it continues where it stopped.");
+    expect(screen.getByText("Stalled")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Resume the import" })).toBeTruthy();
+    cleanup();
+
+    renderPage("/app", Home, { ...page, backfill: { ...backfill, status: "FAILED", error: "ACCESS_DENIED", finishedAt: new Date() } }, { locale: "fr" });
+    await screen.findByText("L'import s'est arrêté : ACCESS_DENIED. Reprenez-le : il continue là où il s'est arrêté.");
+    expect(screen.getByRole("button", { name: "Reprendre l'import" })).toBeTruthy();
+    cleanup();
+
+    renderPage("/app", Home, { ...page, backfill: { ...backfill, status: "COMPLETED", phase: "DONE", finishedAt: new Date(), percent: 100 } });
+    await screen.findByRole("button", { name: "Import history again" });
+  });
+
   it("welcomes a fresh install and says what will happen", async () => {
     const { default: Home } = await import("~/routes/app._index/route");
     renderPage("/app", Home, { demo: false, selection: range, funnel: funnel.map((s) => ({ ...s, customers: 0 })), kpis: { ...kpis, started: 0 }, trend: emptyTrend, segments: [], backfill: null, state: "fresh" });
