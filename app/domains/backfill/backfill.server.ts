@@ -280,7 +280,7 @@ async function retryPhase(run: BackfillRunRow, reason: string): Promise<StepOutc
 }
 
 async function failPhase(run: BackfillRunRow, reason: string): Promise<StepOutcome> {
-  await updateRun(run.id, { status: "FAILED", error: `${reason} (the phase was started over ${run.phaseRetries} times)`, finishedAt: new Date(), ...NO_OPERATION });
+  await updateRun(run.id, { status: "FAILED", error: `${reason} (after ${run.phaseRetries} retries of the phase)`, finishedAt: new Date(), ...NO_OPERATION });
   return { outcome: "FAILED", againInMs: null };
 }
 

@@ -236,7 +236,7 @@ describe("backfill when a bulk operation fails or its result is lost", () => {
     const { run } = await startBackfill(SHOP);
     expect((await runToEnd(run.id)).at(-1)).toBe("FAILED");
     expect(started.get("customers")).toBe(MAX_PHASE_RETRIES + 1);
-    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", phase: "CUSTOMERS", error: `INTERNAL_SERVER_ERROR (the phase was started over ${MAX_PHASE_RETRIES} times)` });
+    expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "FAILED", phase: "CUSTOMERS", error: `INTERNAL_SERVER_ERROR (after ${MAX_PHASE_RETRIES} retries of the phase)` });
 
     await db().backfillRun.deleteMany();
     fate = (phase, _n, poll) => (phase === "customers" && poll > 1 ? { status: "FAILED", errorCode: "ACCESS_DENIED" } : undefined);
