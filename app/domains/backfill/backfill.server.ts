@@ -224,26 +224,27 @@ export async function runBackfillStep(shop: string, runId: bigint, opts: StepOpt
     const op = data.bulkOperation;
     const verdict = judgeBulkOperation(op);
     if (verdict.kind === "RETRY") return retryPhase(run, verdict.reason);
-    if (verdict.kind === "FAIL") {
+    if (verdict.kind === "FAIL" || !op) {
       // The operation is dropped, so a resumed run asks for a new one (a granted scope, say).
-      await updateRun(run.id, { ...NO_OPERATION, status: "FAILED", bulkStatus: op?.status ?? null, error: verdict.reason, finishedAt: new Date() });
+      const error = verdict.kind === "FAIL" ? verdict.reason : "bulk operation not found";
+      await updateRun(run.id, { ...NO_OPERATION, status: "FAILED", bulkStatus: op?.status ?? null, error, finishedAt: new Date() });
       return { outcome: "FAILED", againInMs: null };
     }
     // What the progress bar divides the imported objects by: root objects only (customers, orders,
     // checkouts); objectCount counts their line items too. Recorded on the completing poll as well,
     // since an operation may already be COMPLETED when first polled.
-    const seen = { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op!.rootObjectCount) };
+    const seen = { ...(run.objectsImported as object), [`${phase.toLowerCase()}Seen`]: Number(op.rootObjectCount) };
     if (verdict.kind === "WAIT") {
-      await updateRun(run.id, { bulkStatus: op!.status, objectsImported: seen });
+      await updateRun(run.id, { bulkStatus: op.status, objectsImported: seen });
       return { outcome: "RUNNING", againInMs: pollMs };
     }
-    if (!op!.url) {
+    if (!op.url) {
       // Completed with no objects: Shopify gives no file.
       await updateRun(run.id, { phase: nextPhase(phase), phaseRetries: 0, ...NO_OPERATION });
       return { outcome: "PHASE_DONE", againInMs: 0 };
     }
-    url = op!.url;
-    await updateRun(run.id, { bulkStatus: op!.status, resultUrl: url, objectsImported: seen });
+    url = op.url;
+    await updateRun(run.id, { bulkStatus: op.status, resultUrl: url, objectsImported: seen });
     objectsImported = seen;
   }
   let done: "DONE" | "MORE";
