@@ -99,6 +99,7 @@ export const adminEn = {
     backfillStart: "Import store history",
     backfillAgain: "Import history again",
     backfillResume: "Resume the import",
+    ordersLast60Days: "Shopify gives this app the last 60 days of orders (older ones need the read_all_orders permission): a customer whose orders are all older counts as a prospect until their next order.",
     syncing: "Syncing “{name}” to Shopify: {percent} %",
     syncFailed: "“{name}” could not be synced to Shopify",
     deliveriesLink: "Data & deliveries",

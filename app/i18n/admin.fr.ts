@@ -98,6 +98,7 @@ export const adminFr: Messages["admin"] = {
     backfillStart: "Importer l'historique",
     backfillAgain: "Réimporter l'historique",
     backfillResume: "Reprendre l'import",
+    ordersLast60Days: "Shopify donne à cette application les commandes des 60 derniers jours (les plus anciennes demandent l'autorisation read_all_orders) : un client dont toutes les commandes sont plus anciennes compte comme prospect jusqu'à sa prochaine commande.",
     syncing: "Synchronisation de « {name} » avec Shopify : {percent} %",
     syncFailed: "« {name} » n'a pas pu être synchronisé avec Shopify",
     deliveriesLink: "Données et livraisons",

@@ -16,6 +16,16 @@ import { gidTail } from "~/lib/gid";
 export const BACKFILL_PHASES = ["CUSTOMERS", "ORDERS", "ABANDONED_CHECKOUTS", "RECOMPUTE", "DONE"] as const;
 export type BackfillPhase = (typeof BACKFILL_PHASES)[number];
 
+/**
+ * Whether the granted scopes let the import read every order: without `read_all_orders` (granted
+ * by Shopify on request) the Admin API returns the last 60 days only. Null when the scopes are not
+ * known.
+ */
+export function readsAllOrders(scopes: string | null | undefined): boolean | null {
+  if (!scopes) return null;
+  return scopes.split(",").map((s) => s.trim()).includes("read_all_orders");
+}
+
 export function nextPhase(phase: BackfillPhase): BackfillPhase {
   return BACKFILL_PHASES[Math.min(BACKFILL_PHASES.indexOf(phase) + 1, BACKFILL_PHASES.length - 1)]!;
 }

@@ -11,7 +11,7 @@ import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, Inline
 import { useEffect } from "react";
 import { getAbandonmentKpis, getAbandonmentTrend } from "~/domains/abandonment/abandonment.server";
 import { getBackfillProgress } from "~/domains/backfill/backfill.server";
-import { isStalled } from "~/domains/backfill/backfill";
+import { isStalled, readsAllOrders } from "~/domains/backfill/backfill";
 import { requestBackfill } from "~/domains/backfill/backfill.jobs.server";
 import { getJourneyFunnel } from "~/domains/journey/journey.server";
 import { listSegments } from "~/domains/segments/segments.server";
@@ -66,6 +66,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
           lastProgressAt: backfill.updatedAt,
         }
       : null,
+    // Said next to the import: RFM and stages only see the orders Shopify shared.
+    ordersLimitedTo60Days: !demo && readsAllOrders(shopRow?.scopes) === false,
     state: customersNow === 0 && !backfill && kpis.started === 0 ? ("fresh" as const) : activityInRange ? ("data" as const) : ("quietRange" as const),
   };
 };
@@ -174,7 +176,7 @@ function SegmentsCard() {
 }
 
 function DataStateCard() {
-  const { backfill, segments, demo } = useLoaderData<typeof loader>();
+  const { backfill, segments, demo, ordersLimitedTo60Days } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
   const { t, date } = useT();
   const syncing = segments.filter((s) => isSyncActive(s.sync.status));
@@ -220,6 +222,11 @@ function DataStateCard() {
             {t("admin.home.noBackfill")}
           </Text>
         )}
+        {ordersLimitedTo60Days ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {t("admin.home.ordersLast60Days")}
+          </Text>
+        ) : null}
         {/* A running import has no button unless it stalled; a failed or stalled one resumes where it stopped (requestBackfill). */}
         {!demo && (backfill?.status !== "RUNNING" || backfill.stalled) ? (
           <fetcher.Form method="post">

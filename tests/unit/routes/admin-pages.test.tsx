@@ -112,6 +112,12 @@ describe("Home dashboard", () => {
 
     renderPage("/app", Home, { ...page, backfill: { ...backfill, status: "COMPLETED", phase: "DONE", finishedAt: new Date(), percent: 100 } });
     await screen.findByRole("button", { name: "Import history again" });
+    expect(screen.queryByText(/last 60 days of orders/)).toBeNull();
+    cleanup();
+
+    // Without read_all_orders, Shopify shares 60 days of orders: the page says what that means.
+    renderPage("/app", Home, { ...page, ordersLimitedTo60Days: true, backfill: { ...backfill, status: "COMPLETED", phase: "DONE", finishedAt: new Date(), percent: 100 } });
+    await screen.findByText(/^Shopify gives this app the last 60 days of orders/);
   });
 
   it("welcomes a fresh install and says what will happen", async () => {

@@ -8,6 +8,7 @@ import {
   judgeBulkOperation,
   nextPhase,
   orderPayload,
+  readsAllOrders,
   shouldWaitFor,
   stallDueAt,
   tokenFromRecoveryUrl,
@@ -130,3 +131,11 @@ describe("stalled runs", () => {
   });
 });
 
+
+describe("readsAllOrders (Shopify shares 60 days of orders without read_all_orders)", () => {
+  it("reads the granted scopes, and does not guess when they are unknown", () => {
+    expect(readsAllOrders("read_orders,read_all_orders,read_customers")).toBe(true);
+    expect(readsAllOrders("read_orders, read_customers")).toBe(false);
+    expect(readsAllOrders(null)).toBeNull();
+  });
+});
