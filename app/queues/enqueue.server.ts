@@ -28,6 +28,9 @@ export const RECOMPUTE_DEBOUNCE_MS = 250;
  */
 export const RESCORE_DELAY_MS = 15 * 60_000;
 
+/** How often a shop whose pixel sends a pre-rotation key may have its config re-synced. */
+export const PIXEL_KEY_RESYNC_MS = 3_600_000;
+
 /**
  * Per-job BullMQ options: debounce and one-at-a-time rules (deduplication ids `<purpose>-<key>`).
  * `keepLastIfActive`: an add while the job runs schedules exactly one more run after it, so a
@@ -52,6 +55,14 @@ function jobOptionsFor(item: JobItem): JobsOptions {
       return { deduplication: { id: `sweep-${item.data.shop}` } };
     case JobName.BackfillRun:
       return { deduplication: { id: `backfill-${item.data.runId}`, keepLastIfActive: true } };
+    case JobName.StorefrontSyncShopConfig:
+      // Every batch a pixel sends with a pre-rotation key asks for this; pages loaded before the
+      // sync keep sending it, so the window outlives the job: one sync an hour per shop at most.
+      // Other reasons (install, settings save) are never dropped: they carry new settings.
+      return item.data.reason === "pixel-key" ? { deduplication: { id: `pixel-key-${item.data.shop}`, ttl: PIXEL_KEY_RESYNC_MS } } : {};
+    case JobName.StorefrontResyncPixelKeys:
+      // Queued at every worker boot while the previous secret is set: one sweep a day per generation.
+      return { deduplication: { id: `pixel-keys-${item.data.generation}`, ttl: 24 * 3_600_000 } };
     default:
       return {};
   }

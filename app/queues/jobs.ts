@@ -85,8 +85,20 @@ export enum JobName {
   ReviewsSyncProductRating = "reviews.sync-product-rating",
   /** Enqueue the rating sync of products whose aggregate differs from what Shopify has (missed syncs, redactions). Scheduled. */
   ReviewsSyncStaleRatings = "reviews.sync-stale-ratings",
-  /** Mirror the shop's storefront settings to the app-data metafield the blocks read, and connect the web pixel. */
+  /**
+   * Mirror the shop's storefront settings to the app-data metafield the blocks read, and connect the
+   * web pixel with its current key. Enqueued after auth, by a settings save, and with reason
+   * "pixel-key" when the shop's pixel still sends a key made before a secret rotation (then at most
+   * once an hour per shop, enqueue.server.ts). Idempotent: it writes the same values again.
+   */
   StorefrontSyncShopConfig = "storefront.sync-shop-config",
+  /**
+   * After a client-secret rotation: storefront.sync-shop-config (reason "pixel-key") for every
+   * installed shop, so pixels that send nothing while the previous secret is accepted get the new
+   * key too. Queued at worker boot while SHOPIFY_API_SECRET_PREVIOUS is set, once a day per key
+   * generation (dedup `pixel-keys-<generation>`). Idempotent: the per-shop syncs are.
+   */
+  StorefrontResyncPixelKeys = "storefront.resync-pixel-keys",
 }
 
 export type JobDataMap = {
@@ -113,7 +125,8 @@ export type JobDataMap = {
   [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
   [JobName.ReviewsSyncProductRating]: { shop: string; productGid: string };
   [JobName.ReviewsSyncStaleRatings]: Record<string, never>;
-  [JobName.StorefrontSyncShopConfig]: { shop: string };
+  [JobName.StorefrontSyncShopConfig]: { shop: string; reason?: "pixel-key" };
+  [JobName.StorefrontResyncPixelKeys]: { generation: string };
 };
 
 export type JobOf<N extends JobName> = JobDataMap[N];
@@ -163,4 +176,5 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.ReviewsSyncProductRating]: QueueName.ShopifySync,
   [JobName.ReviewsSyncStaleRatings]: QueueName.Maintenance,
   [JobName.StorefrontSyncShopConfig]: QueueName.ShopifySync,
+  [JobName.StorefrontResyncPixelKeys]: QueueName.Maintenance,
 };

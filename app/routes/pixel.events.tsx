@@ -5,7 +5,7 @@
  * key; there are no cookies or credentials to protect. 64 KB at most.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { storePixelBatch, verifyPixelBatch } from "~/domains/pixel/pixel.server";
+import { refreshPixelKey, storePixelBatch, verifyPixelBatch } from "~/domains/pixel/pixel.server";
 import { consumeProxyBudget } from "~/domains/storefront/rate-limit.server";
 import { BodyTooLargeError, readTextCapped } from "~/lib/body.server";
 
@@ -33,5 +33,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // Counted only once the key is verified: nobody can spend another shop's budget.
   const budget = await consumeProxyBudget(`pixel:${verified.batch.shop}`, null, false);
   if (!budget.ok) return reply(429, { error: "rate_limited" }, { "Retry-After": String(budget.retryAfterSeconds) });
+  if (verified.staleKey) await refreshPixelKey(verified.batch.shop);
   return reply(200, await storePixelBatch(verified.batch));
 };

@@ -1,7 +1,8 @@
 /**
  * Worker process entry: `npm run worker`. Never started inside the web server.
  * Boot: settle the database (embedded default when DATABASE_URL is unset) → check the job
- * catalogue → start one Worker per queue → upsert schedules. SIGTERM/SIGINT: close workers (active
+ * catalogue → start one Worker per queue → upsert schedules (and, during a client-secret rotation,
+ * queue the pixel-key sweep). SIGTERM/SIGINT: close workers (active
  * jobs finish), then queues, then the database, then exit.
  */
 import { prepareRuntime } from "~/lib/runtime.server";
@@ -11,6 +12,7 @@ const { logger } = await import("~/lib/logger.server");
 const { buildRegistry } = await import("~/workers/registry.server");
 const { assertRedisNoEviction, startWorkers } = await import("~/workers/workers.server");
 const { upsertSchedules } = await import("~/workers/schedules.server");
+const { requestPixelKeyResync } = await import("~/domains/storefront/storefront.jobs.server");
 const { closeQueues } = await import("~/queues/queues.server");
 const { disconnectDb } = await import("~/db.server");
 
@@ -25,6 +27,8 @@ try {
   if (unknown.length) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${all.join(", ")})`);
   const running = startWorkers(registry, wanted as (typeof QueueName)[keyof typeof QueueName][]);
   await upsertSchedules();
+  // After a client-secret rotation, every shop's pixel needs a key made with the new secret.
+  await requestPixelKeyResync();
   logger.info({ queues: running.workers.map((w) => w.name) }, "worker started");
 
   let stopping = false;

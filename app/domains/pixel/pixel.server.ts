@@ -7,19 +7,41 @@
 import { db } from "~/db.server";
 import { customerChanged } from "~/domains/customers/changes.server";
 import { PixelBatchSchema, toPixelRows, type PixelBatch } from "~/domains/pixel/pixel-events";
-import { verifyPixelKey } from "~/domains/pixel/pixel-key.server";
+import { checkPixelKey } from "~/domains/pixel/pixel-key.server";
 import { getShop } from "~/domains/shops/shops.server";
+import { logger } from "~/lib/logger.server";
+import { enqueue } from "~/queues/enqueue.server";
+import { JobName } from "~/queues/jobs";
 
-export type VerifiedBatch = { ok: true; batch: PixelBatch } | { ok: false; status: 401 | 404 | 422; error: string };
+export type VerifiedBatch =
+  | { ok: true; batch: PixelBatch; staleKey: boolean }
+  | { ok: false; status: 401 | 404 | 422; error: string };
 
-/** Schema, then the shop's key, then the install: nothing is stored or counted before this passes. */
+/**
+ * Schema, then the shop's key, then the install: nothing is stored or counted before this passes.
+ * `staleKey`: the key was made with the previous app secret (a rotation is under way); the batch
+ * is good, and the shop's pixel needs refreshPixelKey.
+ */
 export async function verifyPixelBatch(body: unknown): Promise<VerifiedBatch> {
   const parsed = PixelBatchSchema.safeParse(body);
   if (!parsed.success) return { ok: false, status: 422, error: parsed.error.issues[0]?.message ?? "invalid batch" };
-  if (!verifyPixelKey(parsed.data.shop, parsed.data.key)) return { ok: false, status: 401, error: "invalid_key" };
+  const key = checkPixelKey(parsed.data.shop, parsed.data.key);
+  if (!key) return { ok: false, status: 401, error: "invalid_key" };
   const shop = await getShop(parsed.data.shop);
   if (!shop || shop.uninstalledAt) return { ok: false, status: 404, error: "app_not_installed" };
-  return { ok: true, batch: parsed.data };
+  return { ok: true, batch: parsed.data, staleKey: key === "previous" };
+}
+
+/**
+ * Queues the shop's storefront.sync-shop-config so its pixel gets the current key. Deduplicated
+ * per shop for an hour (enqueue.server.ts): every page loaded before the sync keeps sending the old
+ * key. Best effort: the batch itself is stored either way, and the worker's rotation sweep
+ * (storefront.resync-pixel-keys) reaches every shop as well.
+ */
+export async function refreshPixelKey(shop: string): Promise<void> {
+  await enqueue({ name: JobName.StorefrontSyncShopConfig, data: { shop, reason: "pixel-key" } }, {}, 1_000).catch((error: unknown) =>
+    logger.warn({ err: error, shop }, "pixel key refresh not queued; the next batch with the old key asks again"),
+  );
 }
 
 /**

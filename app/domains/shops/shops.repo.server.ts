@@ -65,6 +65,17 @@ export async function shopCurrency(sql: SqlClient, shop: string): Promise<string
   return rows[0]?.currency ?? null;
 }
 
+/** A page of installed shops' domains in domain order, after `after` (keyset paging for fan-outs). */
+export async function listInstalledShopDomains(after: string | null, take: number, tx: Db = db()): Promise<string[]> {
+  const rows = await tx.shop.findMany({
+    where: { uninstalledAt: null, ...(after ? { shop: { gt: after } } : {}) },
+    select: { shop: true },
+    orderBy: { shop: "asc" },
+    take,
+  });
+  return rows.map((r) => r.shop);
+}
+
 export async function findShop(shop: string, tx: Db = db()) {
   return tx.shop.findUnique({ where: { shop } });
 }

@@ -9,6 +9,7 @@ import {
   countShopData,
   findShop,
   getOrCreateShop,
+  listInstalledShopDomains,
   markShopUninstalled,
   rememberShopCurrency,
   shopAuthenticatedAt,
@@ -19,7 +20,7 @@ import {
   upsertInstalledShop,
 } from "~/domains/shops/shops.repo.server";
 
-export { findShop as getShop, rememberShopCurrency, shopCurrency };
+export { findShop as getShop, listInstalledShopDomains, rememberShopCurrency, shopCurrency };
 
 /** How much the app holds for the shop (home page). */
 export async function getShopDataSummary(shop: string) {

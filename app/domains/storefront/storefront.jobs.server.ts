@@ -3,12 +3,19 @@
  * the blocks read (app.metafields.storefront.config) and connects the web pixel with its
  * settings. Idempotent: both writes set the same values again; the pixel is created once and
  * updated afterwards.
+ *
+ * storefront.resync-pixel-keys: the same sync for every installed shop after a client-secret
+ * rotation. The pixel endpoint re-syncs a shop whose pixel sends a pre-rotation key, but only while
+ * SHOPIFY_API_SECRET_PREVIOUS is set and only if the storefront sends something meanwhile; a quiet
+ * shop would keep the old key and be refused for good once the previous secret is removed.
  */
 import { z } from "zod";
-import { pixelEndpoint, pixelKeyFor } from "~/domains/pixel/pixel-key.server";
+import { pixelEndpoint, pixelKeyFor, pixelKeyGeneration } from "~/domains/pixel/pixel-key.server";
 import { getShopSettings } from "~/domains/shops/settings.server";
-import { getShop } from "~/domains/shops/shops.server";
+import { getShop, listInstalledShopDomains } from "~/domains/shops/shops.server";
 import { storefrontConfig } from "~/domains/storefront/storefront-config";
+import { env } from "~/env.server";
+import { enqueue, enqueueMany } from "~/queues/enqueue.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
 import { adminFor, adminQuery, assertNoUserErrors, isTerminal, ShopifyGraphqlError, terminalAware, type AdminGraphql } from "~/shopify/admin.server";
 import { CurrentAppInstallation } from "~/shopify/operations/CurrentAppInstallation";
@@ -46,9 +53,40 @@ export async function syncShopConfig(shop: string, admin?: AdminGraphql): Promis
   return "SYNCED";
 }
 
+const RESYNC_PAGE = 500;
+
+/**
+ * Queues storefront.sync-shop-config (reason "pixel-key", so a shop re-synced by the pixel
+ * endpoint within the hour is skipped) for every installed shop. Idempotent: rerun, it queues
+ * nothing new while those syncs are deduplicated, and a sync writes the same values again.
+ */
+export const handleStorefrontResyncPixelKeys: JobHandler<JobName.StorefrontResyncPixelKeys> = async () => {
+  let after: string | null = null;
+  let shops = 0;
+  for (;;) {
+    const page: string[] = await listInstalledShopDomains(after, RESYNC_PAGE);
+    if (page.length === 0) break;
+    await enqueueMany(page.map((shop) => ({ name: JobName.StorefrontSyncShopConfig, data: { shop, reason: "pixel-key" as const } })));
+    shops += page.length;
+    after = page[page.length - 1]!;
+  }
+  return `QUEUED_${shops}`;
+};
+
+/**
+ * Called at worker boot: while SHOPIFY_API_SECRET_PREVIOUS is set (a rotation is under way), queues
+ * the rotation sweep, once a day per key generation however often workers restart.
+ */
+export async function requestPixelKeyResync(): Promise<"QUEUED" | "NO_ROTATION"> {
+  if (!env().SHOPIFY_API_SECRET_PREVIOUS) return "NO_ROTATION";
+  await enqueue({ name: JobName.StorefrontResyncPixelKeys, data: { generation: pixelKeyGeneration() } });
+  return "QUEUED";
+}
+
 export const storefrontJobs = {
   [JobName.StorefrontSyncShopConfig]: async (data) => {
     const { shop } = z.object({ shop: z.string().min(1) }).parse(data);
     return terminalAware(() => syncShopConfig(shop));
   },
+  [JobName.StorefrontResyncPixelKeys]: handleStorefrontResyncPixelKeys,
 } satisfies { [N in JobName]?: JobHandler<N> };

@@ -1,12 +1,13 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { reloadEnv } from "~/env.server";
 import { pixelKeyFor } from "~/domains/pixel/pixel-key.server";
 import { recordInstall } from "~/domains/shops/shops.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
 import * as route from "~/routes/pixel.events";
 import { startPixel } from "../../../extensions/web-pixel/src/pixel";
-import { OTHER_SHOP, TEST_SHOP } from "#test/constants";
+import { OTHER_SHOP, TEST_API_SECRET, TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { queuedJobs, resetQueues } from "#test/queues";
 
@@ -116,5 +117,46 @@ describe("web pixel → POST /pixel/events", () => {
     expect(pulled).toBeLessThan(10);
     const res = (await route.loader()) as Response;
     expect(res.status).toBe(405);
+  });
+
+  describe("during a client-secret rotation", () => {
+    const NEW_SECRET = "rotated-client-secret";
+    const rotate = (previous: string | undefined) => {
+      process.env.SHOPIFY_API_SECRET = NEW_SECRET;
+      if (previous) process.env.SHOPIFY_API_SECRET_PREVIOUS = previous;
+      else delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
+      reloadEnv();
+    };
+    afterEach(() => {
+      process.env.SHOPIFY_API_SECRET = TEST_API_SECRET;
+      delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
+      reloadEnv();
+    });
+    const batch = (key: string, n: number) =>
+      JSON.stringify({ shop: TEST_SHOP, key, events: [{ id: `rot-${n}`, name: "page_viewed", timestamp: "2026-11-20T10:00:00Z", clientId: "c" }] });
+    const syncs = async () => (await queuedJobs(QueueName.ShopifySync)).filter((j) => j.name === JobName.StorefrontSyncShopConfig);
+
+    it("stores batches a pixel still keys with the previous secret, and queues one config sync of that shop for all of them", async () => {
+      const oldKey = pixelKeyFor(TEST_SHOP); // what the shop's pixel settings hold
+      rotate(TEST_API_SECRET);
+      expect(pixelKeyFor(TEST_SHOP)).not.toBe(oldKey);
+      for (let n = 0; n < 3; n++) expect((await post(batch(oldKey, n))).status).toBe(200);
+      expect(await db().pixelEvent.count()).toBe(3);
+      expect((await syncs()).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, reason: "pixel-key" }]);
+      // A batch with the current key is a pixel already in step: no sync.
+      await resetQueues();
+      expect((await post(batch(pixelKeyFor(TEST_SHOP), 9))).status).toBe(200);
+      expect(await syncs()).toEqual([]);
+    });
+
+    it("refuses the old key once the previous secret is removed, and a key made with neither secret", async () => {
+      const oldKey = pixelKeyFor(TEST_SHOP);
+      rotate(undefined);
+      expect((await post(batch(oldKey, 1))).status).toBe(401);
+      rotate("some-other-secret");
+      expect((await post(batch(oldKey, 2))).status).toBe(401);
+      expect(await db().pixelEvent.count()).toBe(0);
+      expect(await syncs()).toEqual([]);
+    });
   });
 });
