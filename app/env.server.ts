@@ -30,6 +30,11 @@ const EnvSchema = z
     SHOPIFY_APP_URL: z.string().url().optional(),
     SCOPES: z.string().optional(),
     HOST: z.string().default("127.0.0.1"),
+    /**
+     * How many proxies (load balancer, CDN) sit in front of the web process and append to
+     * X-Forwarded-For. 0: the header is anyone's to write and is ignored; the TCP peer is the client.
+     */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PORT: z.coerce.number().int().positive().default(3000),
     /** Local demo mode: admin pages without Shopify's admin. Explicit, loopback only, never production. */
     DEMO_MODE: flag,

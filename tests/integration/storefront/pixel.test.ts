@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { reloadEnv } from "~/env.server";
 import { pixelKeyFor } from "~/domains/pixel/pixel-key.server";
+import { PROXY_LIMITS } from "~/domains/storefront/rate-limit.server";
 import { recordInstall } from "~/domains/shops/shops.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
@@ -157,6 +158,43 @@ describe("web pixel → POST /pixel/events", () => {
       expect((await post(batch(oldKey, 2))).status).toBe(401);
       expect(await db().pixelEvent.count()).toBe(0);
       expect(await syncs()).toEqual([]);
+    });
+  });
+
+  describe("budgets: the key is public, so anyone can send a valid batch", () => {
+    const from = (peer: string, n: number, headers: Record<string, string> = {}) =>
+      route.action({
+        request: new Request("https://my-test-app.myshopify.io/pixel/events", {
+          method: "POST",
+          headers: { "Content-Type": "text/plain", ...headers },
+          body: JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: [{ id: `b-${peer}-${n}`, name: "page_viewed", timestamp: "2026-11-20T10:00:00Z", clientId: `c-${n}` }] }),
+        }),
+        params: {},
+        context: { remoteAddress: peer },
+      } as never) as Promise<Response>;
+    afterEach(() => {
+      delete process.env.TRUST_PROXY_HOPS;
+      reloadEnv();
+    });
+
+    it("one client spends its own budget, not the shop's: other shoppers' batches still land", async () => {
+      // Every request claims another X-Forwarded-For: with no proxy configured the header is ignored.
+      for (let n = 0; n < PROXY_LIMITS.pixelClientPerMinute; n++) expect((await from("203.0.113.7", n, { "X-Forwarded-For": `198.51.100.${n % 250}` })).status).toBe(200);
+      const refused = await from("203.0.113.7", -1);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await refused.json()).toEqual({ error: "rate_limited", scope: "client" });
+      expect((await from("::ffff:203.0.113.8", 0)).status).toBe(200);
+      expect(await db().pixelEvent.count()).toBe(PROXY_LIMITS.pixelClientPerMinute + 1);
+    });
+
+    it("behind a configured proxy, budgets the address the proxy saw", async () => {
+      process.env.TRUST_PROXY_HOPS = "1";
+      reloadEnv();
+      const viaProxy = (client: string, n: number) => from("10.0.0.2", n, { "X-Forwarded-For": `6.6.6.6, ${client}` });
+      for (let n = 0; n < PROXY_LIMITS.pixelClientPerMinute; n++) expect((await viaProxy("192.0.2.10", n)).status).toBe(200);
+      expect((await viaProxy("192.0.2.10", -1)).status).toBe(429);
+      expect((await viaProxy("192.0.2.11", 0)).status).toBe(200);
     });
   });
 });

@@ -32,6 +32,14 @@ describe("parseEnv: required settings", () => {
   });
 });
 
+describe("parseEnv: TRUST_PROXY_HOPS", () => {
+  it("trusts no X-Forwarded-For unless told how many proxies write it", () => {
+    expect(parseEnv({ ...PROD }).TRUST_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ ...PROD, TRUST_PROXY_HOPS: "2" }).TRUST_PROXY_HOPS).toBe(2);
+    expect(() => parseEnv({ ...PROD, TRUST_PROXY_HOPS: "-1" })).toThrow(/TRUST_PROXY_HOPS/);
+  });
+});
+
 describe("isLoopbackAddress", () => {
   it("accepts IPv4, IPv6 and mapped loopback only", () => {
     expect(["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.8.9.1"].every(isLoopbackAddress)).toBe(true);
