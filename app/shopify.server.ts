@@ -6,6 +6,7 @@ import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-r
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "~/db.server";
 import { env, isLoopbackAddress } from "~/env.server";
+import { demoRequestRefusal } from "~/lib/demo-guard";
 import { API_VERSION } from "~/shopify/api-version";
 import { onShopAuthenticated } from "~/domains/shops/install.server";
 
@@ -55,14 +56,17 @@ export type RequestContext = { remoteAddress?: string };
 /**
  * Authenticates an admin request. Inside the Shopify admin this is `authenticate.admin` (session
  * token, token exchange). In the local demo mode it is the demo shop, but only when DEMO_MODE is
- * explicitly on (env.server.ts refuses it in production and on non-loopback hosts) and the
- * request itself comes from a loopback address.
+ * explicitly on (env.server.ts refuses it in production and on non-loopback hosts), the
+ * request itself comes from a loopback address, is addressed to a loopback host (DNS rebinding),
+ * and, when it writes, comes from the app's own pages (cross-site forms); see lib/demo-guard.ts.
  */
 export async function authenticateAdmin(request: Request, context?: RequestContext): Promise<AdminContext> {
   if (config.DEMO_MODE) {
     if (!isLoopbackAddress(context?.remoteAddress)) {
       throw new Response("Demo mode answers loopback requests only", { status: 403 });
     }
+    const refusal = demoRequestRefusal(request);
+    if (refusal) throw new Response(refusal, { status: 403 });
     return { shop: config.DEMO_SHOP, admin: null, demo: true };
   }
   const { session, admin } = await shopify.authenticate.admin(request);
