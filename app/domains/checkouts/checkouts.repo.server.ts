@@ -16,12 +16,29 @@ const COLUMNS = [
  * How an update merges a column with the stored row; by default the newer payload wins. Set by
  * others (the completing order): never cleared by a later payload. The furthest step reached: a
  * buyer going back to change an address does not undo it.
+ *
+ * Fields the history import does not carry (Admin GraphQL's AbandonedCheckout has no token, cart
+ * token, channel, traffic source, device or locale, and a guest's email only through a customer it
+ * lacks) keep what a webhook stored: the import's payload applies when its updated_at equals the
+ * stored one, and replaced them with nulls. None of them is ever withdrawn from a checkout, and
+ * contact information once given stays given (as the furthest step does).
  */
 const keepIfNewIsNull = (c: string) => `COALESCE(EXCLUDED."${c}", "Checkout"."${c}")`;
 const MERGE: Partial<Record<(typeof COLUMNS)[number], (column: string) => string>> = {
   completedAt: keepIfNewIsNull,
   orderGid: keepIfNewIsNull,
   stepReached: (c) => `GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`,
+  checkoutId: keepIfNewIsNull,
+  cartToken: keepIfNewIsNull,
+  email: keepIfNewIsNull,
+  phone: keepIfNewIsNull,
+  hasContact: (c) => `(EXCLUDED."${c}" OR "Checkout"."${c}")`,
+  sourceName: keepIfNewIsNull,
+  source: keepIfNewIsNull,
+  landingSite: keepIfNewIsNull,
+  referringSite: keepIfNewIsNull,
+  deviceId: keepIfNewIsNull,
+  customerLocale: keepIfNewIsNull,
 };
 const LINE_COLUMNS = ["position", "productGid", "variantGid", "title", "variantTitle", "sku", "quantity", "priceMinor"] as const satisfies readonly (keyof CheckoutLineRow)[];
 

@@ -19,6 +19,16 @@ const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(", ")
 const placeholders = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(", ");
 
 /**
+ * Fields the history import does not carry (Admin GraphQL's Order has no checkout or cart token,
+ * landing or referring site, user agent; its email may be empty where the webhook had the contact
+ * email) keep what a webhook stored when the newer payload has none: the import applies when its
+ * updated_at equals the stored one, and replaced them with nulls (the checkout token is what links
+ * a recovery to its order). None of them is ever withdrawn from an order.
+ */
+const KEEP_IF_NEW_IS_NULL = new Set<(typeof ORDER_COLUMNS)[number]>(["checkoutToken", "cartToken", "landingSite", "referringSite", "userAgent", "sourceName", "email"]);
+const mergeOrderColumn = (c: (typeof ORDER_COLUMNS)[number]) => (KEEP_IF_NEW_IS_NULL.has(c) ? `COALESCE(EXCLUDED."${c}", "Order"."${c}")` : `EXCLUDED."${c}"`);
+
+/**
  * Writes the order and replaces its line items, unless a newer version of the order is stored.
  * Equal timestamps re-apply the same state: harmless.
  */
@@ -27,7 +37,7 @@ export async function upsertOrder(sql: SqlClient, shop: string, order: OrderRow,
     `INSERT INTO "Order" ("shop", ${quoted(ORDER_COLUMNS)}, "updatedAt")
      VALUES ($1, ${placeholders(ORDER_COLUMNS.length, 1)}, now())
      ON CONFLICT ("shop", "orderGid") DO UPDATE SET
-       ${ORDER_COLUMNS.filter((c) => c !== "orderGid").map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")}, "updatedAt" = now()
+       ${ORDER_COLUMNS.filter((c) => c !== "orderGid").map((c) => `"${c}" = ${mergeOrderColumn(c)}`).join(", ")}, "updatedAt" = now()
      WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
      RETURNING "id"`,
     [shop, ...ORDER_COLUMNS.map((c) => order[c])],

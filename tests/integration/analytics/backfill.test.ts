@@ -17,6 +17,8 @@ import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { queuedJobs, resetQueues } from "#test/queues";
 import { makeShop } from "#test/analytics";
+import { checkoutPayload, orderPayload } from "#test/payloads";
+import { deliverAndProcess } from "#test/process";
 
 const SHOP = TEST_SHOP;
 const FILES = "https://storage.googleapis.com/shopify-tiers-assets-prod-us-east1/bulk";
@@ -171,6 +173,56 @@ describe("backfill through bulk operations", () => {
     expect(await getBackfillProgress(SHOP)).toMatchObject({ status: "COMPLETED", phase: "DONE", imported: { customers: 3, orders: 3, abandoned_checkouts: 1 } });
     // Run twice: a finished run does nothing more.
     expect((await runBackfillStep(SHOP, run.id)).outcome).toBe("FINISHED_ALREADY");
+  });
+
+  it("keeps what webhooks stored that the import does not carry (checkout token, traffic source, device, guest contact)", async () => {
+    // Delivered before the import, with the updated_at the import will show: the import applies
+    // (same time) but its payloads carry no checkout token, cart token, landing or referring site,
+    // user agent, channel fields, device, locale, nor a guest's email.
+    const webhookOrder = {
+      ...orderPayload({ id: "101", customerId: "1", email: "c1@example.com", processedAt: "2026-05-01T10:00:00Z", checkoutToken: "tok-101" }),
+      cart_token: "cart-101",
+      landing_site: "/?utm_source=newsletter",
+      referring_site: "https://www.google.com/",
+      client_details: { user_agent: "Mozilla/5.0 (iPhone)" },
+    };
+    expect((await deliverAndProcess("orders/create", webhookOrder)).outcome).toBe("APPLIED");
+    const webhookCheckout = {
+      ...checkoutPayload({ token: "abcdef123456", email: "guest@example.net", customerId: null, createdAt: "2026-06-06T10:00:00Z", updatedAt: "2026-06-06T10:05:00Z" }),
+      landing_site: "/products/mug?utm_source=ads",
+      referring_site: "https://ads.example/",
+      source: "shopify_ads",
+      device_id: "42",
+      customer_locale: "fr",
+    };
+    expect((await deliverAndProcess("checkouts/update", webhookCheckout)).outcome).toBe("APPLIED");
+    api.serveFile(`${FILES}/checkouts.jsonl`, jsonl([{ ...checkouts[0], customer: null }, checkouts[1]]));
+
+    const { run } = await startBackfill(SHOP);
+    expect((await runToEnd(run.id)).at(-1)).toBe("COMPLETED");
+    expect(await db().order.findFirstOrThrow({ where: { shop: SHOP, orderGid: "gid://shopify/Order/101" } })).toMatchObject({
+      checkoutToken: "tok-101",
+      cartToken: "cart-101",
+      landingSite: "/?utm_source=newsletter",
+      referringSite: "https://www.google.com/",
+      userAgent: "Mozilla/5.0 (iPhone)",
+      sourceName: "web",
+      financialStatus: "paid",
+    });
+    expect(await db().checkout.findFirstOrThrow({ where: { shop: SHOP, token: "abcdef123456" } })).toMatchObject({
+      checkoutId: "77",
+      cartToken: "cart-abcdef123456",
+      email: "guest@example.net",
+      hasContact: true,
+      sourceName: "web",
+      source: "shopify_ads",
+      landingSite: "/products/mug?utm_source=ads",
+      referringSite: "https://ads.example/",
+      deviceId: "42",
+      customerLocale: "fr",
+      currency: "EUR",
+      totalMinor: 4500n,
+    });
   });
 
   it("resumes a crashed import from the last committed line, without duplicates", async () => {
