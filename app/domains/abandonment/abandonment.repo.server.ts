@@ -9,6 +9,7 @@ import {
   BREAKDOWN_DIMENSIONS,
   buyerKeySql,
   classifySql,
+  completedLateSql,
   dimensionSql,
   PIXEL_STEP_EVENT_LIST,
   pixelStepSql,
@@ -98,7 +99,13 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   const activity = sql`(CASE
       WHEN c."completedAt" IS NULL AND prev.status IS DISTINCT FROM 'ABANDONED' THEN c."sourceUpdatedAt"
       ELSE COALESCE(prev."lastActivityAt", c."shopifyCreatedAt") END)`;
-  const cls = classifySql({ lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"') }, p.thresholdMinutes, p.asOf);
+  const cls = classifySql(
+    { lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"'), recoveryQualifies: raw("(ro.qualifies IS TRUE)") },
+    p.thresholdMinutes,
+    p.asOf,
+  );
+  const completedLate = completedLateSql({ lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"') }, p.thresholdMinutes);
+  const refunds = refundedSql("o", shop, "lookup");
   const dims = dimensionSql({ sourceName: raw('b."sourceName"'), landingSite: raw('b."landingSite"'), referringSite: raw('b."referringSite"'), deviceId: raw('b."deviceId"') });
   const cols = [
     "checkoutRowId",
@@ -151,8 +158,17 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
         LEFT JOIN px ON px.token = c.token
       WHERE c.shop = ${shop} ${scoped("c.token", tokens)}
     ), b AS (
+      -- A checkout completed after its deadline recovers only through a qualifying order (the
+      -- rule window attribution applies): its order is read for that and for its total, one index
+      -- lookup each, and no other checkout's (a whole shop has a million orders; OFFSET 0 keeps
+      -- the planner from turning the lookup into a join with all of them).
       -- OFFSET 0: the classification computed once per row, not pasted into each use of status.
-      SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at FROM a OFFSET 0
+      SELECT a.*, ${cls.status} AS status, ${cls.abandonedAt} AS abandoned_at, ro."totalMinor" AS recovery_minor
+      FROM a LEFT JOIN LATERAL (
+        SELECT o."totalMinor", ${qualifyingOrderSql("o", refunds.value)} AS qualifies FROM "Order" o ${refunds.join}
+        WHERE ${completedLate} AND o.shop = ${shop} AND o."orderGid" = a."orderGid" OFFSET 0
+      ) ro ON true
+      OFFSET 0
     ), n AS (
       SELECT b.token, ${raw(stored("b"))}, b.old_day, b.old_customer, b.old_buyer, b.old_status,
         b.id AS "checkoutRowId", b."shopifyCreatedAt" AS "startedAt", ${localDateOf(raw('b."shopifyCreatedAt"'), p.timezone)} AS day,
@@ -163,16 +179,11 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
         b.activity AS "lastActivityAt", b."completedAt", b."orderGid", b.status, b.abandoned_at AS "abandonedAt",
         CASE WHEN b.status = 'RECOVERED' THEN b."completedAt" END AS "recoveredAt",
         CASE WHEN b.status = 'RECOVERED' THEN b."orderGid" END AS "recoveredOrderGid",
-        o."totalMinor" AS "recoveredMinor",
+        CASE WHEN b.status = 'RECOVERED' THEN b.recovery_minor END AS "recoveredMinor",
         ${p.shopCurrency}::text AS "shopCurrency",
         ${dim("channel")} AS channel, ${dim("source")} AS source, ${dim("landingPage")} AS "landingPage", ${dim("device")} AS device,
         ${p.thresholdMinutes}::int AS "thresholdMinutes"
-      -- Only a recovered checkout's order is read (for its total), one index lookup each, instead
-      -- of hashing every order of the shop (a million); OFFSET 0 keeps the planner from turning
-      -- the lookup back into that join.
-      FROM b LEFT JOIN LATERAL (
-        SELECT o."totalMinor" FROM "Order" o WHERE b.status = 'RECOVERED' AND o.shop = ${shop} AND o."orderGid" = b."orderGid" OFFSET 0
-      ) o ON true
+      FROM b
       -- OFFSET 0 keeps n a subquery that computes each row once: flattened into todo, every
       -- expression above (four regular expressions, the time zone, the classification) ran twice,
       -- once for the comparison with the stored row and once more for the row written.

@@ -28,8 +28,9 @@ type Ctx = { shop: string; asOf: Date; timezone: string; shopCurrency: string | 
 async function context(shop: string, asOf = new Date()): Promise<Ctx> {
   const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZoneAndCurrency(shop)]);
   const timezone = safeTimeZone(zone.timezone);
-  // v: the derivation's version; bumping it makes the next sweep a full recompute (v2: checkout steps).
-  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 2 })).digest("hex").slice(0, 16);
+  // v: the derivation's version; bumping it makes the next sweep a full recompute (v2: checkout
+  // steps; v3: a link recovery needs a qualifying order).
+  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 3 })).digest("hex").slice(0, 16);
   return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 

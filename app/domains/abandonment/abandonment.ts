@@ -10,8 +10,13 @@
  * - NO_CONTACT  the threshold passed without contact information: Shopify records no abandoned
  *               checkout then, and neither do we (counted as started, not as abandoned).
  * - ABANDONED   the threshold passed with contact information and no completion.
- * - RECOVERED   counted abandoned, then completed: link-attributed recovery (Shopify's rule: the
- *               buyer came back to this very checkout, i.e. through its recovery link).
+ * - RECOVERED   counted abandoned, then completed by a qualifying order (segments/facts.ts: paid,
+ *               not a test, not cancelled, not wholly refunded): link-attributed recovery (Shopify's
+ *               rule: the buyer came back to this very checkout, i.e. through its recovery link).
+ *               Completed by any other order (a test order, one never paid or since cancelled or
+ *               refunded) it stays ABANDONED: both attributions count the same orders, and
+ *               recovered revenue only ever comes from qualifying ones. It becomes RECOVERED once
+ *               its order qualifies (orders/paid), and back if the order is cancelled or refunded.
  * - Window-attributed recovery (reported side by side): the buyer's first qualifying order within
  *   N days (default 5) after abandonment, whichever checkout it came from. The buyer is the
  *   lower-case email (where recovery messages go), else the customer account. An order is credited
@@ -36,18 +41,32 @@ export const AbandonmentSettingsSchema = z.object({
 });
 export type AbandonmentSettings = z.infer<typeof AbandonmentSettingsSchema>;
 
-/** Column expressions of a checkout the classification reads. */
-export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContact: Sql };
+/**
+ * Column expressions of a checkout the classification reads. `recoveryQualifies`: the order that
+ * completed it qualifies (read only for checkouts completed after their deadline, see
+ * completedLateSql).
+ */
+export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContact: Sql; recoveryQualifies: Sql };
+
+/** When a checkout counts as abandoned if nothing happens: its last activity plus the threshold. */
+export function deadlineSql(lastActivityAt: Sql, thresholdMinutes: number): Sql {
+  return sql`(${lastActivityAt} + make_interval(mins => ${thresholdMinutes}::int))`;
+}
+
+/** The checkout completed after its deadline: the only case whose order's qualification matters. */
+export function completedLateSql(c: Pick<CheckoutColumns, "lastActivityAt" | "completedAt">, thresholdMinutes: number): Sql {
+  return sql`(${c.completedAt} > ${deadlineSql(c.lastActivityAt, thresholdMinutes)})`;
+}
 
 /** Status and abandonment time of a checkout at `asOf`, as SQL. */
 export function classifySql(c: CheckoutColumns, thresholdMinutes: number, asOf: Date): { status: Sql; abandonedAt: Sql } {
-  const deadline = sql`(${c.lastActivityAt} + make_interval(mins => ${thresholdMinutes}::int))`;
+  const deadline = deadlineSql(c.lastActivityAt, thresholdMinutes);
   const now = utc(asOf);
   const status = sql`(CASE
     WHEN ${c.completedAt} IS NOT NULL AND ${c.completedAt} <= ${deadline} THEN 'COMPLETED'
     WHEN ${c.completedAt} IS NULL AND ${now} < ${deadline} THEN 'OPEN'
     WHEN ${c.completedAt} IS NULL AND NOT ${c.hasContact} THEN 'NO_CONTACT'
-    WHEN ${c.completedAt} IS NOT NULL THEN 'RECOVERED'
+    WHEN ${c.completedAt} IS NOT NULL AND ${c.recoveryQualifies} THEN 'RECOVERED'
     ELSE 'ABANDONED' END)`;
   // A checkout that completed always had contact details at the end, whatever the payload said.
   const abandonedAt = sql`(CASE WHEN (${c.completedAt} IS NOT NULL AND ${c.completedAt} > ${deadline})

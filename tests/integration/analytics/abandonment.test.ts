@@ -201,6 +201,44 @@ describe("abandonment: classification and attribution", () => {
   });
 });
 
+describe("abandonment: which orders recover", () => {
+  /**
+   * Four checkouts, each counted abandoned at 11:00 (started 10:00, swept while open), then
+   * completed through their own checkout the next day by: a paid order (r-paid), a test order
+   * (r-test), an order cancelled since (r-cancelled), an order not paid (r-pending). Only the paid
+   * order recovers, link- and window-attributed alike; the others leave the checkout abandoned.
+   */
+  async function seedRecoveries() {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    const kinds = { "r-paid": {}, "r-test": { test: true }, "r-cancelled": { cancelled: true }, "r-pending": { financialStatus: "pending" } };
+    for (const token of Object.keys(kinds)) await makeCheckout(SHOP, { token, email: `${token}@example.com`, createdAt: "2026-06-01T10:00:00Z", total: "70.00" });
+    await sweepShop(SHOP, { asOf: new Date("2026-06-01T10:10:00Z") });
+    const orders: Record<string, string> = {};
+    for (const [token, kind] of Object.entries(kinds)) {
+      const o = await makeOrder(SHOP, { email: `${token}@example.com`, processedAt: "2026-06-02T09:00:00Z", checkoutToken: token, subtotal: "70.00", ...kind });
+      await db().checkout.update({ where: { shop_token: { shop: SHOP, token } }, data: { completedAt: o.processedAt, orderGid: o.orderGid, sourceUpdatedAt: o.processedAt } });
+      orders[token] = o.orderGid;
+    }
+    return orders;
+  }
+
+  it("counts a link recovery only for an order that qualifies, as window attribution does", async () => {
+    const orders = await seedRecoveries();
+    await sweepShop(SHOP, { asOf: AS_OF });
+    expect(await outcome("r-paid")).toMatchObject({ status: "RECOVERED", recoveredOrderGid: orders["r-paid"], recoveredMinor: 7000n, windowRecoveredMinor: 7000n });
+    for (const token of ["r-test", "r-cancelled", "r-pending"]) {
+      expect(await outcome(token)).toMatchObject({ status: "ABANDONED", abandonedAt: new Date("2026-06-01T11:00:00Z"), recoveredAt: null, recoveredOrderGid: null, recoveredMinor: null, windowOrderGid: null });
+    }
+    const kpis = await getAbandonmentKpis(SHOP, RANGE);
+    expect(kpis.abandoned).toBe(4);
+    expect(kpis.recovered.link).toEqual({ checkouts: 1, revenueMinor: 7000n, rate: 1 / 4 });
+    expect(kpis.recovered.window).toMatchObject({ checkouts: 1, revenueMinor: 7000n });
+    // The nightly recompute agrees.
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect((await getAbandonmentKpis(SHOP, RANGE)).recovered.link).toEqual({ checkouts: 1, revenueMinor: 7000n, rate: 1 / 4 });
+  });
+});
+
 describe("abandonment by step", () => {
   const step = (name: (typeof CHECKOUT_STEPS)[number]) => CHECKOUT_STEPS.indexOf(name);
   const pixel = (token: string, name: string, occurredAt: string) =>

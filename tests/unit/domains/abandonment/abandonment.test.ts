@@ -33,7 +33,7 @@ describe("abandonment definitions", () => {
   });
 
   it("classifies in SQL with the threshold and the moment bound as parameters", () => {
-    const { status } = classifySql({ lastActivityAt: raw("a.t"), completedAt: raw("a.c"), hasContact: raw("a.h") }, 60, new Date("2026-06-10T12:00:00Z"));
+    const { status } = classifySql({ lastActivityAt: raw("a.t"), completedAt: raw("a.c"), hasContact: raw("a.h"), recoveryQualifies: raw("a.q") }, 60, new Date("2026-06-10T12:00:00Z"));
     const [text, ...values] = render(status);
     expect(text).toContain("THEN 'COMPLETED'");
     expect(text).toContain("THEN 'NO_CONTACT'");
