@@ -49,29 +49,52 @@ export async function getSweepState(shop: string, tx: Db = db()) {
   return tx.abandonmentSweepState.findUnique({ where: { shop } });
 }
 
-export async function saveSweepState(tx: Db, shop: string, data: { checkoutWatermark: bigint; orderWatermark: bigint; configKey: string; lastSweepAt: Date }) {
+export async function saveSweepState(tx: Db, shop: string, data: { changesSince: Date; configKey: string; lastSweepAt: Date }) {
   await tx.abandonmentSweepState.upsert({ where: { shop }, create: { shop, ...data }, update: data });
 }
 
-export async function maxIds(tx: Db, shop: string): Promise<{ checkout: bigint; order: bigint }> {
-  const [row] = await q<{ checkout: bigint | null; order: bigint | null }>(
+/**
+ * From when the next sweep must look for changed rows, read before this sweep looks at any: the
+ * start of the oldest transaction open in the database now (this one included), in the database's
+ * clock, less a second (updatedAt is rounded to the millisecond).
+ *
+ * Why not the largest id seen, or this sweep's own start: ids are taken at insert and timestamps
+ * at transaction start, but rows become visible at commit, in another order. A delivery slower to
+ * commit than the next one (a lock wait, eight concurrent workers) is invisible to a sweep that
+ * already sees rows with larger ids and later times. Every Checkout, Order and Refund writer stamps
+ * updatedAt (Refund: createdAt) with now(), its transaction's start, and any transaction this sweep
+ * cannot see is either open now (started at or after the oldest open one) or starts later, so its
+ * rows are at or after the horizon: the next sweep sees them, none is left for the nightly run.
+ * A long transaction anywhere (a dump, a nightly run) only makes the next sweeps read more.
+ *
+ * pg_stat_activity hides other roles' sessions from a role without pg_read_all_stats (their state
+ * reads null): if any is there, 15 minutes back is assumed for them.
+ */
+export async function changeHorizon(tx: Db): Promise<Date> {
+  const [row] = await q<{ at: Date }>(
     tx,
-    sql`SELECT (SELECT max(id) FROM "Checkout" WHERE shop = ${shop}) AS checkout, (SELECT max(id) FROM "Order" WHERE shop = ${shop}) AS "order"`,
+    raw(`SELECT (LEAST(statement_timestamp(), min(xact_start),
+        CASE WHEN bool_or(state IS NULL) THEN statement_timestamp() - interval '15 minutes' END) AT TIME ZONE 'UTC') - interval '1 second' AS at
+      FROM pg_stat_activity WHERE datname = current_database() AND (backend_type = 'client backend' OR backend_type IS NULL)`),
   );
-  return { checkout: row?.checkout ?? 0n, order: row?.order ?? 0n };
+  return row!.at;
 }
 
 /**
- * Checkouts the sweep must look at: rows added since the last sweep, the checkouts of orders added
- * since then (completions), every still-OPEN one, and everything started in the last week (late
- * updates). Plus the buyers of the new orders (window attribution).
+ * Checkouts the sweep must look at: those written since `since` (new, updated, completed), the
+ * checkouts of the orders written since then or refunded since then (a recovery by link needs a
+ * qualifying order: orders/paid, a cancellation or a full refund changes it), every still-OPEN
+ * one, and everything started in the last week (pixel steps). Plus the buyers of those orders
+ * (window attribution).
  */
-export async function sweepCandidates(tx: Db, shop: string, since: { checkout: bigint; order: bigint }, recentDay: string) {
+export async function sweepCandidates(tx: Db, shop: string, since: Date, recentDay: string) {
+  const buyer = buyerKeySql(raw("o.email"), raw('o."customerGid"'));
   const rows = await q<{ token: string | null; buyer: string | null }>(
     tx,
-    sql`SELECT token, NULL AS buyer FROM "Checkout" WHERE shop = ${shop} AND id > ${since.checkout}::bigint
-    UNION SELECT o."checkoutToken", ${buyerKeySql(raw("o.email"), raw('o."customerGid"'))} FROM "Order" o
-      WHERE o.shop = ${shop} AND o.id > ${since.order}::bigint
+    sql`SELECT token, NULL AS buyer FROM "Checkout" WHERE shop = ${shop} AND "updatedAt" >= ${utc(since)}
+    UNION SELECT o."checkoutToken", ${buyer} FROM "Order" o WHERE o.shop = ${shop} AND o."updatedAt" >= ${utc(since)}
+    UNION SELECT o."checkoutToken", ${buyer} FROM "Refund" r JOIN "Order" o ON o.shop = r.shop AND o."orderGid" = r."orderGid"
+      WHERE r.shop = ${shop} AND r."createdAt" >= ${utc(since)}
     UNION SELECT token, NULL FROM "CheckoutOutcome" WHERE shop = ${shop} AND (status = 'OPEN' OR day >= ${recentDay}::date)`,
   );
   const tokens = new Set<string>();

@@ -12,11 +12,11 @@ import { abandonmentRate, median, stepFunnel, BREAKDOWN_DIMENSIONS, STEP_SPLITS,
 import {
   analyzeOutcomes,
   attributeWindows,
+  changeHorizon,
   classifyOutcomes,
   deleteOrphanOutcomes,
   getSweepState,
   inShopTransaction,
-  maxIds,
   rebuildDays,
   saveSweepState,
   sweepCandidates,
@@ -46,13 +46,13 @@ const dayText = (d: Date) => dateOnly(d);
 export async function recomputeAbandonment(shop: string, opts: { asOf?: Date } = {}): Promise<AbandonmentRunResult> {
   const ctx = await context(shop, opts.asOf);
   return inShopTransaction(shop, async (tx) => {
-    const ids = await maxIds(tx, shop);
+    const changesSince = await changeHorizon(tx);
     const changed = await classifyOutcomes(tx, shop, "all", { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency });
     if (changed.count > 1_000) await analyzeOutcomes(tx);
     const windows = await attributeWindows(tx, shop, "all", { windowDays: ctx.settings.attributionWindowDays, asOf: ctx.asOf });
     await deleteOrphanOutcomes(tx, shop);
     await rebuildDays(tx, shop, "all", ctx.asOf);
-    await saveSweepState(tx, shop, { checkoutWatermark: ids.checkout, orderWatermark: ids.order, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
+    await saveSweepState(tx, shop, { changesSince, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
     // Whole-shop: which customers changed is not tracked (it can be all of them); the caller
     // recomputes the shop's profiles next (nightly job, backfill), or enqueues that.
     return { mode: "FULL" as const, checkouts: changed.count + windows.count, days: -1, customers: [] };
@@ -68,12 +68,14 @@ export async function recomputeAbandonment(shop: string, opts: { asOf?: Date } =
 export async function sweepShop(shop: string, opts: { asOf?: Date } = {}): Promise<AbandonmentRunResult> {
   const ctx = await context(shop, opts.asOf);
   const state = await getSweepState(shop);
-  if (!state || state.configKey !== ctx.configKey) return recomputeAbandonment(shop, opts);
+  if (!state || state.configKey !== ctx.configKey || !state.changesSince) return recomputeAbandonment(shop, opts);
+  const since = state.changesSince;
   return inShopTransaction(shop, async (tx) => {
-    // Watermarks read first: rows added meanwhile are seen now and again next time (harmless).
-    const ids = await maxIds(tx, shop);
+    // The next sweep's horizon, read before anything is looked at: rows written meanwhile are
+    // seen now and again next time (harmless).
+    const changesSince = await changeHorizon(tx);
     const recentDay = addDays(localDate(ctx.asOf, ctx.timezone), -7);
-    const cands = await sweepCandidates(tx, shop, { checkout: state.checkoutWatermark, order: state.orderWatermark }, recentDay);
+    const cands = await sweepCandidates(tx, shop, since, recentDay);
     const changed = cands.tokens.length
       ? (await classifyOutcomes(tx, shop, cands.tokens, { thresholdMinutes: ctx.settings.thresholdMinutes, asOf: ctx.asOf, timezone: ctx.timezone, shopCurrency: ctx.shopCurrency })).rows
       : [];
@@ -98,7 +100,7 @@ export async function sweepShop(shop: string, opts: { asOf?: Date } = {}): Promi
     // Window attribution changes revenue figures, not profile facts.
     for (const r of windows) days.add(dayText(r.day));
     await rebuildDays(tx, shop, [...days], ctx.asOf);
-    await saveSweepState(tx, shop, { checkoutWatermark: ids.checkout, orderWatermark: ids.order, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
+    await saveSweepState(tx, shop, { changesSince, configKey: ctx.configKey, lastSweepAt: ctx.asOf });
     return { mode: "INCREMENTAL" as const, checkouts: changed.length, days: days.size, customers: [...customers] };
   });
 }

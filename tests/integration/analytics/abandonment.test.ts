@@ -19,6 +19,12 @@ import { CHECKOUT_STEPS } from "~/domains/abandonment/abandonment";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { makeCheckout, makeCustomer, makeOrder, makeShop } from "#test/analytics";
+import { checkoutPayload, orderPayload, refundPayload } from "#test/payloads";
+import { deliverAndProcess } from "#test/process";
+import { sqlTransaction } from "~/db.server";
+import { applyCheckoutPayload } from "~/domains/checkouts/checkouts.server";
+import { applyOrderPayload } from "~/domains/orders/orders.server";
+import { CheckoutPayloadSchema, OrderPayloadSchema } from "~/webhooks/payloads";
 
 const SHOP = TEST_SHOP;
 const AS_OF = new Date("2026-06-10T12:00:00Z");
@@ -236,6 +242,99 @@ describe("abandonment: which orders recover", () => {
     // The nightly recompute agrees.
     await recomputeAbandonment(SHOP, { asOf: AS_OF });
     expect((await getAbandonmentKpis(SHOP, RANGE)).recovered.link).toEqual({ checkouts: 1, revenueMinor: 7000n, rate: 1 / 4 });
+  });
+});
+
+describe("abandonment: the minute sweep sees every change", () => {
+  const at = (iso: string) => new Date(iso);
+
+  it("follows an order stored earlier that is paid, cancelled or refunded, between nightly runs", async () => {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    // w1 is recovered (window) by w's order through another checkout; l1 through its own (link).
+    await makeCheckout(SHOP, { token: "w1", email: "w@example.com", createdAt: "2026-06-01T10:00:00Z", total: "45.00" });
+    await makeCheckout(SHOP, { token: "l1", email: "l@example.com", createdAt: "2026-06-01T10:00:00Z", total: "45.00" });
+    await sweepShop(SHOP, { asOf: at("2026-06-01T12:00:00Z") });
+    const w = orderPayload({ id: "7001", email: "w@example.com", financialStatus: "pending", processedAt: "2026-06-02T09:00:00Z", subtotal: "45.00" });
+    const l = orderPayload({ id: "7002", email: "l@example.com", financialStatus: "pending", processedAt: "2026-06-02T09:00:00Z", subtotal: "45.00", checkoutToken: "l1" });
+    await deliverAndProcess("orders/create", w);
+    await deliverAndProcess("orders/create", l);
+    await sweepShop(SHOP, { asOf: AS_OF });
+    expect(await outcome("w1")).toMatchObject({ status: "ABANDONED", windowOrderGid: null });
+    expect(await outcome("l1")).toMatchObject({ status: "ABANDONED", recoveredOrderGid: null });
+
+    // orders/paid: both now qualify.
+    await deliverAndProcess("orders/paid", { ...w, financial_status: "paid", updated_at: "2026-06-02T09:05:00Z" });
+    await deliverAndProcess("orders/paid", { ...l, financial_status: "paid", updated_at: "2026-06-02T09:05:00Z" });
+    await sweepShop(SHOP, { asOf: AS_OF });
+    expect(await outcome("w1")).toMatchObject({ status: "ABANDONED", windowOrderGid: "gid://shopify/Order/7001", windowRecoveredMinor: 4500n });
+    expect(await outcome("l1")).toMatchObject({ status: "RECOVERED", recoveredOrderGid: "gid://shopify/Order/7002", recoveredMinor: 4500n });
+
+    // w's order is cancelled; l's is wholly refunded (refunds/create alone, the order row unchanged).
+    await deliverAndProcess("orders/cancelled", { ...w, financial_status: "paid", cancelled_at: "2026-06-03T09:00:00Z", cancel_reason: "customer", updated_at: "2026-06-03T09:00:00Z" });
+    await deliverAndProcess("refunds/create", refundPayload("7002", "45.00", { processedAt: "2026-06-03T09:00:00Z" }));
+    await sweepShop(SHOP, { asOf: AS_OF });
+    expect(await outcome("w1")).toMatchObject({ windowOrderGid: null, windowRecoveredMinor: null });
+    expect(await outcome("l1")).toMatchObject({ status: "ABANDONED", recoveredOrderGid: null, recoveredMinor: null, windowOrderGid: null });
+    const kpis = await getAbandonmentKpis(SHOP, RANGE);
+    expect(kpis.recovered.link.checkouts + kpis.recovered.window.checkouts).toBe(0);
+  });
+
+  /**
+   * A delivery's transaction that is slow to commit: its row takes its id (and its updatedAt)
+   * before a faster delivery's, and becomes visible after a sweep has looked past both.
+   */
+  async function committedLate(write: Parameters<typeof sqlTransaction>[0], meanwhile: () => Promise<unknown>) {
+    let release!: () => void;
+    let written!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const wrote = new Promise<void>((r) => (written = r));
+    const slow = sqlTransaction(async (sql) => {
+      const result = await write(sql);
+      written();
+      await gate;
+      return result;
+    });
+    await wrote;
+    try {
+      await meanwhile();
+    } finally {
+      release();
+      await slow;
+    }
+  }
+
+  it("classifies a checkout that a slow transaction committed after a sweep had seen a later one", async () => {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const body = (token: string) => CheckoutPayloadSchema.parse(checkoutPayload({ token, customerId: null, email: `${token}@example.com`, createdAt: "2026-06-05T10:00:00Z" }));
+    await committedLate(
+      (sql) => applyCheckoutPayload(sql, SHOP, body("slow"), new Date()),
+      async () => {
+        await sqlTransaction((sql) => applyCheckoutPayload(sql, SHOP, body("fast"), new Date()));
+        await sweepShop(SHOP, { asOf: AS_OF });
+      },
+    );
+    expect(await outcome("fast")).toMatchObject({ status: "ABANDONED" });
+    const next = await sweepShop(SHOP, { asOf: AS_OF });
+    expect(next.mode).toBe("INCREMENTAL");
+    expect(await outcome("slow")).toMatchObject({ status: "ABANDONED", abandonedAt: at("2026-06-05T11:00:00Z") });
+    expect((await getAbandonmentKpis(SHOP, RANGE)).abandoned).toBe(2);
+  });
+
+  it("attributes an order that a slow transaction committed after a sweep had seen a later one", async () => {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    await makeCheckout(SHOP, { token: "a1", email: "slow@example.com", createdAt: "2026-06-01T10:00:00Z" });
+    await sweepShop(SHOP, { asOf: AS_OF });
+    const order = (id: string, email: string) => OrderPayloadSchema.parse(orderPayload({ id, email, customerId: null, processedAt: "2026-06-02T09:00:00Z", subtotal: "30.00" }));
+    await committedLate(
+      (sql) => applyOrderPayload(sql, SHOP, order("7101", "slow@example.com"), new Date()),
+      async () => {
+        await sqlTransaction((sql) => applyOrderPayload(sql, SHOP, order("7102", "fast@example.com"), new Date()));
+        await sweepShop(SHOP, { asOf: AS_OF });
+      },
+    );
+    await sweepShop(SHOP, { asOf: AS_OF });
+    expect(await outcome("a1")).toMatchObject({ status: "ABANDONED", windowOrderGid: "gid://shopify/Order/7101", windowRecoveredMinor: 3000n });
   });
 });
 
