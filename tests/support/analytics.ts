@@ -148,6 +148,8 @@ export async function makeCheckout(shop: string, c: CheckoutSpec) {
       deviceId: c.deviceId ?? null,
       shopifyCreatedAt: at(c.createdAt),
       sourceUpdatedAt: at(c.updatedAt ?? c.createdAt),
+      // As the webhook path stores it: the checkouts/create payload showed it open at creation.
+      lastOpenActivityAt: c.completedAt ? at(c.createdAt) : at(c.updatedAt ?? c.createdAt),
       completedAt: c.completedAt ? at(c.completedAt) : null,
       orderGid: c.orderGid ?? null,
       lineItems: {

@@ -116,12 +116,16 @@ export type ClassifyParams = { thresholdMinutes: number; asOf: Date; timezone: s
  * have moved (old and new values).
  */
 export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: ClassifyParams) {
-  // Inactivity starts at the last update while the checkout was open. Once completed, or once
-  // counted abandoned, that moment is frozen from what we remembered (a late update of an
-  // abandoned checkout does not un-abandon it; its completion recovers it).
+  // Inactivity starts at the last update while the checkout was open (its open payloads' latest
+  // updated_at, whenever they arrived: an update and the completion delivered between two sweeps
+  // are judged against each other, not against what the last sweep saw). Once counted abandoned,
+  // that moment is frozen from what we remembered (a late update of an abandoned checkout does
+  // not un-abandon it; its completion recovers it). Completed without an open payload seen (the
+  // history import), or before the column existed: what the sweep remembered, else its creation.
   const activity = sql`(CASE
-      WHEN c."completedAt" IS NULL AND prev.status IS DISTINCT FROM 'ABANDONED' THEN c."sourceUpdatedAt"
-      ELSE COALESCE(prev."lastActivityAt", c."shopifyCreatedAt") END)`;
+      WHEN prev.status IN ('ABANDONED', 'RECOVERED') THEN prev."lastActivityAt"
+      WHEN c."completedAt" IS NULL THEN COALESCE(c."lastOpenActivityAt", c."sourceUpdatedAt")
+      ELSE COALESCE(c."lastOpenActivityAt", prev."lastActivityAt", c."shopifyCreatedAt") END)`;
   const cls = classifySql(
     { lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"'), recoveryQualifies: raw("(ro.qualifies IS TRUE)") },
     p.thresholdMinutes,

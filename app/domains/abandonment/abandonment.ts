@@ -2,9 +2,11 @@
  * Checkout abandonment, as PRODUCT.md defines it, written once as the SQL expressions that
  * classify every checkout (generated here, run by the repo). Pure.
  *
- * - Inactivity clock: starts at the checkout's last update seen before it completed
- *   (CheckoutOutcome.lastActivityAt; for history imported in one go, where no intermediate update
- *   was ever seen, its creation time).
+ * - Inactivity clock: starts at the checkout's last update while it was open: the latest
+ *   updated_at of its checkouts/* payloads that showed it not completed, in whatever order they
+ *   arrived (Checkout.lastOpenActivityAt), frozen once it is counted abandoned
+ *   (CheckoutOutcome.lastActivityAt); for history imported completed, where no open update was
+ *   ever seen, its creation time.
  * - COMPLETED   an order completed it within the threshold (default 60 min) of that activity.
  * - OPEN        not completed, and the threshold has not passed yet.
  * - NO_CONTACT  the threshold passed without contact information: Shopify records no abandoned

@@ -29,6 +29,8 @@ export type CheckoutRow = {
   customerLocale: string | null;
   shopifyCreatedAt: Date;
   sourceUpdatedAt: Date;
+  /** updated_at when the payload shows the checkout not completed (activity while open), else null. */
+  lastOpenActivityAt: Date | null;
   completedAt: Date | null;
   closedAt: Date | null;
 };
@@ -80,6 +82,7 @@ export function toCheckoutRows(p: CheckoutPayload, customerGid: string | null, f
     customerLocale: p.customer_locale ?? null,
     shopifyCreatedAt: p.created_at ?? fallbackAt,
     sourceUpdatedAt: p.updated_at ?? fallbackAt,
+    lastOpenActivityAt: p.completed_at ? null : (p.updated_at ?? fallbackAt),
     completedAt: p.completed_at ?? null,
     closedAt: p.closed_at ?? null,
   };

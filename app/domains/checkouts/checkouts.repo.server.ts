@@ -9,13 +9,14 @@ import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-
 const COLUMNS = [
   "token", "checkoutId", "cartToken", "customerGid", "email", "phone", "hasContact", "stepReached", "currency", "presentmentCurrency",
   "subtotalMinor", "totalMinor", "sourceName", "source", "landingSite", "referringSite", "deviceId", "customerLocale",
-  "shopifyCreatedAt", "sourceUpdatedAt", "completedAt", "closedAt", "orderGid",
+  "shopifyCreatedAt", "sourceUpdatedAt", "lastOpenActivityAt", "completedAt", "closedAt", "orderGid",
 ] as const satisfies readonly (keyof (CheckoutRow & { orderGid: string | null }))[];
 
 /**
  * How an update merges a column with the stored row; by default the newer payload wins. Set by
  * others (the completing order): never cleared by a later payload. The furthest step reached: a
- * buyer going back to change an address does not undo it.
+ * buyer going back to change an address does not undo it. The last activity while open: the
+ * latest of the open payloads' updated_at (the completing payload, which carries none, keeps it).
  *
  * Fields the history import does not carry (Admin GraphQL's AbandonedCheckout has no token, cart
  * token, channel, traffic source, device or locale, and a guest's email only through a customer it
@@ -28,6 +29,7 @@ const MERGE: Partial<Record<(typeof COLUMNS)[number], (column: string) => string
   completedAt: keepIfNewIsNull,
   orderGid: keepIfNewIsNull,
   stepReached: (c) => `GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`,
+  lastOpenActivityAt: (c) => `GREATEST(EXCLUDED."${c}", "Checkout"."${c}")`,
   checkoutId: keepIfNewIsNull,
   cartToken: keepIfNewIsNull,
   email: keepIfNewIsNull,
@@ -65,12 +67,13 @@ export async function upsertCheckout(
   const saved = rows[0];
   if (!saved) {
     // Stale: nothing else changes, but the step this payload shows was reached (when the buyer went
-    // back, the newer, lower payload may have arrived first).
-    await sql.query(`UPDATE "Checkout" SET "stepReached" = $3, "updatedAt" = now() WHERE "shop" = $1 AND "token" = $2 AND "stepReached" < $3`, [
-      shop,
-      checkout.token,
-      checkout.stepReached,
-    ]);
+    // back, the newer, lower payload may have arrived first), and an open payload is activity
+    // (delivered after the completing one, it still happened before the completion).
+    await sql.query(
+      `UPDATE "Checkout" SET "stepReached" = GREATEST("stepReached", $3), "lastOpenActivityAt" = GREATEST("lastOpenActivityAt", $4::timestamp(3)), "updatedAt" = now()
+       WHERE "shop" = $1 AND "token" = $2 AND ("stepReached" < $3 OR "lastOpenActivityAt" IS DISTINCT FROM GREATEST("lastOpenActivityAt", $4::timestamp(3)))`,
+      [shop, checkout.token, checkout.stepReached, checkout.lastOpenActivityAt],
+    );
     return "STALE";
   }
   await sql.query(`DELETE FROM "CheckoutLineItem" WHERE "checkoutId" = $1`, [saved.id]);

@@ -279,6 +279,28 @@ describe("abandonment: the minute sweep sees every change", () => {
     expect(kpis.recovered.link.checkouts + kpis.recovered.window.checkouts).toBe(0);
   });
 
+  it("judges a completion against the last update before it, even when both arrive between two sweeps", async () => {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    const checkout = (token: string, updatedAt: string, completedAt: string | null = null) =>
+      checkoutPayload({ token, customerId: null, email: `${token}@example.com`, createdAt: "2026-06-01T10:00:00Z", updatedAt, completedAt });
+    for (const token of ["in-order", "reordered"]) await deliverAndProcess("checkouts/create", checkout(token, "2026-06-01T10:00:00Z"));
+    await sweepShop(SHOP, { asOf: at("2026-06-01T10:10:00Z") });
+    // in-order: the buyer's update at 10:50, then the order and the completed checkout at 11:05.
+    await deliverAndProcess("checkouts/update", checkout("in-order", "2026-06-01T10:50:00Z"));
+    await deliverAndProcess("orders/create", orderPayload({ id: "7201", email: "in-order@example.com", processedAt: "2026-06-01T11:05:00Z", checkoutToken: "in-order" }));
+    await deliverAndProcess("checkouts/update", checkout("in-order", "2026-06-01T11:05:00Z", "2026-06-01T11:05:00Z"));
+    // reordered: the same, the 10:50 update delivered last (stale by then).
+    await deliverAndProcess("orders/create", orderPayload({ id: "7202", email: "reordered@example.com", processedAt: "2026-06-01T11:05:00Z", checkoutToken: "reordered" }));
+    await deliverAndProcess("checkouts/update", checkout("reordered", "2026-06-01T11:05:00Z", "2026-06-01T11:05:00Z"));
+    expect((await deliverAndProcess("checkouts/update", checkout("reordered", "2026-06-01T10:50:00Z"))).outcome).toBe("STALE");
+    await sweepShop(SHOP, { asOf: at("2026-06-01T11:10:00Z") });
+    for (const token of ["in-order", "reordered"]) {
+      expect(await outcome(token)).toMatchObject({ status: "COMPLETED", lastActivityAt: at("2026-06-01T10:50:00Z"), abandonedAt: null, recoveredAt: null });
+    }
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect((await outcome("in-order")).status).toBe("COMPLETED");
+  });
+
   /**
    * A delivery's transaction that is slow to commit: its row takes its id (and its updatedAt)
    * before a faster delivery's, and becomes visible after a sweep has looked past both.
