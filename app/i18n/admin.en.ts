@@ -128,10 +128,10 @@ export const adminEn = {
     dimensions: { channel: "Channel", source: "Traffic source", landingPage: "Landing page", device: "Device" },
     devices: { pos: "Point of sale", mobile_app: "Shopify mobile app", web: "Web", other: "Other" },
     dimensionHelp: {
-      channel: "Where the checkout was made (web, point of sale, mobile apps, draft orders, other apps).",
+      channel: "Where the checkout was made (web, mobile apps, other apps). Point-of-sale and draft-order checkouts are left out: Shopify records no abandoned checkouts for them.",
       source: "The utm_source of the landing page, else the referring site; direct when neither exists.",
       landingPage: "The first page of the visit, without its query string.",
-      device: "Web, point of sale or Shopify's mobile channels. Checkout webhooks carry no browser details, so phones and desktops in a web browser are counted together.",
+      device: "Web or Shopify's mobile channels. Checkout webhooks carry no browser details, so phones and desktops in a web browser are counted together.",
     },
     started: "Started",
     withContact: "With contact",
@@ -171,7 +171,7 @@ export const adminEn = {
         "Shopify's abandoned checkouts list holds the {abandoned} that stopped once contact details were given (the abandonment rate counts them); the {noContact} that stopped before are counted here only.",
     },
     definitions:
-      "Rate = abandoned ÷ checkouts started in the period, by the day the checkout started. Abandoned = contact details given and no order within {minutes} minutes of the last activity (Shopify records no abandoned checkout without contact details). Recovered revenue is shown both ways: Shopify's recovery-link rule, and any order by the buyer within {days} days.",
+      "Rate = abandoned ÷ checkouts started in the period, by the day the checkout started. Abandoned = contact details given and no order within {minutes} minutes of the last activity (Shopify records no abandoned checkout without contact details, nor any from the point of sale or draft orders: those are left out). Recovered revenue is shown both ways: Shopify's recovery-link rule, and any order by the buyer within {days} days.",
   },
   segments: {
     title: "Segments",

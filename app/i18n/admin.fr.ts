@@ -127,10 +127,10 @@ export const adminFr: Messages["admin"] = {
     dimensions: { channel: "Canal", source: "Source de trafic", landingPage: "Page d'arrivée", device: "Appareil" },
     devices: { pos: "Point de vente", mobile_app: "Application mobile Shopify", web: "Web", other: "Autre" },
     dimensionHelp: {
-      channel: "Où le paiement a eu lieu (web, point de vente, applications mobiles, commandes provisoires, autres applications).",
+      channel: "Où le paiement a eu lieu (web, applications mobiles, autres applications). Les paiements du point de vente et des commandes provisoires sont laissés de côté : Shopify n'enregistre aucun abandon pour eux.",
       source: "Le utm_source de la page d'arrivée, sinon le site référent ; « direct » si aucun des deux n'existe.",
       landingPage: "La première page de la visite, sans ses paramètres.",
-      device: "Web, point de vente ou canaux mobiles de Shopify. Les webhooks de paiement ne décrivent pas le navigateur : téléphones et ordinateurs sur le web sont comptés ensemble.",
+      device: "Web ou canaux mobiles de Shopify. Les webhooks de paiement ne décrivent pas le navigateur : téléphones et ordinateurs sur le web sont comptés ensemble.",
     },
     started: "Commencés",
     withContact: "Avec coordonnées",
@@ -170,7 +170,7 @@ export const adminFr: Messages["admin"] = {
         "La liste des paiements abandonnés de Shopify contient les {abandoned} arrêtés après la saisie des coordonnées (le taux d'abandon les compte) ; les {noContact} arrêtés avant ne sont comptés qu'ici.",
     },
     definitions:
-      "Taux = abandonnés ÷ paiements commencés sur la période, selon le jour où le paiement a commencé. Abandonné = coordonnées saisies et aucune commande dans les {minutes} minutes suivant la dernière activité (Shopify n'enregistre aucun abandon sans coordonnées). Le chiffre récupéré est donné des deux façons : la règle du lien de relance de Shopify, et toute commande de l'acheteur dans les {days} jours.",
+      "Taux = abandonnés ÷ paiements commencés sur la période, selon le jour où le paiement a commencé. Abandonné = coordonnées saisies et aucune commande dans les {minutes} minutes suivant la dernière activité (Shopify n'enregistre aucun abandon sans coordonnées, ni aucun du point de vente ou des commandes provisoires : ils sont laissés de côté). Le chiffre récupéré est donné des deux façons : la règle du lien de relance de Shopify, et toute commande de l'acheteur dans les {days} jours.",
   },
   segments: {
     title: "Segments",

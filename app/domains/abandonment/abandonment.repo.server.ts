@@ -15,6 +15,7 @@ import {
   pixelStepSql,
   STEP_SPLIT_DIMENSIONS,
   stepReachedSql,
+  trackedChannelSql,
 } from "~/domains/abandonment/abandonment";
 import { qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 
@@ -127,7 +128,9 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
       WHEN c."completedAt" IS NULL THEN COALESCE(c."lastOpenActivityAt", c."sourceUpdatedAt")
       ELSE COALESCE(c."lastOpenActivityAt", prev."lastActivityAt", c."shopifyCreatedAt") END)`;
   const cls = classifySql(
-    { lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"'), recoveryQualifies: raw("(ro.qualifies IS TRUE)") },
+    { lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"'), hasContact: raw('a."hasContact"'), recoveryQualifies: raw("(ro.qualifies IS TRUE)"),
+      tracked: trackedChannelSql({ sourceName: raw('a."sourceName"'), deviceId: raw('a."deviceId"') }),
+    },
     p.thresholdMinutes,
     p.asOf,
   );
@@ -319,6 +322,8 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
   await x(tx, sql`DELETE FROM "AbandonedProductDaily" WHERE shop = ${shop} ${dayScope}`);
   await x(tx, sql`DELETE FROM "AbandonmentStepDaily" WHERE shop = ${shop} ${dayScope}`);
   const counted = raw(`status IN ('ABANDONED', 'RECOVERED')`);
+  // Checkouts of channels Shopify records no abandonment for are in no count (abandonment.ts).
+  const inScope = raw(`status <> 'EXCLUDED'`);
   await x(
     tx,
     sql`INSERT INTO "AbandonmentDaily" (shop, day, currency, started, "withContact", completed, open, abandoned, "noContact",
@@ -334,7 +339,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       COALESCE(array_agg(GREATEST(0, floor(extract(epoch FROM ("recoveredAt" - "abandonedAt")) / 60))::int ORDER BY "recoveredAt" - "abandonedAt")
         FILTER (WHERE status = 'RECOVERED'), '{}'),
       ${utc(asOf)}
-    FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
+    FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} ${dayScope}
     GROUP BY day, currency`,
   );
   const dims = splitsSql(BREAKDOWN_DIMENSIONS, []);
@@ -345,7 +350,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       SELECT day, ${dims.columns}, ${dims.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE "hasContact")::int AS wc, count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int AS completed,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'RECOVERED')::int AS recovered
-      FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
+      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} ${dayScope}
       GROUP BY GROUPING SETS (${dims.sets})
     ) b`,
   );
@@ -359,7 +364,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       SELECT day, "stepReached", ${splits.columns}, ${splits.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE status IN ('ABANDONED', 'RECOVERED', 'NO_CONTACT'))::int AS stopped,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS no_contact
-      FROM "CheckoutOutcome" WHERE shop = ${shop} ${dayScope}
+      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} ${dayScope}
       GROUP BY GROUPING SETS (${splits.sets})
     ) b`,
   );

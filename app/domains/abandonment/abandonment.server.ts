@@ -29,8 +29,8 @@ async function context(shop: string, asOf = new Date()): Promise<Ctx> {
   const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZoneAndCurrency(shop)]);
   const timezone = safeTimeZone(zone.timezone);
   // v: the derivation's version; bumping it makes the next sweep a full recompute (v2: checkout
-  // steps; v3: a link recovery needs a qualifying order).
-  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 3 })).digest("hex").slice(0, 16);
+  // steps; v3: a link recovery needs a qualifying order; v4: point of sale and draft orders excluded).
+  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 4 })).digest("hex").slice(0, 16);
   return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 

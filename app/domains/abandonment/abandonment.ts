@@ -12,6 +12,8 @@
  * - NO_CONTACT  the threshold passed without contact information: Shopify records no abandoned
  *               checkout then, and neither do we (counted as started, not as abandoned).
  * - ABANDONED   the threshold passed with contact information and no completion.
+ * - EXCLUDED    a channel Shopify records no abandoned checkouts for (trackedChannelSql: point of
+ *               sale, draft orders): never abandoned or recovered, in no count and not in the rate.
  * - RECOVERED   counted abandoned, then completed by a qualifying order (segments/facts.ts: paid,
  *               not a test, not cancelled, not wholly refunded): link-attributed recovery (Shopify's
  *               rule: the buyer came back to this very checkout, i.e. through its recovery link).
@@ -32,7 +34,7 @@
 import { z } from "zod";
 import { raw, sql, utc, type Sql } from "~/lib/sql";
 
-export const CHECKOUT_STATUSES = ["OPEN", "COMPLETED", "ABANDONED", "RECOVERED", "NO_CONTACT"] as const;
+export const CHECKOUT_STATUSES = ["OPEN", "COMPLETED", "ABANDONED", "RECOVERED", "NO_CONTACT", "EXCLUDED"] as const;
 export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
 
 export const AbandonmentSettingsSchema = z.object({
@@ -44,11 +46,28 @@ export const AbandonmentSettingsSchema = z.object({
 export type AbandonmentSettings = z.infer<typeof AbandonmentSettingsSchema>;
 
 /**
+ * The source_name values of checkouts Shopify never lists as abandoned: it records abandoned
+ * checkouts for the Online Store, Buy Button and Plus Wholesale channels only, not for the point
+ * of sale ("pos") nor for draft orders ("shopify_draft_order", sent to the buyer as an invoice).
+ */
+export const UNTRACKED_SOURCE_NAMES = ["pos", "shopify_draft_order"] as const;
+
+/**
+ * The checkout belongs to a channel abandonment is counted for, as SQL over what checkouts/*
+ * payloads carry: not one of UNTRACKED_SOURCE_NAMES, and no POS device id (the point of sale's
+ * mark, as the device dimension reads it). Other channels (app ids, mobile apps) cannot be told
+ * apart from the storefront's Buy Button or Wholesale by the payload, so they are counted.
+ */
+export function trackedChannelSql(c: { sourceName: Sql; deviceId: Sql }): Sql {
+  return sql`(lower(COALESCE(${c.sourceName}, '')) NOT IN (${raw(UNTRACKED_SOURCE_NAMES.map((n) => `'${n}'`).join(", "))}) AND ${c.deviceId} IS NULL)`;
+}
+
+/**
  * Column expressions of a checkout the classification reads. `recoveryQualifies`: the order that
  * completed it qualifies (read only for checkouts completed after their deadline, see
- * completedLateSql).
+ * completedLateSql). `tracked`: trackedChannelSql.
  */
-export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContact: Sql; recoveryQualifies: Sql };
+export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContact: Sql; recoveryQualifies: Sql; tracked: Sql };
 
 /** When a checkout counts as abandoned if nothing happens: its last activity plus the threshold. */
 export function deadlineSql(lastActivityAt: Sql, thresholdMinutes: number): Sql {
@@ -65,14 +84,15 @@ export function classifySql(c: CheckoutColumns, thresholdMinutes: number, asOf: 
   const deadline = deadlineSql(c.lastActivityAt, thresholdMinutes);
   const now = utc(asOf);
   const status = sql`(CASE
+    WHEN NOT ${c.tracked} THEN 'EXCLUDED'
     WHEN ${c.completedAt} IS NOT NULL AND ${c.completedAt} <= ${deadline} THEN 'COMPLETED'
     WHEN ${c.completedAt} IS NULL AND ${now} < ${deadline} THEN 'OPEN'
     WHEN ${c.completedAt} IS NULL AND NOT ${c.hasContact} THEN 'NO_CONTACT'
     WHEN ${c.completedAt} IS NOT NULL AND ${c.recoveryQualifies} THEN 'RECOVERED'
     ELSE 'ABANDONED' END)`;
   // A checkout that completed always had contact details at the end, whatever the payload said.
-  const abandonedAt = sql`(CASE WHEN (${c.completedAt} IS NOT NULL AND ${c.completedAt} > ${deadline})
-    OR (${c.completedAt} IS NULL AND ${now} >= ${deadline} AND ${c.hasContact}) THEN ${deadline} END)`;
+  const abandonedAt = sql`(CASE WHEN ${c.tracked} AND ((${c.completedAt} IS NOT NULL AND ${c.completedAt} > ${deadline})
+    OR (${c.completedAt} IS NULL AND ${now} >= ${deadline} AND ${c.hasContact})) THEN ${deadline} END)`;
   return { status, abandonedAt };
 }
 

@@ -245,6 +245,36 @@ describe("abandonment: which orders recover", () => {
   });
 });
 
+describe("abandonment: the channels Shopify records abandoned checkouts for", () => {
+  it("leaves point-of-sale and draft-order checkouts out: never abandoned or recovered, not in the rate", async () => {
+    await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
+    const left = { createdAt: "2026-06-01T10:00:00Z", total: "40.00" };
+    await makeCheckout(SHOP, { token: "web", email: "web@example.com", ...left });
+    await makeCheckout(SHOP, { token: "pos", email: "pos@example.com", sourceName: "pos", ...left });
+    await makeCheckout(SHOP, { token: "pos-device", email: "device@example.com", sourceName: null, deviceId: "7", ...left });
+    await makeCheckout(SHOP, { token: "draft", email: "draft@example.com", sourceName: "shopify_draft_order", ...left });
+    await sweepShop(SHOP, { asOf: new Date("2026-06-01T10:10:00Z") });
+    // The POS cart is paid a day later through the same checkout: no recovery either.
+    const o = await makeOrder(SHOP, { email: "pos@example.com", processedAt: "2026-06-02T09:00:00Z", checkoutToken: "pos", subtotal: "40.00" });
+    await db().checkout.update({ where: { shop_token: { shop: SHOP, token: "pos" } }, data: { completedAt: o.processedAt, orderGid: o.orderGid, sourceUpdatedAt: o.processedAt } });
+    await sweepShop(SHOP, { asOf: AS_OF });
+
+    expect(await outcome("web")).toMatchObject({ status: "ABANDONED" });
+    for (const token of ["pos", "pos-device", "draft"]) {
+      expect(await outcome(token)).toMatchObject({ status: "EXCLUDED", abandonedAt: null, recoveredAt: null, recoveredMinor: null, windowOrderGid: null });
+    }
+    const kpis = await getAbandonmentKpis(SHOP, RANGE);
+    expect(kpis).toMatchObject({ started: 1, withContact: 1, completed: 0, abandoned: 1, abandonmentRate: { rate: 1, abandoned: 1, started: 1 } });
+    expect(kpis.abandonedValue).toEqual([{ currency: "USD", minor: 4000n }]);
+    expect(kpis.recovered.link.checkouts).toBe(0);
+    expect((await getAbandonmentBreakdown(SHOP, RANGE, "channel")).map((r) => r.value)).toEqual(["web"]);
+    const [all] = await getStepFunnels(SHOP, RANGE, "all");
+    expect(all!.steps[0]!.reached).toBe(1);
+    await recomputeAbandonment(SHOP, { asOf: AS_OF });
+    expect((await outcome("pos")).status).toBe("EXCLUDED");
+  });
+});
+
 describe("abandonment: the minute sweep sees every change", () => {
   const at = (iso: string) => new Date(iso);
 

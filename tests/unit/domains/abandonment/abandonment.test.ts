@@ -33,10 +33,11 @@ describe("abandonment definitions", () => {
   });
 
   it("classifies in SQL with the threshold and the moment bound as parameters", () => {
-    const { status } = classifySql({ lastActivityAt: raw("a.t"), completedAt: raw("a.c"), hasContact: raw("a.h"), recoveryQualifies: raw("a.q") }, 60, new Date("2026-06-10T12:00:00Z"));
+    const { status } = classifySql({ lastActivityAt: raw("a.t"), completedAt: raw("a.c"), hasContact: raw("a.h"), recoveryQualifies: raw("a.q"), tracked: raw("a.k") }, 60, new Date("2026-06-10T12:00:00Z"));
     const [text, ...values] = render(status);
     expect(text).toContain("THEN 'COMPLETED'");
     expect(text).toContain("THEN 'NO_CONTACT'");
+    expect(text).toContain("WHEN NOT a.k THEN 'EXCLUDED'");
     expect(new Set(values)).toEqual(new Set([60, "2026-06-10 12:00:00.000"]));
   });
 });
