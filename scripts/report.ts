@@ -126,7 +126,8 @@ async function abandonmentReport(): Promise<number> {
   const r = await range();
   if (format === "csv") {
     const trend = await getAbandonmentTrend(shop!, r);
-    out(csv([["day", "started", "abandoned", "rate", "recovered_link", "recovered_window", "recovered_link_revenue", "recovered_window_revenue"], ...trend.map((d) => [d.day, d.started, d.abandoned, d.rate === null ? "" : d.rate.toFixed(4), d.recoveredLink, d.recoveredWindow, fromMinor(d.recoveredLinkMinor, shopCurrency ?? "USD"), fromMinor(d.recoveredWindowMinor, shopCurrency ?? "USD")])]));
+    // imported_abandoned: the history import's abandoned checkouts, outside started, abandoned and the rate.
+    out(csv([["day", "started", "abandoned", "rate", "imported_abandoned", "recovered_link", "recovered_window", "recovered_link_revenue", "recovered_window_revenue"], ...trend.map((d) => [d.day, d.started, d.abandoned, d.rate === null ? "" : d.rate.toFixed(4), d.importedAbandoned, d.recoveredLink, d.recoveredWindow, fromMinor(d.recoveredLinkMinor, shopCurrency ?? "USD"), fromMinor(d.recoveredWindowMinor, shopCurrency ?? "USD")])]));
     return 0;
   }
   const [kpis, [steps], devices, channels, sources, landing, products] = await Promise.all([
@@ -146,7 +147,9 @@ async function abandonmentReport(): Promise<number> {
   out(`${tr("admin.abandonment.title")}, ${shop}, ${r.from} to ${r.to}`);
   out(`  ${tr("admin.abandonment.subtitle", { minutes: kpis.settings.thresholdMinutes })}`);
   out(`  ${tr("admin.abandonment.funnelLine", { started: kpis.started, contact: kpis.withContact, completed: kpis.completed, open: kpis.open, noContact: kpis.noContact })}`);
-  line(tr("admin.abandonment.rate"), `${t.percent(kpis.abandonmentRate.rate)} · ${tr("admin.abandonment.rateDetail", { abandoned: kpis.abandoned, count: kpis.started })}`);
+  if (kpis.imported.abandoned) out(`  ${tr("admin.abandonment.importedLine", { count: kpis.imported.abandoned })}`);
+  const importedDetail = kpis.imported.abandoned ? ` · ${tr("admin.abandonment.importedDetail", { count: kpis.imported.abandoned })}` : "";
+  line(tr("admin.abandonment.rate"), `${t.percent(kpis.abandonmentRate.rate)} · ${tr("admin.abandonment.rateDetail", { abandoned: kpis.abandoned, count: kpis.started })}${importedDetail}`);
   line(tr("admin.abandonment.abandonedValue"), `${kpis.abandonedValue.map((v) => t.money(v.minor, v.currency)).join(" + ") || "–"} (${tr("admin.abandonment.checkoutCurrency")})`);
   line(tr("admin.abandonment.recoveredLink"), recovered(kpis.recovered.link));
   line(tr("admin.abandonment.recoveredWindow", { days: kpis.recovered.window.days }), recovered(kpis.recovered.window));

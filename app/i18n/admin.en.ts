@@ -111,6 +111,13 @@ export const adminEn = {
     subtitle: "A checkout with contact details and no order {minutes} minutes after its last activity counts as abandoned.",
     rate: "Abandonment rate",
     rateDetail: { one: "{abandoned} abandoned of {count} checkout started", other: "{abandoned} abandoned of {count} checkouts started" },
+    importedDetail: { one: "+{count} imported from Shopify's history, not in the rate", other: "+{count} imported from Shopify's history, not in the rate" },
+    importedLine: {
+      one: "{count} abandoned checkout imported from Shopify's history counts in the value, the products and the recoveries, not in the rate: Shopify's list keeps no checkout that was completed, so those days have no checkouts started to divide by.",
+      other:
+        "{count} abandoned checkouts imported from Shopify's history count in the value, the products and the recoveries, not in the rate: Shopify's list keeps no checkout that was completed, so those days have no checkouts started to divide by.",
+    },
+    importedAbandoned: "Abandoned (imported history)",
     abandonedValue: "Abandoned value",
     checkoutCurrency: "In each checkout's own currency, not converted",
     recoveredLink: "Recovered revenue (recovery link)",

@@ -110,6 +110,13 @@ export const adminFr: Messages["admin"] = {
     subtitle: "Un paiement avec coordonnées et sans commande {minutes} minutes après sa dernière activité compte comme abandonné.",
     rate: "Taux d'abandon",
     rateDetail: { one: "abandons : {abandoned} sur {count} paiement commencé", other: "abandons : {abandoned} sur {count} paiements commencés" },
+    importedDetail: { one: "+{count} importé de l'historique Shopify, hors taux", other: "+{count} importés de l'historique Shopify, hors taux" },
+    importedLine: {
+      one: "{count} paiement abandonné importé de l'historique Shopify compte dans la valeur, les produits et les récupérations, pas dans le taux : la liste de Shopify ne garde aucun paiement finalisé, ces jours-là n'ont donc pas de paiements commencés à diviser.",
+      other:
+        "{count} paiements abandonnés importés de l'historique Shopify comptent dans la valeur, les produits et les récupérations, pas dans le taux : la liste de Shopify ne garde aucun paiement finalisé, ces jours-là n'ont donc pas de paiements commencés à diviser.",
+    },
+    importedAbandoned: "Abandonnés (historique importé)",
     abandonedValue: "Valeur abandonnée",
     checkoutCurrency: "Dans la devise de chaque paiement, sans conversion",
     recoveredLink: "Chiffre récupéré (lien de relance)",

@@ -121,6 +121,8 @@ export type CheckoutSpec = {
   deviceId?: string | null;
   /** The furthest step its payloads showed (abandonment.ts CHECKOUT_STEPS index). */
   step?: number;
+  /** Known only from the history import (Shopify's abandoned checkouts list). */
+  imported?: boolean;
   lines?: { productId?: number | null; title: string; quantity?: number; price: string }[];
 };
 
@@ -152,6 +154,7 @@ export async function makeCheckout(shop: string, c: CheckoutSpec) {
       lastOpenActivityAt: c.completedAt ? at(c.createdAt) : at(c.updatedAt ?? c.createdAt),
       completedAt: c.completedAt ? at(c.completedAt) : null,
       orderGid: c.orderGid ?? null,
+      imported: c.imported ?? false,
       lineItems: {
         create: (c.lines ?? [{ productId: 1, title: "Thing", price: c.total ?? "50.00" }]).map((li, position) => ({
           shop,

@@ -25,7 +25,7 @@ function Kpi({ label, value, detail }: { label: string; value: string; detail: s
   );
 }
 
-export function AbandonmentKpiGrid({ kpis, shopCurrency }: { kpis: Pick<AbandonmentKpis, "abandonmentRate" | "abandonedValue" | "recovered">; shopCurrency: string }) {
+export function AbandonmentKpiGrid({ kpis, shopCurrency }: { kpis: Pick<AbandonmentKpis, "abandonmentRate" | "imported" | "abandonedValue" | "recovered">; shopCurrency: string }) {
   const { t, number, money, percent } = useT();
   const [firstValue, ...otherValues] = kpis.abandonedValue;
   const recovered = (r: { checkouts: number; rate: number | null }) => t("admin.abandonment.recoveredDetail", { count: r.checkouts, rate: percent(r.rate) });
@@ -34,7 +34,11 @@ export function AbandonmentKpiGrid({ kpis, shopCurrency }: { kpis: Pick<Abandonm
       <Kpi
         label={t("admin.abandonment.rate")}
         value={percent(kpis.abandonmentRate.rate)}
-        detail={t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandonmentRate.abandoned), count: kpis.abandonmentRate.started })}
+        detail={[
+          t("admin.abandonment.rateDetail", { abandoned: number(kpis.abandonmentRate.abandoned), count: kpis.abandonmentRate.started }),
+          // The history import's abandoned checkouts have no started count to go with: beside the rate, never in it.
+          ...(kpis.imported.abandoned ? [t("admin.abandonment.importedDetail", { count: kpis.imported.abandoned })] : []),
+        ].join(" · ")}
       />
       {/* Checkout values stay in their own currencies (never converted): the first one large, the others below. */}
       <Kpi

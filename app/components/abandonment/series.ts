@@ -1,6 +1,7 @@
 /**
  * Daily abandonment figures shaped for the trend charts: rate per day (null on days without
- * checkouts, so the line has a gap rather than a false 0 %), counts, and recovered revenue in
+ * checkouts started, so the line has a gap rather than a false 0 %, or a false 100 % on days only
+ * the history import filled), counts, and recovered revenue in
  * major units of the shop currency (what the chart axis shows). Pure.
  */
 import type { AbandonmentTrendPoint } from "~/domains/abandonment/abandonment.server";
@@ -13,6 +14,7 @@ export type AbandonmentSeries = {
   rate: Point[];
   started: Point[];
   abandoned: Point[];
+  importedAbandoned: Point[];
   recoveredLink: Point[];
   recoveredWindow: Point[];
 };
@@ -28,6 +30,7 @@ export function abandonmentSeries(trend: AbandonmentTrendPoint[], currency: stri
     rate: trend.map((p) => ({ key: p.day, value: p.started > 0 ? p.rate : null })),
     started: trend.map((p) => ({ key: p.day, value: p.started })),
     abandoned: trend.map((p) => ({ key: p.day, value: p.abandoned })),
+    importedAbandoned: trend.map((p) => ({ key: p.day, value: p.importedAbandoned })),
     recoveredLink: trend.map((p) => ({ key: p.day, value: toMajor(p.recoveredLinkMinor, currency) })),
     recoveredWindow: trend.map((p) => ({ key: p.day, value: toMajor(p.recoveredWindowMinor, currency) })),
   };

@@ -160,6 +160,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     "source",
     "landingPage",
     "device",
+    "imported",
     "thresholdMinutes",
   ];
   const list = cols.map((c) => `"${c}"`).join(", ");
@@ -180,7 +181,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
     ), a AS (
       SELECT c.id, c.token, c."shopifyCreatedAt", c."customerGid", c.email, c."hasContact", c."stepReached" AS payload_step, px.step AS pixel_step,
         c.currency, c."totalMinor",
-        c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId",
+        c."sourceUpdatedAt", c."completedAt", c."orderGid", c."sourceName", c."landingSite", c."referringSite", c."deviceId", c.imported,
         ${activity} AS activity, prev.token AS prev_token, prev.day AS old_day, prev."customerGid" AS old_customer, prev."buyerKey" AS old_buyer, prev.status AS old_status,
         prev.channel AS "p_channel", prev.source AS "p_source", prev."landingPage" AS "p_landingPage", prev.device AS "p_device",
         ${raw(cols.map((c) => `prev."${c}" AS "stored_${c}"`).join(", "))}
@@ -212,7 +213,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
         CASE WHEN b.status = 'RECOVERED' THEN b.recovery_minor END AS "recoveredMinor",
         ${p.shopCurrency}::text AS "shopCurrency",
         ${dim("channel")} AS channel, ${dim("source")} AS source, ${dim("landingPage")} AS "landingPage", ${dim("device")} AS device,
-        ${p.thresholdMinutes}::int AS "thresholdMinutes"
+        b.imported, ${p.thresholdMinutes}::int AS "thresholdMinutes"
       FROM b
       -- OFFSET 0 keeps n a subquery that computes each row once: flattened into todo, every
       -- expression above (four regular expressions, the time zone, the classification) ran twice,
@@ -324,15 +325,20 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
   const counted = raw(`status IN ('ABANDONED', 'RECOVERED')`);
   // Checkouts of channels Shopify records no abandonment for are in no count (abandonment.ts).
   const inScope = raw(`status <> 'EXCLUDED'`);
+  // The rate's population: checkouts webhooks delivered. The history import holds only the
+  // checkouts Shopify lists as abandoned, never the ones completed meanwhile, so its checkouts
+  // would make a day's rate 100 %: they are counted apart (importedAbandoned), and in the value,
+  // the recoveries and the products, never in started, the breakdowns or the step funnel.
+  const observed = raw(`NOT imported`);
   await x(
     tx,
     sql`INSERT INTO "AbandonmentDaily" (shop, day, currency, started, "withContact", completed, open, abandoned, "noContact",
-      "abandonedValueMinor", "recoveredLink", "recoveredLinkMinor", "recoveredWindow", "recoveredWindowMinor", "shopCurrency",
+      "abandonedValueMinor", "importedAbandoned", "recoveredLink", "recoveredLinkMinor", "recoveredWindow", "recoveredWindowMinor", "shopCurrency",
       "recoveryMinutes", "computedAt")
-    SELECT ${shop}, day, currency, count(*)::int, count(*) FILTER (WHERE "hasContact")::int,
-      count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int, count(*) FILTER (WHERE status = 'OPEN')::int,
-      count(*) FILTER (WHERE ${counted})::int, count(*) FILTER (WHERE status = 'NO_CONTACT')::int,
-      COALESCE(sum("valueMinor") FILTER (WHERE ${counted}), 0)::bigint,
+    SELECT ${shop}, day, currency, count(*) FILTER (WHERE ${observed})::int, count(*) FILTER (WHERE ${observed} AND "hasContact")::int,
+      count(*) FILTER (WHERE ${observed} AND status IN ('COMPLETED', 'RECOVERED'))::int, count(*) FILTER (WHERE ${observed} AND status = 'OPEN')::int,
+      count(*) FILTER (WHERE ${observed} AND ${counted})::int, count(*) FILTER (WHERE ${observed} AND status = 'NO_CONTACT')::int,
+      COALESCE(sum("valueMinor") FILTER (WHERE ${counted}), 0)::bigint, count(*) FILTER (WHERE imported AND ${counted})::int,
       count(*) FILTER (WHERE status = 'RECOVERED')::int, COALESCE(sum("recoveredMinor") FILTER (WHERE status = 'RECOVERED'), 0)::bigint,
       count(*) FILTER (WHERE "windowOrderGid" IS NOT NULL)::int, COALESCE(sum("windowRecoveredMinor"), 0)::bigint,
       max("shopCurrency"),
@@ -350,7 +356,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       SELECT day, ${dims.columns}, ${dims.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE "hasContact")::int AS wc, count(*) FILTER (WHERE status IN ('COMPLETED', 'RECOVERED'))::int AS completed,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'RECOVERED')::int AS recovered
-      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} ${dayScope}
+      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} AND ${observed} ${dayScope}
       GROUP BY GROUPING SETS (${dims.sets})
     ) b`,
   );
@@ -364,7 +370,7 @@ export async function rebuildDays(tx: Db, shop: string, days: "all" | string[], 
       SELECT day, "stepReached", ${splits.columns}, ${splits.grouping} AS g, count(*)::int AS started,
         count(*) FILTER (WHERE status IN ('ABANDONED', 'RECOVERED', 'NO_CONTACT'))::int AS stopped,
         count(*) FILTER (WHERE ${counted})::int AS abandoned, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS no_contact
-      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} ${dayScope}
+      FROM "CheckoutOutcome" WHERE shop = ${shop} AND ${inScope} AND ${observed} ${dayScope}
       GROUP BY GROUPING SETS (${splits.sets})
     ) b`,
   );

@@ -29,8 +29,9 @@ async function context(shop: string, asOf = new Date()): Promise<Ctx> {
   const [settings, zone] = await Promise.all([getShopSettings(shop), readShopZoneAndCurrency(shop)]);
   const timezone = safeTimeZone(zone.timezone);
   // v: the derivation's version; bumping it makes the next sweep a full recompute (v2: checkout
-  // steps; v3: a link recovery needs a qualifying order; v4: point of sale and draft orders excluded).
-  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 4 })).digest("hex").slice(0, 16);
+  // steps; v3: a link recovery needs a qualifying order; v4: point of sale and draft orders
+  // excluded; v5: imported checkouts outside the rate).
+  const configKey = createHash("sha256").update(JSON.stringify({ a: settings.abandonment, timezone, currency: zone.currency, v: 5 })).digest("hex").slice(0, 16);
   return { shop, asOf, timezone, shopCurrency: zone.currency, settings: settings.abandonment, configKey };
 }
 
@@ -124,6 +125,11 @@ export type AbandonmentKpis = {
   abandoned: number;
   /** abandoned ÷ started, with both numbers (null when nothing started). */
   abandonmentRate: { rate: number | null; abandoned: number; started: number };
+  /**
+   * The history import's abandoned checkouts (Shopify's list, which holds no completed checkout):
+   * in the value, the recoveries and the products, never in started, abandoned or the rate.
+   */
+  imported: { abandoned: number };
   /** Per checkout currency, never converted. */
   abandonedValue: { currency: string; minor: bigint }[];
   recovered: {
@@ -150,6 +156,10 @@ export async function getAbandonmentKpis(shop: string, range: DateRange): Promis
   const value = new Map<string, bigint>();
   for (const r of rows) value.set(r.currency, (value.get(r.currency) ?? 0n) + r.abandonedValueMinor);
   const abandoned = sum((r) => r.abandoned);
+  const imported = sum((r) => r.importedAbandoned);
+  // Recovery rates are shares of every abandoned checkout, imported ones included (their
+  // recoveries are counted too); only the abandonment rate needs the started denominator.
+  const allAbandoned = abandoned + imported;
   const link = sum((r) => r.recoveredLink);
   const win = sum((r) => r.recoveredWindow);
   return {
@@ -161,11 +171,12 @@ export async function getAbandonmentKpis(shop: string, range: DateRange): Promis
     noContact: sum((r) => r.noContact),
     abandoned,
     abandonmentRate: abandonmentRate(abandoned, sum((r) => r.started)),
+    imported: { abandoned: imported },
     abandonedValue: [...value].map(([currency, minor]) => ({ currency, minor })).sort((a, b) => (b.minor > a.minor ? 1 : -1)),
     recovered: {
       shopCurrency: rows.find((r) => r.shopCurrency)?.shopCurrency ?? null,
-      link: { checkouts: link, revenueMinor: rows.reduce((a, r) => a + r.recoveredLinkMinor, 0n), rate: abandoned ? link / abandoned : null },
-      window: { checkouts: win, revenueMinor: rows.reduce((a, r) => a + r.recoveredWindowMinor, 0n), rate: abandoned ? win / abandoned : null, days: settings.abandonment.attributionWindowDays },
+      link: { checkouts: link, revenueMinor: rows.reduce((a, r) => a + r.recoveredLinkMinor, 0n), rate: allAbandoned ? link / allAbandoned : null },
+      window: { checkouts: win, revenueMinor: rows.reduce((a, r) => a + r.recoveredWindowMinor, 0n), rate: allAbandoned ? win / allAbandoned : null, days: settings.abandonment.attributionWindowDays },
       medianMinutesToRecover: median(rows.flatMap((r) => r.recoveryMinutes)),
     },
     settings: settings.abandonment,
@@ -177,6 +188,8 @@ export type AbandonmentTrendPoint = {
   day: string;
   started: number;
   abandoned: number;
+  /** Abandoned checkouts of the history import, outside the rate (see AbandonmentKpis.imported). */
+  importedAbandoned: number;
   rate: number | null;
   recoveredLink: number;
   recoveredWindow: number;
@@ -190,7 +203,7 @@ export async function getAbandonmentTrend(shop: string, range: DateRange): Promi
   const rows = await readDaily(shop, range);
   const byDay = new Map<string, AbandonmentTrendPoint>();
   for (let d = range.from; d <= range.to; d = addDays(d, 1)) {
-    byDay.set(d, { day: d, started: 0, abandoned: 0, rate: null, recoveredLink: 0, recoveredWindow: 0, recoveredLinkMinor: 0n, recoveredWindowMinor: 0n, abandonedValue: [] });
+    byDay.set(d, { day: d, started: 0, abandoned: 0, importedAbandoned: 0, rate: null, recoveredLink: 0, recoveredWindow: 0, recoveredLinkMinor: 0n, recoveredWindowMinor: 0n, abandonedValue: [] });
     if (byDay.size > 3660) break;
   }
   for (const r of rows) {
@@ -198,6 +211,7 @@ export async function getAbandonmentTrend(shop: string, range: DateRange): Promi
     if (!p) continue;
     p.started += r.started;
     p.abandoned += r.abandoned;
+    p.importedAbandoned += r.importedAbandoned;
     p.recoveredLink += r.recoveredLink;
     p.recoveredWindow += r.recoveredWindow;
     p.recoveredLinkMinor += r.recoveredLinkMinor;

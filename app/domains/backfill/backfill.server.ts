@@ -127,7 +127,7 @@ async function applyRoot(sql: SqlClient, shop: string, phase: BackfillPhase, roo
   }
   const parsed = CheckoutPayloadSchema.safeParse(abandonedCheckoutPayload(root, children));
   if (!parsed.success) return false;
-  await applyCheckoutPayload(sql, shop, parsed.data, now);
+  await applyCheckoutPayload(sql, shop, parsed.data, now, "import");
   return true;
 }
 

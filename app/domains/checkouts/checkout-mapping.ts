@@ -33,7 +33,12 @@ export type CheckoutRow = {
   lastOpenActivityAt: Date | null;
   completedAt: Date | null;
   closedAt: Date | null;
+  /** From the history import (Shopify's abandoned checkouts list), not from a checkouts/* webhook. */
+  imported: boolean;
 };
+
+/** Where a checkout payload comes from: a checkouts/* delivery, or the history import's mapping of one. */
+export type CheckoutOrigin = "webhook" | "import";
 
 export type CheckoutLineRow = {
   position: number;
@@ -56,7 +61,7 @@ export function checkoutIdOf(p: { id?: string | null; name?: string | null }): s
   return fromName && /^\d+$/.test(fromName) ? fromName : null;
 }
 
-export function toCheckoutRows(p: CheckoutPayload, customerGid: string | null, fallbackAt: Date) {
+export function toCheckoutRows(p: CheckoutPayload, customerGid: string | null, fallbackAt: Date, origin: CheckoutOrigin = "webhook") {
   const currency = p.presentment_currency ?? p.currency;
   const email = (p.email || p.customer?.email)?.toLowerCase() ?? null;
   const phone = p.phone ?? p.customer?.phone ?? null;
@@ -82,9 +87,10 @@ export function toCheckoutRows(p: CheckoutPayload, customerGid: string | null, f
     customerLocale: p.customer_locale ?? null,
     shopifyCreatedAt: p.created_at ?? fallbackAt,
     sourceUpdatedAt: p.updated_at ?? fallbackAt,
-    lastOpenActivityAt: p.completed_at ? null : (p.updated_at ?? fallbackAt),
+    lastOpenActivityAt: p.completed_at ? null : p.updated_at ?? fallbackAt,
     completedAt: p.completed_at ?? null,
     closedAt: p.closed_at ?? null,
+    imported: origin === "import",
   };
   const lineItems: CheckoutLineRow[] = p.line_items.map((li, position) => ({
     position,

@@ -9,7 +9,7 @@ import type { CheckoutLineRow, CheckoutRow } from "~/domains/checkouts/checkout-
 const COLUMNS = [
   "token", "checkoutId", "cartToken", "customerGid", "email", "phone", "hasContact", "stepReached", "currency", "presentmentCurrency",
   "subtotalMinor", "totalMinor", "sourceName", "source", "landingSite", "referringSite", "deviceId", "customerLocale",
-  "shopifyCreatedAt", "sourceUpdatedAt", "lastOpenActivityAt", "completedAt", "closedAt", "orderGid",
+  "shopifyCreatedAt", "sourceUpdatedAt", "lastOpenActivityAt", "completedAt", "closedAt", "orderGid", "imported",
 ] as const satisfies readonly (keyof (CheckoutRow & { orderGid: string | null }))[];
 
 /**
@@ -41,6 +41,8 @@ const MERGE: Partial<Record<(typeof COLUMNS)[number], (column: string) => string
   referringSite: keepIfNewIsNull,
   deviceId: keepIfNewIsNull,
   customerLocale: keepIfNewIsNull,
+  // Imported only while no webhook delivered it, whichever came first.
+  imported: (c) => `(EXCLUDED."${c}" AND "Checkout"."${c}")`,
 };
 const LINE_COLUMNS = ["position", "productGid", "variantGid", "title", "variantTitle", "sku", "quantity", "priceMinor"] as const satisfies readonly (keyof CheckoutLineRow)[];
 
@@ -67,12 +69,15 @@ export async function upsertCheckout(
   const saved = rows[0];
   if (!saved) {
     // Stale: nothing else changes, but the step this payload shows was reached (when the buyer went
-    // back, the newer, lower payload may have arrived first), and an open payload is activity
-    // (delivered after the completing one, it still happened before the completion).
+    // back, the newer, lower payload may have arrived first), an open payload is activity
+    // (delivered after the completing one, it still happened before the completion), and a
+    // webhook saw the checkout.
     await sql.query(
-      `UPDATE "Checkout" SET "stepReached" = GREATEST("stepReached", $3), "lastOpenActivityAt" = GREATEST("lastOpenActivityAt", $4::timestamp(3)), "updatedAt" = now()
-       WHERE "shop" = $1 AND "token" = $2 AND ("stepReached" < $3 OR "lastOpenActivityAt" IS DISTINCT FROM GREATEST("lastOpenActivityAt", $4::timestamp(3)))`,
-      [shop, checkout.token, checkout.stepReached, checkout.lastOpenActivityAt],
+      `UPDATE "Checkout" SET "stepReached" = GREATEST("stepReached", $3), "lastOpenActivityAt" = GREATEST("lastOpenActivityAt", $4::timestamp(3)),
+         "imported" = "imported" AND $5, "updatedAt" = now()
+       WHERE "shop" = $1 AND "token" = $2
+         AND ("stepReached" < $3 OR "lastOpenActivityAt" IS DISTINCT FROM GREATEST("lastOpenActivityAt", $4::timestamp(3)) OR ("imported" AND NOT $5))`,
+      [shop, checkout.token, checkout.stepReached, checkout.lastOpenActivityAt, checkout.imported],
     );
     return "STALE";
   }

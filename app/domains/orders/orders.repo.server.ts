@@ -84,6 +84,22 @@ export async function findOrderByCheckoutToken(sql: SqlClient, shop: string, che
   return rows[0] ?? null;
 }
 
+/**
+ * The buyer's order (by customer, else lower-case email) processed nearest to `at`, within
+ * `toleranceSeconds` either side; null when there is none.
+ */
+export async function findBuyerOrderAt(sql: SqlClient, shop: string, buyer: { customerGid: string | null; email: string | null }, at: Date, toleranceSeconds: number) {
+  if (!buyer.customerGid && !buyer.email) return null;
+  const rows = await sql.query<{ orderGid: string; processedAt: Date }>(
+    `SELECT "orderGid", "processedAt" FROM "Order"
+     WHERE "shop" = $1 AND ("customerGid" = $2 OR ($2::text IS NULL AND lower("email") = $3))
+       AND "processedAt" BETWEEN $4::timestamp(3) - make_interval(secs => $5) AND $4::timestamp(3) + make_interval(secs => $5)
+     ORDER BY abs(extract(epoch FROM ("processedAt" - $4::timestamp(3)))), "orderGid" LIMIT 1`,
+    [shop, buyer.customerGid, buyer.email?.toLowerCase() ?? null, at, toleranceSeconds],
+  );
+  return rows[0] ?? null;
+}
+
 export async function findOrderCustomerGid(sql: SqlClient, shop: string, orderGid: string): Promise<string | null> {
   const rows = await sql.query<{ customerGid: string | null }>(`SELECT "customerGid" FROM "Order" WHERE "shop" = $1 AND "orderGid" = $2`, [shop, orderGid]);
   return rows[0]?.customerGid ?? null;

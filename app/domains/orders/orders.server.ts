@@ -6,11 +6,11 @@
 import type { SqlClient } from "~/db.server";
 import { rememberCustomerReference } from "~/domains/customers/customers.server";
 import { orderCurrency, refundCurrency, toOrderRows, toRefundRow } from "~/domains/orders/order-mapping";
-import { findOrderCustomerGid, findOrderByCheckoutToken, linkCheckoutToOrder, upsertOrder, upsertRefund } from "~/domains/orders/orders.repo.server";
+import { findBuyerOrderAt, findOrderCustomerGid, findOrderByCheckoutToken, linkCheckoutToOrder, upsertOrder, upsertRefund } from "~/domains/orders/orders.repo.server";
 import { rememberShopCurrency } from "~/domains/shops/shops.server";
 import type { OrderPayload, RefundPayload } from "~/webhooks/payloads";
 
-export { findOrderByCheckoutToken };
+export { findBuyerOrderAt, findOrderByCheckoutToken };
 
 export type OrderOutcome = { outcome: "APPLIED" | "STALE"; customerGid: string | null; orderGid: string };
 

@@ -43,7 +43,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     getBackfillProgress(shop),
   ]);
   const customersNow = funnel.reduce((n, s) => n + s.customers, 0);
-  const activityInRange = funnel.some((s) => s.entered > 0 || s.advanced > 0) || kpis.started > 0;
+  const activityInRange = funnel.some((s) => s.entered > 0 || s.advanced > 0) || kpis.started > 0 || kpis.imported.abandoned > 0;
   return {
     demo,
     selection,
@@ -68,7 +68,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       : null,
     // Said next to the import: RFM and stages only see the orders Shopify shared.
     ordersLimitedTo60Days: !demo && readsAllOrders(shopRow?.scopes) === false,
-    state: customersNow === 0 && !backfill && kpis.started === 0 ? ("fresh" as const) : activityInRange ? ("data" as const) : ("quietRange" as const),
+    state: customersNow === 0 && !backfill && kpis.started === 0 && kpis.imported.abandoned === 0 ? ("fresh" as const) : activityInRange ? ("data" as const) : ("quietRange" as const),
   };
 };
 

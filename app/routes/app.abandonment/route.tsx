@@ -189,7 +189,7 @@ function RecoveredList() {
 export default function Abandonment() {
   const { selection, kpis, trend, products, currency, steps } = useLoaderData<typeof loader>();
   const { t, number, money, percent, day, locale } = useT();
-  const empty = kpis.started === 0;
+  const empty = kpis.started === 0 && kpis.imported.abandoned === 0;
   return (
     <Page title={t("admin.abandonment.title")} subtitle={t("admin.abandonment.subtitle", { minutes: kpis.settings.thresholdMinutes })}>
       <Layout>
@@ -226,6 +226,11 @@ export default function Abandonment() {
                     })}
                     {kpis.recovered.medianMinutesToRecover !== null ? ` ${t("admin.abandonment.median", { time: recoveryTime(Math.round(kpis.recovered.medianMinutesToRecover), t) })}` : ""}
                   </Text>
+                  {kpis.imported.abandoned ? (
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {t("admin.abandonment.importedLine", { count: kpis.imported.abandoned })}
+                    </Text>
+                  ) : null}
                   <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
                     <BlockStack gap="200">
                       <Text as="h2" variant="headingSm">
@@ -236,6 +241,7 @@ export default function Abandonment() {
                         series={[
                           { name: t("admin.abandonment.started"), points: trend.started },
                           { name: t("admin.abandonment.abandoned"), points: trend.abandoned },
+                          ...(kpis.imported.abandoned ? [{ name: t("admin.abandonment.importedAbandoned"), points: trend.importedAbandoned }] : []),
                         ]}
                         format="count"
                         summary={`${t("admin.abandonment.started")}: ${seriesSummary(trend.started, (v) => number(Math.round(v)), t)} ${t("admin.abandonment.abandoned")}: ${seriesSummary(trend.abandoned, (v) => number(Math.round(v)), t)}`}

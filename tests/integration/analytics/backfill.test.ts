@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
 import { getBackfillProgress, runBackfillStep, startBackfill } from "~/domains/backfill/backfill.server";
+import { getAbandonmentKpis, getAbandonmentTrend, recomputeAbandonment as recomputeAbandonmentFor } from "~/domains/abandonment/abandonment.server";
 import { MAX_PHASE_RETRIES, MAX_STALLS, STALL_AFTER_MS } from "~/domains/backfill/backfill";
 import { handleBackfillResumeStalled, handleBackfillRun, requestBackfill } from "~/domains/backfill/backfill.jobs.server";
 import { JobName, QueueName } from "~/queues/jobs";
@@ -161,7 +162,7 @@ describe("backfill through bulk operations", () => {
     expect(await db().order.count({ where: { shop: SHOP } })).toBe(3);
     expect(await db().orderLineItem.count({ where: { shop: SHOP } })).toBe(3);
     expect(await db().refund.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ subtotalMinor: 3000n, totalMinor: 3000n });
-    expect(await db().checkout.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ token: "abcdef123456", checkoutId: "77", currency: "EUR", totalMinor: 4500n, email: "c3@example.com" });
+    expect(await db().checkout.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ token: "abcdef123456", checkoutId: "77", currency: "EUR", totalMinor: 4500n, email: "c3@example.com", imported: true });
     // Recompute ran: profiles with Shopify's group next to ours, abandonment counted.
     expect(await db().customerProfile.findFirstOrThrow({ where: { customerGid: "gid://shopify/Customer/1" } })).toMatchObject({
       ordersCount: 2,
@@ -222,7 +223,46 @@ describe("backfill through bulk operations", () => {
       customerLocale: "fr",
       currency: "EUR",
       totalMinor: 4500n,
+      // A webhook delivered it: in the rate's population, whatever the import says.
+      imported: false,
     });
+  });
+
+  it("keeps imported history out of the abandonment rate: Shopify lists only the checkouts that were abandoned", async () => {
+    // 06-06: two abandoned checkouts from Shopify's list (customer 3's completed later, at 12:00,
+    // by order #1004 of the import), and two checkouts delivered by webhooks (one abandoned, one
+    // completed). Only the delivered ones can give a rate: the import holds no completed checkout.
+    const abandoned = (id: number, customer: number, completedAt: string | null) => [
+      { ...checkouts[0], id: `gid://shopify/AbandonedCheckout/${id}`, name: `#${id}`, abandonedCheckoutUrl: `https://${SHOP}/1/checkouts/ac/tok${id}abc/recover?key=k`, completedAt,
+        customer: { ...checkouts[0]!.customer, id: `gid://shopify/Customer/${customer}`, defaultEmailAddress: { emailAddress: `c${customer}@example.com` } } },
+      { ...checkouts[1], __parentId: `gid://shopify/AbandonedCheckout/${id}` },
+    ];
+    api.serveFile(`${FILES}/orders.jsonl`, jsonl([...orders, ...order(4, 3, "2026-06-06T12:00:00Z")]));
+    api.serveFile(`${FILES}/checkouts.jsonl`, jsonl([...abandoned(78, 3, "2026-06-06T12:00:00Z"), ...abandoned(79, 2, null)]));
+    const delivered = (token: string, completedAt: string | null) =>
+      checkoutPayload({ token, customerId: null, email: `${token}@example.com`, createdAt: "2026-06-06T09:00:00Z", updatedAt: completedAt ?? "2026-06-06T09:00:00Z", completedAt });
+    await deliverAndProcess("checkouts/create", delivered("seen-left", null));
+    await deliverAndProcess("checkouts/create", delivered("seen-bought", "2026-06-06T09:10:00Z"));
+
+    const { run } = await startBackfill(SHOP);
+    expect((await runToEnd(run.id)).at(-1)).toBe("COMPLETED");
+    const day = { from: "2026-06-06", to: "2026-06-06" };
+    const kpis = await getAbandonmentKpis(SHOP, day);
+    expect(kpis).toMatchObject({ started: 2, completed: 1, abandoned: 1, abandonmentRate: { rate: 1 / 2, abandoned: 1, started: 2 }, imported: { abandoned: 2 } });
+    // Recovery counts every abandoned checkout, imported ones included: customer 3's, completed
+    // at the moment #1004 was placed, is recovered by it (imported orders carry no checkout token).
+    expect(kpis.recovered.link).toEqual({ checkouts: 1, revenueMinor: 10600n, rate: 1 / 3 });
+    expect(await db().checkoutOutcome.findFirstOrThrow({ where: { shop: SHOP, token: "tok78abc" } })).toMatchObject({ status: "RECOVERED", recoveredOrderGid: "gid://shopify/Order/104" });
+    expect(kpis.abandonedValue).toEqual([
+      { currency: "USD", minor: 42188n },
+      { currency: "EUR", minor: 9000n },
+    ]);
+    // A day filled by the import alone has no rate (no denominator), not 100 %.
+    await db().checkout.deleteMany({ where: { shop: SHOP, token: { startsWith: "seen-" } } });
+    await recomputeAbandonmentFor(SHOP);
+    const onlyImported = await getAbandonmentKpis(SHOP, day);
+    expect(onlyImported).toMatchObject({ started: 0, abandoned: 0, abandonmentRate: { rate: null, abandoned: 0, started: 0 }, imported: { abandoned: 2 } });
+    expect((await getAbandonmentTrend(SHOP, day))[0]).toMatchObject({ started: 0, abandoned: 0, importedAbandoned: 2, rate: null });
   });
 
   it("resumes a crashed import from the last committed line, without duplicates", async () => {

@@ -38,6 +38,8 @@ beforeAll(async () => {
   await makeOrder(SHOP, { customer: 1, processedAt: day(20), subtotal: "80.00" });
   await makeOrder(SHOP, { customer: 2, processedAt: day(200), subtotal: "40.00", test: true });
   await makeCheckout(SHOP, { customer: 2, email: "noah@example.com", createdAt: day(2), total: "55.00", step: 3, lines: [{ productId: 9, title: "Lantern", price: "55.00" }] });
+  // From the history import (Shopify's abandoned checkouts list): beside the rate, not in it.
+  await makeCheckout(SHOP, { email: "guest@example.net", createdAt: day(5), total: "30.00", sourceName: null, imported: true, lines: [{ productId: 10, title: "Kettle", price: "30.00" }] });
   const segment = await createSegment(SHOP, { name: "Repeat buyers", rule: { fact: "ordersCount", op: "gte", value: 2 } });
   if (!segment.ok) throw new Error("segment");
   await sweepShop(SHOP);
@@ -70,13 +72,19 @@ describe("npm run report", () => {
   it("abandonment: KPIs with the denominator, --json parses", () => {
     const text = report("abandonment", "--shop", SHOP);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("100.0% · 1 abandoned of 1 checkout started");
+    expect(text.stdout).toContain("100.0% · 1 abandoned of 1 checkout started · +1 imported from Shopify's history, not in the rate");
+    expect(text.stdout).toContain("1 abandoned checkout imported from Shopify's history counts in the value, the products and the recoveries, not in the rate");
     expect(text.stdout).toContain("Lantern");
+    expect(text.stdout).toContain("Kettle");
     // Noah's checkout got as far as the shipping method: every step before it passed.
     expect(text.stdout).toMatch(/Where checkouts stop: stopped here \/ reached\n\s+Checkout started\s+0\/1\s+0\.0%\n\s+Contact details\s+0\/1\s+0\.0%\n\s+Shipping address\s+0\/1\s+0\.0%\n\s+Shipping method\s+1\/1\s+100\.0%\n\s+Payment\s+0\/0\s+–\n/);
     const json = report("abandonment", "--shop", SHOP, "--json");
     const parsed = JSON.parse(json.stdout);
-    expect(parsed.kpis).toMatchObject({ started: 1, abandoned: 1, abandonedValue: [{ currency: "USD", minor: "5500" }] });
+    expect(parsed.kpis).toMatchObject({ started: 1, abandoned: 1, imported: { abandoned: 1 }, abandonedValue: [{ currency: "USD", minor: "8500" }] });
+    const csv = report("abandonment", "--shop", SHOP, "--csv").stdout.trim().split("\n");
+    expect(csv[0]).toBe("day,started,abandoned,rate,imported_abandoned,recovered_link,recovered_window,recovered_link_revenue,recovered_window_revenue");
+    // The imported checkout's day: nothing started there that we know of, so no rate (not 100 %).
+    expect(csv.filter((l) => /,0,0,,1,/.test(l))).toHaveLength(1);
     expect(parsed.steps.map((s: { step: string; stopped: number }) => [s.step, s.stopped])).toEqual([["started", 0], ["contact", 0], ["address", 0], ["shipping", 1], ["payment", 0]]);
   });
 

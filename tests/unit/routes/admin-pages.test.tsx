@@ -52,6 +52,7 @@ const kpis = {
   noContact: 20,
   abandoned: 128,
   abandonmentRate: { rate: 0.64, abandoned: 128, started: 200 },
+  imported: { abandoned: 3 },
   abandonedValue: [{ currency: "USD", minor: 1079610n }],
   recovered: { shopCurrency: "USD", link: { checkouts: 5, revenueMinor: 49198n, rate: 0.04 }, window: { checkouts: 6, revenueMinor: 85754n, rate: 0.05, days: 5 }, medianMinutesToRecover: 2880 },
   settings: { thresholdMinutes: 60, attributionWindowDays: 5 },
@@ -64,7 +65,7 @@ const funnel = [
   { stage: "RETENTION", customers: 70, atStart: 87, entered: 12, advanced: 0, conversion: { rate: 0, advanced: 0, base: 99 } },
   { stage: "ADVOCACY", customers: 0, atStart: 0, entered: 0, advanced: 0, conversion: null },
 ];
-const emptyTrend = { currency: "USD", rate: [], started: [], abandoned: [], recoveredLink: [], recoveredWindow: [] };
+const emptyTrend = { currency: "USD", rate: [], started: [], abandoned: [], importedAbandoned: [], recoveredLink: [], recoveredWindow: [] };
 
 describe("Home dashboard", () => {
   it("shows the funnel with conversions and the abandonment KPIs with their denominators", async () => {
@@ -81,7 +82,8 @@ describe("Home dashboard", () => {
     });
     await screen.findByText("Journey funnel");
     expect(screen.getByText("14.7% moved on (5 of 34)")).toBeTruthy();
-    expect(screen.getByText("128 abandoned of 200 checkouts started")).toBeTruthy();
+    // The history import's abandoned checkouts stand beside the rate, not in it.
+    expect(screen.getByText("128 abandoned of 200 checkouts started · +3 imported from Shopify's history, not in the rate")).toBeTruthy();
     expect(screen.getByText("$491.98")).toBeTruthy();
     expect(screen.getByText("+12")).toBeTruthy();
     expect(screen.getByText("importing orders (38 %)")).toBeTruthy();
