@@ -57,7 +57,7 @@ export async function saveSweepState(tx: Db, shop: string, data: { changesSince:
 /**
  * From when the next sweep must look for changed rows, read before this sweep looks at any: the
  * start of the oldest transaction open in the database now (this one included), in the database's
- * clock, less a second (updatedAt is rounded to the millisecond).
+ * clock, less a millisecond (updatedAt rounds the writer's now() to the millisecond).
  *
  * Why not the largest id seen, or this sweep's own start: ids are taken at insert and timestamps
  * at transaction start, but rows become visible at commit, in another order. A delivery slower to
@@ -75,7 +75,7 @@ export async function changeHorizon(tx: Db): Promise<Date> {
   const [row] = await q<{ at: Date }>(
     tx,
     raw(`SELECT (LEAST(statement_timestamp(), min(xact_start),
-        CASE WHEN bool_or(state IS NULL) THEN statement_timestamp() - interval '15 minutes' END) AT TIME ZONE 'UTC') - interval '1 second' AS at
+        CASE WHEN bool_or(state IS NULL) THEN statement_timestamp() - interval '15 minutes' END) AT TIME ZONE 'UTC') - interval '1 millisecond' AS at
       FROM pg_stat_activity WHERE datname = current_database() AND (backend_type = 'client backend' OR backend_type IS NULL)`),
   );
   return row!.at;

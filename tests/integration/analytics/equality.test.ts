@@ -19,6 +19,7 @@ import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { deliverAndProcess } from "#test/process";
 import { queuedJobs, resetQueues } from "#test/queues";
+import { checkoutPayload, orderPayload, refundPayload } from "#test/payloads";
 import { getQueue } from "~/queues/queues.server";
 import type { WebhookTopic } from "~/webhooks/topics";
 
@@ -33,6 +34,50 @@ beforeAll(async () => {
 afterAll(closeQueues);
 
 const modes: string[] = [];
+
+type Delivery = { topic: string; webhookId: string; triggeredAt: string; body: object };
+
+/**
+ * Deliveries the demo store lacks, each followed by a sweep so the next change to the same rows
+ * reaches a sweep that already saw them: an order completing an abandoned checkout while unpaid,
+ * paid weeks later (orders/paid); a recovery wholly refunded (refunds/create alone); a test order
+ * completing an abandoned checkout; a point-of-sale checkout left open; an update and the
+ * completion of a checkout arriving together.
+ */
+function extraDeliveries(): { deliveries: Delivery[]; sweepAfter: Set<string> } {
+  const deliveries: Delivery[] = [];
+  const add = (topic: string, at: string, body: object) => deliveries.push({ topic, webhookId: `extra-${deliveries.length}`, triggeredAt: at, body });
+  const checkout = (token: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
+    ...checkoutPayload({ token, customerId: null, email: `${token}@example.net`, createdAt }),
+    ...extra,
+  });
+  const completed = (token: string, createdAt: string, at: string) => checkout(token, createdAt, { completed_at: at, updated_at: at });
+  const order = (id: string, token: string, at: string, v: Parameters<typeof orderPayload>[0] = {}) =>
+    orderPayload({ id, customerId: null, email: `${token}@example.net`, processedAt: at, checkoutToken: token, subtotal: "60.00", ...v });
+
+  add("checkouts/create", "2026-08-01T10:00:00.000Z", checkout("eq-paid", "2026-08-01T10:00:00.000Z"));
+  const unpaid = order("8801", "eq-paid", "2026-08-03T10:00:00.000Z", { financialStatus: "pending" });
+  add("orders/create", "2026-08-03T10:00:00.000Z", unpaid);
+  add("checkouts/update", "2026-08-03T10:00:01.000Z", completed("eq-paid", "2026-08-01T10:00:00.000Z", "2026-08-03T10:00:00.000Z"));
+  add("orders/paid", "2026-08-20T10:00:00.000Z", { ...unpaid, financial_status: "paid", updated_at: "2026-08-20T10:00:00.000Z" });
+
+  add("checkouts/create", "2026-08-05T10:00:00.000Z", checkout("eq-refund", "2026-08-05T10:00:00.000Z"));
+  add("orders/create", "2026-08-07T10:00:00.000Z", order("8802", "eq-refund", "2026-08-07T10:00:00.000Z"));
+  add("checkouts/update", "2026-08-07T10:00:01.000Z", completed("eq-refund", "2026-08-05T10:00:00.000Z", "2026-08-07T10:00:00.000Z"));
+  add("refunds/create", "2026-08-25T10:00:00.000Z", refundPayload("8802", "60.00", { processedAt: "2026-08-25T10:00:00.000Z" }));
+
+  add("checkouts/create", "2026-08-10T10:00:00.000Z", checkout("eq-test", "2026-08-10T10:00:00.000Z"));
+  add("orders/create", "2026-08-11T10:00:00.000Z", order("8803", "eq-test", "2026-08-11T10:00:00.000Z", { test: true }));
+  add("checkouts/update", "2026-08-11T10:00:01.000Z", completed("eq-test", "2026-08-10T10:00:00.000Z", "2026-08-11T10:00:00.000Z"));
+
+  add("checkouts/create", "2026-08-12T10:00:00.000Z", checkout("eq-pos", "2026-08-12T10:00:00.000Z", { source_name: "pos" }));
+
+  add("checkouts/create", "2026-08-15T10:00:00.000Z", checkout("eq-late", "2026-08-15T10:00:00.000Z"));
+  add("checkouts/update", "2026-08-15T10:50:00.000Z", checkout("eq-late", "2026-08-15T10:00:00.000Z", { updated_at: "2026-08-15T10:50:00.000Z" }));
+  add("orders/create", "2026-08-15T11:05:00.000Z", order("8804", "eq-late", "2026-08-15T11:05:00.000Z"));
+  add("checkouts/update", "2026-08-15T11:05:01.000Z", completed("eq-late", "2026-08-15T10:00:00.000Z", "2026-08-15T11:05:00.000Z"));
+  return { deliveries, sweepAfter: new Set(deliveries.map((d) => d.webhookId)) };
+}
 
 /** Runs the queued segments.recompute-customer jobs (their data), as the worker would, then clears them. */
 async function drainRecomputes() {
@@ -68,7 +113,10 @@ const normalized = async () => {
 
 describe("full recompute = incremental path", () => {
   it("gives identical results on a generated store", async () => {
-    const deliveries = buildDemoDeliveries({ customers: 40, seed: 7, now: NOW, shop: SHOP }).filter((d) => d.topic !== "customers/data_request");
+    const extra = extraDeliveries();
+    const deliveries: Delivery[] = [...buildDemoDeliveries({ customers: 40, seed: 7, now: NOW, shop: SHOP }).filter((d) => d.topic !== "customers/data_request"), ...extra.deliveries].sort(
+      (a, b) => a.triggeredAt.localeCompare(b.triggeredAt),
+    );
     for (const rule of [
       { name: "Repeat buyers", rule: { fact: "ordersCount", op: "gte", value: 2 } },
       { name: "Lapsing big spenders", rule: { all: [{ fact: "amountSpent", op: "gte", value: 150 }, { fact: "lastOrderDate", op: "more_than_days_ago", value: 60 }] } },
@@ -86,6 +134,7 @@ describe("full recompute = incremental path", () => {
       for (const d of deliveries.slice(i, i + 60)) {
         const { outcome } = await deliverAndProcess(d.topic as WebhookTopic, d.body, { webhookId: d.webhookId, triggeredAt: d.triggeredAt });
         expect(outcome).not.toMatch(/^[\w.]+: /); // nothing rejected
+        if (extra.sweepAfter.has(d.webhookId)) await sweepShop(SHOP, { asOf: AS_OF });
       }
       recomputed += await drainRecomputes();
       // As abandonment.sweep-shop's follow-ups: the changed customers, or the whole shop after a full run.
@@ -102,6 +151,11 @@ describe("full recompute = incremental path", () => {
     expect(incremental.profiles.length).toBe(40);
     expect(incremental.members.length).toBeGreaterThan(0);
     expect(incremental.outcomes.filter((o) => o.status === "RECOVERED").length).toBeGreaterThan(0);
+    const extraOutcome = (token: string) => incremental.outcomes.find((o) => o.token === token);
+    expect(extraOutcome("eq-paid")).toMatchObject({ status: "RECOVERED", recoveredMinor: 6000n });
+    expect(extraOutcome("eq-refund")).toMatchObject({ status: "ABANDONED", recoveredMinor: null, windowOrderGid: null });
+    expect(extraOutcome("eq-test")).toMatchObject({ status: "ABANDONED", recoveredMinor: null });
+    expect(extraOutcome("eq-pos")).toMatchObject({ status: "EXCLUDED" });
 
     // Full: from the normalized tables, with only the remembered checkout activity kept.
     await db().$transaction([
