@@ -27,7 +27,11 @@
  *   to one abandoned checkout only: the one it completed if that was abandoned, else the buyer's
  *   most recent abandonment before it.
  * - Rate = abandoned ÷ checkouts started in the period (always shown with its denominator). A
- *   checkout counts on the shop-local day it started.
+ *   checkout counts on the shop-local day it started. Both counts are of checkouts webhooks
+ *   delivered: the history import holds only what Shopify lists as abandoned, never the checkouts
+ *   completed meanwhile, so its checkouts (Checkout.imported) are counted beside the rate (value,
+ *   products, recoveries), never in it; a day only the import filled has no rate. An imported
+ *   checkout Shopify shows completed is linked to its buyer's order placed at that moment.
  * - Money: a checkout's value is in its own (presentment) currency and is reported per currency,
  *   never converted; recovered revenue is the recovering order's total in shop money.
  */
