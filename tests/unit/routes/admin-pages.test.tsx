@@ -137,6 +137,40 @@ describe("Home dashboard", () => {
   });
 });
 
+describe("Abandonment", () => {
+  it("shows a range only the history import filled with no rate and its imported checkouts beside it, not the empty state", async () => {
+    const { default: Abandonment } = await import("~/routes/app.abandonment/route");
+    const none = { rate: null, abandoned: 0, started: 0 };
+    const importedOnly = {
+      ...kpis,
+      started: 0,
+      withContact: 0,
+      completed: 0,
+      open: 0,
+      noContact: 0,
+      abandoned: 0,
+      abandonmentRate: none,
+      imported: { abandoned: 2 },
+      recovered: { ...kpis.recovered, link: { checkouts: 1, revenueMinor: 10600n, rate: 0.5 }, medianMinutesToRecover: null },
+    };
+    renderPage("/app/abandonment", Abandonment, {
+      selection: range,
+      currency: "USD",
+      kpis: importedOnly,
+      trend: { ...emptyTrend, importedAbandoned: [] },
+      breakdowns: ["channel", "source", "landingPage", "device"].map((dimension) => ({ dimension, rows: [] })),
+      steps: ["all", "device", "channel", "source"].map((split) => ({ split, funnels: [] })),
+      products: [],
+      attribution: "link",
+      paged: false,
+      recovered: { nextCursor: null, rows: [] },
+    });
+    await screen.findByText("0 abandoned of 0 checkouts started · +2 imported from Shopify's history, not in the rate");
+    expect(screen.getByText(/^2 abandoned checkouts imported from Shopify's history count in the value/)).toBeTruthy();
+    expect(screen.queryByText(/No checkout was started in this period/)).toBeNull();
+  });
+});
+
 describe("Segments", () => {
   it("offers starting points when there is no segment", async () => {
     const { default: Segments } = await import("~/routes/app.segments._index/route");
