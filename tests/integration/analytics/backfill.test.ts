@@ -197,7 +197,7 @@ describe("backfill through bulk operations", () => {
       customer_locale: "fr",
     };
     expect((await deliverAndProcess("checkouts/update", webhookCheckout)).outcome).toBe("APPLIED");
-    api.serveFile(`${FILES}/checkouts.jsonl`, jsonl([{ ...checkouts[0], customer: null }, checkouts[1]]));
+    api.serveFile(`${FILES}/checkouts-1.jsonl`, jsonl([{ ...checkouts[0], customer: null }, checkouts[1]]));
 
     const { run } = await startBackfill(SHOP);
     expect((await runToEnd(run.id)).at(-1)).toBe("COMPLETED");
@@ -237,8 +237,8 @@ describe("backfill through bulk operations", () => {
         customer: { ...checkouts[0]!.customer, id: `gid://shopify/Customer/${customer}`, defaultEmailAddress: { emailAddress: `c${customer}@example.com` } } },
       { ...checkouts[1], __parentId: `gid://shopify/AbandonedCheckout/${id}` },
     ];
-    api.serveFile(`${FILES}/orders.jsonl`, jsonl([...orders, ...order(4, 3, "2026-06-06T12:00:00Z")]));
-    api.serveFile(`${FILES}/checkouts.jsonl`, jsonl([...abandoned(78, 3, "2026-06-06T12:00:00Z"), ...abandoned(79, 2, null)]));
+    api.serveFile(`${FILES}/orders-1.jsonl`, jsonl([...orders, ...order(4, 3, "2026-06-06T12:00:00Z")]));
+    api.serveFile(`${FILES}/checkouts-1.jsonl`, jsonl([...abandoned(78, 3, "2026-06-06T12:00:00Z"), ...abandoned(79, 2, null)]));
     const delivered = (token: string, completedAt: string | null) =>
       checkoutPayload({ token, customerId: null, email: `${token}@example.com`, createdAt: "2026-06-06T09:00:00Z", updatedAt: completedAt ?? "2026-06-06T09:00:00Z", completedAt });
     await deliverAndProcess("checkouts/create", delivered("seen-left", null));
