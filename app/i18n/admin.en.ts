@@ -133,7 +133,7 @@ export const adminEn = {
     median: "Median time to recover: {time}.",
     breakdownTitle: "Breakdowns",
     dimensions: { channel: "Channel", source: "Traffic source", landingPage: "Landing page", device: "Device" },
-    devices: { pos: "Point of sale", mobile_app: "Shopify mobile app", web: "Web", other: "Other" },
+    devices: { mobile_app: "Shopify mobile app", web: "Web", other: "Other" },
     dimensionHelp: {
       channel: "Where the checkout was made (web, mobile apps, other apps). Point-of-sale and draft-order checkouts are left out: Shopify records no abandoned checkouts for them.",
       source: "The utm_source of the landing page, else the referring site; direct when neither exists.",

@@ -132,7 +132,7 @@ export const adminFr: Messages["admin"] = {
     median: "Délai médian de récupération : {time}.",
     breakdownTitle: "Répartitions",
     dimensions: { channel: "Canal", source: "Source de trafic", landingPage: "Page d'arrivée", device: "Appareil" },
-    devices: { pos: "Point de vente", mobile_app: "Application mobile Shopify", web: "Web", other: "Autre" },
+    devices: { mobile_app: "Application mobile Shopify", web: "Web", other: "Autre" },
     dimensionHelp: {
       channel: "Où le paiement a eu lieu (web, applications mobiles, autres applications). Les paiements du point de vente et des commandes provisoires sont laissés de côté : Shopify n'enregistre aucun abandon pour eux.",
       source: "Le utm_source de la page d'arrivée, sinon le site référent ; « direct » si aucun des deux n'existe.",

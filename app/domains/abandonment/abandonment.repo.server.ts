@@ -136,7 +136,7 @@ export async function classifyOutcomes(tx: Db, shop: string, tokens: Scope, p: C
   );
   const completedLate = completedLateSql({ lastActivityAt: raw("a.activity"), completedAt: raw('a."completedAt"') }, p.thresholdMinutes);
   const refunds = refundedSql("o", shop, "lookup");
-  const dims = dimensionSql({ sourceName: raw('b."sourceName"'), landingSite: raw('b."landingSite"'), referringSite: raw('b."referringSite"'), deviceId: raw('b."deviceId"') });
+  const dims = dimensionSql({ sourceName: raw('b."sourceName"'), landingSite: raw('b."landingSite"'), referringSite: raw('b."referringSite"') });
   const cols = [
     "checkoutRowId",
     "startedAt",

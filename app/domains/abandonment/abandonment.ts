@@ -105,11 +105,11 @@ export function classifySql(c: CheckoutColumns, thresholdMinutes: number, asOf: 
  * - channel: source_name (web, pos, iphone, android, shopify_draft_order, an app id), else "unknown";
  * - source: utm_source of the landing URL, else the referring site's host (www. dropped), else "direct";
  * - landingPage: the landing URL's path without query or fragment, else "(none)";
- * - device: "pos" (source_name pos or a POS device id), "mobile_app" (source_name iphone/android,
- *   Shopify's mobile channels), "web" (source_name web), else "other". checkouts/* carry no user
- *   agent, so phone versus desktop browsers cannot be told apart from webhooks alone.
+ * - device: "mobile_app" (source_name iphone/android, Shopify's mobile channels), "web" (source_name
+ *   web), else "other" (point-of-sale checkouts never get here: they are EXCLUDED). checkouts/*
+ *   carry no user agent, so phone versus desktop browsers cannot be told apart from webhooks alone.
  */
-export function dimensionSql(c: { sourceName: Sql; landingSite: Sql; referringSite: Sql; deviceId: Sql }) {
+export function dimensionSql(c: { sourceName: Sql; landingSite: Sql; referringSite: Sql }) {
   const utm = sql`substring(${c.landingSite} from '[?&]utm_source=([^&#]+)')`;
   const refHost = sql`regexp_replace(lower(substring(${c.referringSite} from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)')), '^www\\.', '')`;
   const path = sql`regexp_replace(regexp_replace(${c.landingSite}, '^[A-Za-z][A-Za-z0-9+.-]*://[^/]+', ''), '[?#].*$', '')`;
@@ -117,8 +117,7 @@ export function dimensionSql(c: { sourceName: Sql; landingSite: Sql; referringSi
     channel: sql`left(COALESCE(NULLIF(lower(${c.sourceName}), ''), 'unknown'), 100)`,
     source: sql`left(COALESCE(NULLIF(lower(${utm}), ''), NULLIF(${refHost}, ''), 'direct'), 200)`,
     landingPage: sql`left(COALESCE(NULLIF(${path}, ''), '(none)'), 200)`,
-    device: sql`(CASE WHEN lower(${c.sourceName}) = 'pos' OR ${c.deviceId} IS NOT NULL THEN 'pos'
-      WHEN lower(${c.sourceName}) IN ('iphone', 'android') THEN 'mobile_app'
+    device: sql`(CASE WHEN lower(${c.sourceName}) IN ('iphone', 'android') THEN 'mobile_app'
       WHEN lower(${c.sourceName}) = 'web' THEN 'web' ELSE 'other' END)`,
   };
 }
