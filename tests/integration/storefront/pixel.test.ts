@@ -10,6 +10,7 @@ import * as route from "~/routes/pixel.events";
 import { startPixel } from "../../../extensions/web-pixel/src/pixel";
 import { OTHER_SHOP, TEST_API_SECRET, TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
+import { endRotation, rotateSecret } from "#test/secret-rotation";
 import { queuedJobs, resetQueues } from "#test/queues";
 
 beforeEach(async () => {
@@ -121,18 +122,8 @@ describe("web pixel → POST /pixel/events", () => {
   });
 
   describe("during a client-secret rotation", () => {
-    const NEW_SECRET = "rotated-client-secret";
-    const rotate = (previous: string | undefined) => {
-      process.env.SHOPIFY_API_SECRET = NEW_SECRET;
-      if (previous) process.env.SHOPIFY_API_SECRET_PREVIOUS = previous;
-      else delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
-      reloadEnv();
-    };
-    afterEach(() => {
-      process.env.SHOPIFY_API_SECRET = TEST_API_SECRET;
-      delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
-      reloadEnv();
-    });
+    const rotate = rotateSecret;
+    afterEach(endRotation);
     const batch = (key: string, n: number) =>
       JSON.stringify({ shop: TEST_SHOP, key, events: [{ id: `rot-${n}`, name: "page_viewed", timestamp: "2026-11-20T10:00:00Z", clientId: "c" }] });
     const syncs = async () => (await queuedJobs(QueueName.ShopifySync)).filter((j) => j.name === JobName.StorefrontSyncShopConfig);

@@ -1,7 +1,6 @@
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { reloadEnv } from "~/env.server";
 import { pixelKeyFor } from "~/domains/pixel/pixel-key.server";
 import { recordInstall } from "~/domains/shops/shops.server";
 import { saveStorefrontSection } from "~/domains/storefront/storefront-settings.server";
@@ -12,6 +11,7 @@ import { sessionStorage } from "~/shopify.server";
 import { AdminApiStandIn } from "#test/admin-api";
 import { OTHER_SHOP, TEST_API_SECRET, TEST_APP_URL, TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
+import { endRotation, rotateSecret } from "#test/secret-rotation";
 import { queuedJobs, resetQueues } from "#test/queues";
 
 let api: AdminApiStandIn;
@@ -58,18 +58,8 @@ describe("storefront.sync-shop-config", () => {
 });
 
 describe("storefront.resync-pixel-keys: a client-secret rotation", () => {
-  const NEW_SECRET = "rotated-client-secret";
-  const rotate = (previous: string | undefined) => {
-    process.env.SHOPIFY_API_SECRET = NEW_SECRET;
-    if (previous) process.env.SHOPIFY_API_SECRET_PREVIOUS = previous;
-    else delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
-    reloadEnv();
-  };
-  afterEach(() => {
-    process.env.SHOPIFY_API_SECRET = TEST_API_SECRET;
-    delete process.env.SHOPIFY_API_SECRET_PREVIOUS;
-    reloadEnv();
-  });
+  const rotate = rotateSecret;
+  afterEach(endRotation);
   const jobs = async (name: JobName, queue: QueueName) => (await queuedJobs(queue)).filter((j) => j.name === name);
 
   it("is queued at worker boot only while the previous secret is set, once however often workers restart", async () => {
