@@ -101,7 +101,10 @@ export const OrderPayloadSchema = z.object({
   subtotal_price_set: moneySet,
   total_tax: amount,
   total_tax_set: moneySet,
+  /** Shipping before shipping discounts (a free-shipping code leaves it at the list price). */
   total_shipping_price_set: moneySet,
+  /** What the buyer paid for each shipping line: `discounted_price_set` is after shipping discounts. */
+  shipping_lines: z.array(z.object({ discounted_price: amount, discounted_price_set: moneySet })).nullish(),
   total_price: amount,
   total_price_set: moneySet,
   financial_status: text,

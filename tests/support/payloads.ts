@@ -29,6 +29,8 @@ export type OrderVariant = {
   currency?: string;
   test?: boolean;
   refunds?: Json[];
+  /** One shipping line (the sample's) at `price`, and what the buyer paid after shipping discounts. */
+  shipping?: { price: string; paid?: string };
 };
 
 /** An orders/* body: the sample order with fresh ids, paid and live unless told otherwise. */
@@ -69,6 +71,21 @@ export function orderPayload(v: OrderVariant = {}): Json {
     }),
     refunds: v.refunds ?? [],
   };
+  if (v.shipping) {
+    const paid = v.shipping.paid ?? v.shipping.price;
+    order.total_shipping_price_set = money(v.shipping.price, currency);
+    order.shipping_lines = [
+      {
+        ...base.shipping_lines[0],
+        id: Number(nextId()),
+        price: v.shipping.price,
+        price_set: money(v.shipping.price, currency),
+        discounted_price: paid,
+        discounted_price_set: money(paid, currency),
+        current_discounted_price_set: money(paid, currency),
+      },
+    ];
+  }
   if (v.customerId === null) order.customer = null;
   else {
     const customerId = v.customerId ?? nextId();

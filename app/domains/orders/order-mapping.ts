@@ -28,6 +28,7 @@ export type OrderRow = {
   discountsMinor: bigint;
   subtotalMinor: bigint;
   taxMinor: bigint;
+  /** Shipping paid, after shipping discounts (shippingPaidMinor). */
   shippingMinor: bigint;
   totalMinor: bigint;
   financialStatus: string | null;
@@ -106,6 +107,17 @@ export function toRefundRow(p: RefundPayload, shopCurrency: string, fallbackAt: 
   };
 }
 
+/**
+ * Shipping the buyer paid: the shipping lines' prices after shipping discounts. Shopify's
+ * total_shipping_price_set is before them (its sample: 10.00 shipping, free with a discount, so
+ * 0.00 paid). Shopify's order payloads always carry shipping_lines (empty without shipping); a
+ * body without the field at all falls back to the total.
+ */
+export function shippingPaidMinor(p: Pick<OrderPayload, "shipping_lines" | "total_shipping_price_set">, currency: string): bigint {
+  if (!p.shipping_lines) return shopMinor(p.total_shipping_price_set, null, currency);
+  return p.shipping_lines.reduce((sum, line) => sum + shopMinor(line.discounted_price_set, line.discounted_price, currency), 0n);
+}
+
 export function toOrderRows(p: OrderPayload, customerGid: string | null, fallbackUpdatedAt: Date) {
   const currency = orderCurrency(p);
   const orderGid = gidFrom("Order", p.admin_graphql_api_id, p.id)!;
@@ -128,7 +140,7 @@ export function toOrderRows(p: OrderPayload, customerGid: string | null, fallbac
     discountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency),
     subtotalMinor: shopMinor(p.subtotal_price_set, p.subtotal_price, currency),
     taxMinor: shopMinor(p.total_tax_set, p.total_tax, currency),
-    shippingMinor: shopMinor(p.total_shipping_price_set, null, currency),
+    shippingMinor: shippingPaidMinor(p, currency),
     totalMinor: shopMinor(p.total_price_set, p.total_price, currency),
     financialStatus: p.financial_status ?? null,
     fulfillmentStatus: p.fulfillment_status ?? null,

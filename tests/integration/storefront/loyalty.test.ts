@@ -68,12 +68,25 @@ describe("loyalty.sync-order", () => {
 
   it("applies the rate and the tax and shipping toggles", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pointsPerUnit: 2, includeTax: true, includeShipping: true, pendingDays: 0 });
-    const body = orderPayload({ id: "6003", customerId: "74", subtotal: "100.00" });
+    const body = orderPayload({ id: "6003", customerId: "74", subtotal: "100.00", shipping: { price: "5.00" } });
     body.total_tax_set = { shop_money: { amount: "8.00", currency_code: "USD" }, presentment_money: { amount: "8.00", currency_code: "USD" } };
-    body.total_shipping_price_set = { shop_money: { amount: "5.00", currency_code: "USD" }, presentment_money: { amount: "5.00", currency_code: "USD" } };
     await deliverAndProcess("orders/paid", body);
     await syncOrder("gid://shopify/Order/6003");
     expect(await account("74")).toMatchObject({ pointsBalance: 226, pendingPoints: 0 });
+  });
+
+  it("earns on the shipping the buyer paid, after shipping discounts", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { includeShipping: true, pendingDays: 0 });
+    // Shopify's sample order: 404.95 subtotal, 10.00 shipping made free by a discount.
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6050", customerId: "83", shipping: { price: "10.00", paid: "0.00" } }));
+    await syncOrder("gid://shopify/Order/6050");
+    // Part of the shipping discounted: 4.00 paid.
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6051", customerId: "84", subtotal: "50.00", shipping: { price: "10.00", paid: "4.00" } }));
+    await syncOrder("gid://shopify/Order/6051");
+    expect((await ledger()).map((e) => [e.sourceKey, e.points, e.baseMinor])).toEqual([
+      ["order:gid://shopify/Order/6050:earn", 404, 40495n],
+      ["order:gid://shopify/Order/6051:earn", 54, 5400n],
+    ]);
   });
 
   it("does not earn on unpaid, test or cancelled orders", async () => {
