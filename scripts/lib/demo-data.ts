@@ -181,7 +181,8 @@ export function buildDemoDeliveries(opts: DemoOptions = {}): DemoDelivery[] {
       fulfillments: status.fulfillment === "fulfilled" ? [{ ...((orderSample.fulfillments as Json[])[0] ?? {}), created_at: iso(status.updatedAt ?? at), status: "success" }] : [],
       refunds: [],
       customer,
-      shipping_lines: [],
+      // The sample's shipping line at this order's price: what loyalty's shipping toggle earns on.
+      shipping_lines: shipping ? [{ ...shippingLine, price: dec(shipping), price_set: money(dec(shipping)), discounted_price: dec(shipping), discounted_price_set: money(dec(shipping)), current_discounted_price_set: money(dec(shipping)) }] : [],
     };
   };
 

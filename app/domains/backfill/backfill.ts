@@ -172,6 +172,11 @@ export function orderPayload(node: JsonObject, children: JsonObject[]) {
     total_discounts_set: setOf(discounts),
     total_tax_set: setOf(node.totalTaxSet as Bag),
     total_shipping_price_set: setOf(node.totalShippingPriceSet as Bag),
+    // The order's shipping summary after shipping discounts, as the webhook's shipping_lines carry
+    // it (what loyalty earns on); null: nothing shipped.
+    ...(node.shippingLine === undefined
+      ? {}
+      : { shipping_lines: node.shippingLine ? [{ discounted_price_set: setOf((node.shippingLine as { discountedPriceSet?: Bag }).discountedPriceSet) }] : [] }),
     total_line_items_price_set: subtotal?.shopMoney
       ? { shop_money: { amount: (shopAmount(subtotal) + shopAmount(discounts)).toFixed(6), currency_code: currency } }
       : null,

@@ -71,6 +71,14 @@ export const BackfillOrders = `#graphql
               currencyCode
             }
           }
+          shippingLine {
+            discountedPriceSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
           refunds {
             id
             createdAt

@@ -62,6 +62,13 @@ describe("backfill mapping (GraphQL bulk objects → webhook payload shapes)", (
     ]);
   });
 
+  it("maps the order's shipping after shipping discounts (its shipping line summary), none when nothing shipped", () => {
+    const node = { id: "gid://shopify/Order/3", currencyCode: "USD", subtotalPriceSet: money("40.00"), totalShippingPriceSet: money("10.00") };
+    const shipped = OrderPayloadSchema.parse(orderPayload({ ...node, shippingLine: { discountedPriceSet: money("0.00") } }, []));
+    expect(shipped.shipping_lines).toEqual([{ discounted_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } } }]);
+    expect(OrderPayloadSchema.parse(orderPayload({ ...node, shippingLine: null }, [])).shipping_lines).toEqual([]);
+  });
+
   it("reads the checkout token from the recovery URL", () => {
     expect(tokenFromRecoveryUrl("https://shop.example/1234/checkouts/ac/Z2NwLXVz123/recover?key=abc")).toBe("Z2NwLXVz123");
     expect(tokenFromRecoveryUrl("https://shop.myshopify.com/5/checkouts/0123456789abcdef/recover")).toBe("0123456789abcdef");
