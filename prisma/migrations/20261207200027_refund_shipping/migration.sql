@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Refund" ADD COLUMN     "shippingMinor" BIGINT NOT NULL DEFAULT 0;
