@@ -99,8 +99,8 @@ export function orderPayload(v: OrderVariant = {}): Json {
   return order;
 }
 
-/** A refunds/create body for an order, refunding `amount` of line items. */
-export function refundPayload(orderId: string, amount = "89.99", opts: { id?: string; processedAt?: string } = {}): Json {
+/** A refunds/create body for an order, refunding `amount` of line items (and `shipping`, before tax). */
+export function refundPayload(orderId: string, amount = "89.99", opts: { id?: string; processedAt?: string; shipping?: string } = {}): Json {
   const base = fixture<Json>("refunds/create");
   const id = opts.id ?? nextId();
   return {
@@ -111,7 +111,8 @@ export function refundPayload(orderId: string, amount = "89.99", opts: { id?: st
     processed_at: opts.processedAt ?? "2026-10-05T10:00:00-04:00",
     created_at: opts.processedAt ?? "2026-10-05T10:00:00-04:00",
     refund_line_items: [{ ...base.refund_line_items[0], subtotal_set: money(amount), subtotal: Number(amount), total_tax_set: money("0.00") }],
-    transactions: [{ ...base.transactions[0], order_id: Number(orderId), amount, kind: "refund", status: "success" }],
+    refund_shipping_lines: opts.shipping ? [{ subtotal_amount_set: money(opts.shipping) }] : [],
+    transactions: [{ ...base.transactions[0], order_id: Number(orderId), amount: opts.shipping ? (Number(amount) + Number(opts.shipping)).toFixed(2) : amount, kind: "refund", status: "success" }],
   };
 }
 

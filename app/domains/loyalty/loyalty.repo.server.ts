@@ -211,7 +211,7 @@ export async function orderForLoyalty(tx: Db, shop: string, orderGid: string) {
     },
   });
   if (!order) return null;
-  const refunds = await tx.refund.findMany({ where: { shop, orderGid }, orderBy: [{ processedAt: "asc" }, { id: "asc" }], select: { refundGid: true, subtotalMinor: true, taxMinor: true } });
+  const refunds = await tx.refund.findMany({ where: { shop, orderGid }, orderBy: [{ processedAt: "asc" }, { id: "asc" }], select: { refundGid: true, subtotalMinor: true, taxMinor: true, shippingMinor: true } });
   return { ...order, refunds };
 }
 

@@ -125,9 +125,10 @@ export type OrderPointsOutcome = "ORDER_MISSING" | "PROGRAM_DISABLED" | "BEFORE_
  * Brings an order's ledger entries in line with the order (loyalty.sync-order):
  * - paid and not cancelled → earn floor(base × rate), pending until processedAt + pendingDays,
  *   unless it was placed before the program started (settings earnFrom);
- * - each refund → take back the refunded share of the base (proportional, rounded);
- * - cancelled → take back whatever is left.
- * Idempotency keys: "order:<gid>:earn", "refund:<refundGid>", "order:<gid>:cancel".
+ * - each refund → take back the refunded share of the base (proportional, rounded; its shipping
+ *   counts when the base includes shipping);
+ * - wholly refunded (financial status refunded) or cancelled → take back whatever is left.
+ * Idempotency keys: "order:<gid>:earn", "refund:<refundGid>", "order:<gid>:refunded", "order:<gid>:cancel".
  */
 export async function syncOrderPoints(shop: string, orderGid: string, now = new Date()): Promise<OrderPointsOutcome> {
   const s = (await getShopSettings(shop)).loyalty;
@@ -173,7 +174,7 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
       // pending points, a later one the balance.
       const availableAt = earn.availableAt > now ? earn.availableAt : now;
       let reversed = await reversedForOrder(tx, shop, orderGid);
-      const refunds = order.refunds.map((refund) => ({ key: `refund:${refund.refundGid}`, refundedMinor: refund.subtotalMinor + (s.includeTax ? refund.taxMinor : 0n) }));
+      const refunds = order.refunds.map((refund) => ({ key: `refund:${refund.refundGid}`, refundedMinor: earningBaseMinor(refund, s) }));
       const applied = new Set<string>();
       for (const r of refunds) if (await findEntry(tx, shop, r.key)) applied.add(r.key);
       let refundedToDateMinor = refunds.filter((r) => applied.has(r.key)).reduce((sum, r) => sum + r.refundedMinor, 0n);
@@ -184,6 +185,15 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
         if (points === 0) continue;
         if (await appendEntry(tx, { shop, accountId: earn.accountId, source: "REFUND", sourceKey: key, points: -points, availableAt, orderGid, baseMinor: refundedMinor, currency: order.currency })) {
           reversed += points;
+          changed = true;
+        }
+      }
+      // Wholly refunded: none of the order's points stay, whatever its refunds add up to (refunds
+      // stored before their shipping was kept, amounts outside the base, rounding).
+      if (order.financialStatus === "refunded" && earn.points > reversed) {
+        const rest = earn.points - reversed;
+        if (await appendEntry(tx, { shop, accountId: earn.accountId, source: "REFUND", sourceKey: `order:${orderGid}:refunded`, points: -rest, availableAt, orderGid, currency: order.currency })) {
+          reversed += rest;
           changed = true;
         }
       }

@@ -7,7 +7,11 @@ import type { LoyaltySettings } from "~/domains/loyalty/settings";
 
 export type OrderAmounts = { subtotalMinor: bigint; taxMinor: bigint; shippingMinor: bigint };
 
-/** The amount points are earned on: net-of-discount subtotal, plus tax and shipping when the merchant says so. */
+/**
+ * The amount points are earned on: net-of-discount subtotal, plus tax and shipping (as paid, after
+ * shipping discounts) when the merchant says so. A refund's share of that base is the same sum of
+ * its refunded subtotal, tax and shipping.
+ */
 export function earningBaseMinor(order: OrderAmounts, s: Pick<LoyaltySettings, "includeTax" | "includeShipping">): bigint {
   let base = order.subtotalMinor;
   if (s.includeTax) base += order.taxMinor;

@@ -69,6 +69,8 @@ export type RefundRow = {
   currency: string;
   subtotalMinor: bigint;
   taxMinor: bigint;
+  /** Refunded shipping before tax (refund_shipping_lines' subtotals). */
+  shippingMinor: bigint;
   totalMinor: bigint;
   processedAt: Date;
 };
@@ -102,6 +104,7 @@ export function toRefundRow(p: RefundPayload, shopCurrency: string, fallbackAt: 
     currency: shopCurrency,
     subtotalMinor: subtotal,
     taxMinor: tax,
+    shippingMinor: shipping,
     totalMinor: total,
     processedAt: p.processed_at ?? p.created_at ?? fallbackAt,
   };

@@ -60,10 +60,10 @@ export async function upsertOrder(sql: SqlClient, shop: string, order: OrderRow,
 /** A refund never changes once created: the first writer wins, any repeat is a no-op. */
 export async function upsertRefund(sql: SqlClient, shop: string, r: RefundRow) {
   await sql.query(
-    `INSERT INTO "Refund" ("shop", "refundGid", "orderGid", "currency", "subtotalMinor", "taxMinor", "totalMinor", "processedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO "Refund" ("shop", "refundGid", "orderGid", "currency", "subtotalMinor", "taxMinor", "shippingMinor", "totalMinor", "processedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT ("shop", "refundGid") DO NOTHING`,
-    [shop, r.refundGid, r.orderGid, r.currency, r.subtotalMinor, r.taxMinor, r.totalMinor, r.processedAt],
+    [shop, r.refundGid, r.orderGid, r.currency, r.subtotalMinor, r.taxMinor, r.shippingMinor, r.totalMinor, r.processedAt],
   );
 }
 

@@ -135,6 +135,42 @@ describe("loyalty.sync-order", () => {
     expect(await account("76")).toMatchObject({ pointsBalance: 0 });
   });
 
+  it("takes back the shipping share when a refund returns shipping the order earned on", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { includeShipping: true, pendingDays: 0 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6052", customerId: "85", subtotal: "50.00", shipping: { price: "10.00" } }));
+    await syncOrder("gid://shopify/Order/6052");
+    expect(await account("85")).toMatchObject({ pointsBalance: 60 });
+    // Everything back, shipping included.
+    await deliverAndProcess("refunds/create", refundPayload("6052", "50.00", { id: "8052", shipping: "10.00" }));
+    expect(await db().refund.findFirstOrThrow({ where: { refundGid: "gid://shopify/Refund/8052" } })).toMatchObject({ subtotalMinor: 5000n, shippingMinor: 1000n });
+    expect(await syncOrder("gid://shopify/Order/6052")).toBe("UPDATED");
+    expect(await syncOrder("gid://shopify/Order/6052")).toBe("UP_TO_DATE");
+    expect((await ledger()).map((e) => [e.source, e.points])).toEqual([
+      ["ORDER", 60],
+      ["REFUND", -60],
+    ]);
+    expect(await account("85")).toMatchObject({ pointsBalance: 0 });
+  });
+
+  it("takes back the rest of an order's points once it is wholly refunded, whatever its refunds add up to", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { includeShipping: true, pendingDays: 0 });
+    const order = { id: "6053", customerId: "86", subtotal: "50.00", shipping: { price: "10.00" } };
+    await deliverAndProcess("orders/paid", orderPayload(order));
+    await syncOrder("gid://shopify/Order/6053");
+    // A refund that carries no shipping line (as every refund stored before its shipping was kept),
+    // and the order Shopify then reports wholly refunded.
+    await deliverAndProcess("refunds/create", refundPayload("6053", "50.00", { id: "8053" }));
+    await deliverAndProcess("orders/updated", orderPayload({ ...order, financialStatus: "refunded", updatedAt: "2026-10-06T00:00:00Z" }));
+    expect(await syncOrder("gid://shopify/Order/6053")).toBe("UPDATED");
+    expect(await syncOrder("gid://shopify/Order/6053")).toBe("UP_TO_DATE");
+    expect((await ledger()).map((e) => [e.sourceKey, e.points])).toEqual([
+      ["order:gid://shopify/Order/6053:earn", 60],
+      ["refund:gid://shopify/Refund/8053", -50],
+      ["order:gid://shopify/Order/6053:refunded", -10],
+    ]);
+    expect(await account("86")).toMatchObject({ pointsBalance: 0 });
+  });
+
   it("accrues a guest's points against the email and hands them to the customer account created later", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 25 });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6008", customerId: null, email: "Guest@Example.com", subtotal: "40.00" }));
