@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LoyaltyAccount" ADD COLUMN     "syncedPending" INTEGER;
