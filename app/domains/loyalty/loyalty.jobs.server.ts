@@ -10,6 +10,7 @@ import {
   getAccountForSync,
   loyaltyMetafieldValue,
   markAccountSynced,
+  metafieldInStep,
   releaseMaturedPoints,
   syncOrderPoints,
   type MetafieldSyncOutcome,
@@ -36,13 +37,13 @@ export async function syncLoyaltyMetafield(shop: string, accountId: bigint, admi
     const account = await getAccountForSync(shop, accountId);
     if (!account) return "ACCOUNT_MISSING";
     if (!account.customerGid) return "GUEST_SKIPPED";
-    if (account.syncedBalance === account.pointsBalance && account.syncedTier === account.tier && attempt === 0) return "UP_TO_DATE";
+    if (attempt === 0 && metafieldInStep(account)) return "UP_TO_DATE";
     const api = admin ?? (await adminFor(shop));
     const read = await adminQuery<MetafieldRead>(api, CustomerLoyaltyMetafield, { id: account.customerGid });
     if (!read.customer) return "CUSTOMER_GONE";
     const value = loyaltyMetafieldValue(account);
     if (read.customer.metafield?.value === value) {
-      await markAccountSynced(account.id, account.pointsBalance, account.tier);
+      await markAccountSynced(account.id, account);
       return "UP_TO_DATE";
     }
     const write = await adminQuery<MetafieldWrite>(api, MetafieldsSet, {
@@ -60,7 +61,7 @@ export async function syncLoyaltyMetafield(shop: string, accountId: bigint, admi
     const errors = write.metafieldsSet.userErrors;
     if (errors.some((e) => e.code === "STALE_OBJECT" || e.code === "INVALID_COMPARE_DIGEST")) continue;
     assertNoUserErrors(errors);
-    await markAccountSynced(account.id, account.pointsBalance, account.tier);
+    await markAccountSynced(account.id, account);
     return "SYNCED";
   }
   throw new Error("loyalty metafield kept changing under us; retrying later");

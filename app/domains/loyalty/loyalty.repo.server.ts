@@ -132,8 +132,9 @@ export async function saveAccountState(
   return tx.loyaltyAccount.update({ where: { id: accountId }, data: state });
 }
 
-export async function markAccountSynced(accountId: bigint, balance: number, tier: string | null) {
-  await db().loyaltyAccount.update({ where: { id: accountId }, data: { syncedBalance: balance, syncedTier: tier } });
+/** Records what the customer metafield now holds: the account state its value was made from. */
+export async function markAccountSynced(accountId: bigint, shown: { pointsBalance: number; pendingPoints: number; tier: string | null }) {
+  await db().loyaltyAccount.update({ where: { id: accountId }, data: { syncedBalance: shown.pointsBalance, syncedPending: shown.pendingPoints, syncedTier: shown.tier } });
 }
 
 /** Accounts whose pending points matured by `now` (release sweep), a batch at a time. */

@@ -554,6 +554,15 @@ export function loyaltyMetafieldValue(account: Pick<LoyaltyAccount, "pointsBalan
   return JSON.stringify({ balance: Math.max(0, account.pointsBalance), pending: account.pendingPoints, tier: account.tier });
 }
 
+/**
+ * True when the metafield already holds the value the account would write now: the whole value
+ * (balance, pending and tier; the block shows pending too), compared as written.
+ */
+export function metafieldInStep(account: Pick<LoyaltyAccount, "pointsBalance" | "pendingPoints" | "tier" | "syncedBalance" | "syncedPending" | "syncedTier">): boolean {
+  if (account.syncedBalance === null || account.syncedPending === null) return false;
+  return loyaltyMetafieldValue({ pointsBalance: account.syncedBalance, pendingPoints: account.syncedPending, tier: account.syncedTier }) === loyaltyMetafieldValue(account);
+}
+
 export async function getAccountForSync(shop: string, accountId: bigint) {
   return findAccount(shop, accountId);
 }

@@ -304,6 +304,25 @@ describe("loyalty.sync-metafield", () => {
     expect(await loyaltyJobs[JobName.LoyaltySyncMetafield]({ shop: TEST_SHOP, accountId: acc.id.toString() })).toBe("UP_TO_DATE");
     expect(writes).toBe(2);
   });
+
+  it("writes again when only the pending points changed (the block shows them)", async () => {
+    const acc = await seedBalance();
+    let stored: string | null = null;
+    api.on("CustomerLoyaltyMetafield", () => ({ customer: { id: "gid://shopify/Customer/90", metafield: stored ? { value: stored, compareDigest: "d" } : null } }));
+    api.on("MetafieldsSet", (v) => {
+      stored = (v.metafields as { value: string }[])[0]!.value;
+      return { metafieldsSet: { metafields: [{ key: "points", namespace: "$app:loyalty", compareDigest: "d" }], userErrors: [] } };
+    });
+    expect(await syncLoyaltyMetafield(TEST_SHOP, acc.id)).toBe("SYNCED");
+    // A new order, pending for the return window: balance and tier stay, pending moves.
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 30 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6021", customerId: "90", subtotal: "10.00", processedAt: iso(daysAgo(1)) }));
+    await syncOrder("gid://shopify/Order/6021");
+    expect(await account("90")).toMatchObject({ pointsBalance: 42, pendingPoints: 10, tier: null });
+    expect(await syncLoyaltyMetafield(TEST_SHOP, acc.id)).toBe("SYNCED");
+    expect(JSON.parse(stored!)).toEqual({ balance: 42, pending: 10, tier: null });
+    expect(await syncLoyaltyMetafield(TEST_SHOP, acc.id)).toBe("UP_TO_DATE");
+  });
 });
 
 describe("getLoyaltySummary", () => {
