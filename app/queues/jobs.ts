@@ -73,6 +73,12 @@ export enum JobName {
   LoyaltyReleasePending = "loyalty.release-pending",
   /** Expire balances after the shop's inactivity period. Scheduled; idempotent by sourceKey "expiry:<account>:<last activity>:<run day>". */
   LoyaltyExpireInactive = "loyalty.expire-inactive",
+  /**
+   * Refresh accounts whose 12-month tier window lost an entry (LoyaltyAccount.tierReviewAt due), so
+   * tiers drop with time, not only when the account is next written to. Scheduled; a refresh is a
+   * recompute, and it moves tierReviewAt past the run.
+   */
+  LoyaltyRefreshTiers = "loyalty.refresh-tiers",
   /** Mirror an account's balance and tier to its customer metafield (compare-and-set). Skips when already in step. */
   LoyaltySyncMetafield = "loyalty.sync-metafield",
   /** Settle redemptions left PENDING (code creation timed out, never retried): ISSUED, or FAILED with the points back. Scheduled; compare-and-set on PENDING. */
@@ -119,6 +125,7 @@ export type JobDataMap = {
   [JobName.LoyaltyCustomerJoined]: { shop: string; customerGid: string };
   [JobName.LoyaltyReleasePending]: Record<string, never>;
   [JobName.LoyaltyExpireInactive]: Record<string, never>;
+  [JobName.LoyaltyRefreshTiers]: Record<string, never>;
   [JobName.LoyaltySyncMetafield]: { shop: string; accountId: string };
   [JobName.LoyaltySettleRedemptions]: Record<string, never>;
   [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
@@ -169,6 +176,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.LoyaltyCustomerJoined]: QueueName.Compute,
   [JobName.LoyaltyReleasePending]: QueueName.Maintenance,
   [JobName.LoyaltyExpireInactive]: QueueName.Maintenance,
+  [JobName.LoyaltyRefreshTiers]: QueueName.Maintenance,
   [JobName.LoyaltySyncMetafield]: QueueName.ShopifySync,
   [JobName.LoyaltySettleRedemptions]: QueueName.ShopifySync,
   [JobName.ReviewsScheduleRequest]: QueueName.Compute,

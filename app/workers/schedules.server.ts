@@ -17,6 +17,7 @@ export const SCHEDULES: Schedule[] = [
   { id: "reviews-sync-stale-ratings", every: 10 * 60_000, job: { name: JobName.ReviewsSyncStaleRatings, data: {} } },
   { id: "backfill-resume-stalled", every: 5 * 60_000, job: { name: JobName.BackfillResumeStalled, data: {} } },
   { id: "loyalty-expire-inactive", pattern: "41 4 * * *", job: { name: JobName.LoyaltyExpireInactive, data: {} } },
+  { id: "loyalty-refresh-tiers", every: 3_600_000, job: { name: JobName.LoyaltyRefreshTiers, data: {} } },
 ];
 
 export async function upsertSchedules(schedules: Schedule[] = SCHEDULES): Promise<void> {

@@ -11,6 +11,7 @@ import {
   loyaltyMetafieldValue,
   markAccountSynced,
   metafieldInStep,
+  refreshAgingTiers,
   releaseMaturedPoints,
   syncOrderPoints,
   type MetafieldSyncOutcome,
@@ -78,6 +79,7 @@ export const loyaltyJobs = {
   },
   [JobName.LoyaltyReleasePending]: async () => `RELEASED_${await releaseMaturedPoints()}`,
   [JobName.LoyaltyExpireInactive]: async () => `EXPIRED_${await expireInactiveBalances()}`,
+  [JobName.LoyaltyRefreshTiers]: async () => `CHANGED_${await refreshAgingTiers()}`,
   [JobName.LoyaltySettleRedemptions]: async () => {
     const { issued, failed, pending } = await settlePendingRedemptions();
     return `ISSUED_${issued}_FAILED_${failed}_PENDING_${pending}`;

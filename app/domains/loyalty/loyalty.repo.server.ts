@@ -84,15 +84,27 @@ export async function reversedForOrder(tx: Db, shop: string, orderGid: string): 
   return -(r._sum.points ?? 0);
 }
 
-export type LedgerTotals = { balance: number; pending: number; lifetime: number; nextReleaseAt: Date | null; lastActivityAt: Date | null; earned12m: number };
+/** The tier window: points earned (or money spent) in the last 365 days. */
+export const TIER_WINDOW_MS = 365 * 24 * 3600 * 1000;
+
+export type LedgerTotals = {
+  balance: number;
+  pending: number;
+  lifetime: number;
+  nextReleaseAt: Date | null;
+  lastActivityAt: Date | null;
+  earned12m: number;
+  /** The oldest entry counted in earned12m (the first to leave the window). */
+  oldestIn12m: Date | null;
+};
 
 /** Balance (available now), pending, lifetime earned and activity of an account, from its entries. */
 export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promise<LedgerTotals> {
-  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  const yearAgo = new Date(now.getTime() - TIER_WINDOW_MS);
   // Spends and expiries count at once whatever their timestamp: a redemption stamped a few ms
   // after a concurrent request's `now` must still reduce the balance that request sees.
   const [row] = await tx.$queryRaw<
-    { balance: bigint | null; pending: bigint | null; lifetime: bigint | null; next: Date | null; last: Date | null; earned12m: bigint | null }[]
+    { balance: bigint | null; pending: bigint | null; lifetime: bigint | null; next: Date | null; last: Date | null; earned12m: bigint | null; oldest12m: Date | null }[]
   >`
     SELECT
       sum("points") FILTER (WHERE "availableAt" <= ${now} OR "source"::text IN ('REDEMPTION', 'EXPIRY')) AS balance,
@@ -100,7 +112,8 @@ export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promis
       sum("points") FILTER (WHERE "points" > 0 AND "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW')) AS lifetime,
       min("availableAt") FILTER (WHERE "availableAt" > ${now}) AS next,
       max("createdAt") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REDEMPTION')) AS last,
-      sum("points") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REFUND', 'CANCEL') AND "createdAt" >= ${yearAgo}) AS earned12m
+      sum("points") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REFUND', 'CANCEL') AND "createdAt" >= ${yearAgo}) AS earned12m,
+      min("createdAt") FILTER (WHERE "source"::text IN ('ORDER', 'SIGNUP', 'REVIEW', 'REFUND', 'CANCEL') AND "createdAt" >= ${yearAgo}) AS oldest12m
     FROM "LoyaltyLedgerEntry" WHERE "accountId" = ${accountId}`;
   return {
     balance: Number(row?.balance ?? 0),
@@ -109,25 +122,30 @@ export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promis
     nextReleaseAt: row?.next ?? null,
     lastActivityAt: row?.last ?? null,
     earned12m: Number(row?.earned12m ?? 0),
+    oldestIn12m: row?.oldest12m ?? null,
   };
 }
 
-/** Net spend over the last 12 months (paid, not cancelled, minus refunded subtotals), shop currency minor units. */
-export async function netSpend12m(tx: Db, shop: string, owner: Owner, now: Date): Promise<bigint> {
-  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+/**
+ * Net spend over the last 12 months (paid, not cancelled, minus refunded subtotals), shop currency
+ * minor units, and the oldest order counted (the first to leave the window).
+ */
+export async function netSpend12m(tx: Db, shop: string, owner: Owner, now: Date): Promise<{ spend: bigint; oldest: Date | null }> {
+  const yearAgo = new Date(now.getTime() - TIER_WINDOW_MS);
   const who = owner.customerGid ? Prisma.sql`o."customerGid" = ${owner.customerGid}` : Prisma.sql`lower(o."email") = ${owner.email ?? "-"}`;
-  const [row] = await tx.$queryRaw<{ spend: bigint | null }[]>`
-    SELECT sum(o."subtotalMinor" - coalesce((SELECT sum(r."subtotalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderGid" = o."orderGid"), 0))::bigint AS spend
+  const [row] = await tx.$queryRaw<{ spend: bigint | null; oldest: Date | null }[]>`
+    SELECT sum(o."subtotalMinor" - coalesce((SELECT sum(r."subtotalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderGid" = o."orderGid"), 0))::bigint AS spend,
+           min(o."processedAt") AS oldest
     FROM "Order" o
     WHERE o."shop" = ${shop} AND ${who} AND o."cancelledAt" IS NULL AND NOT o."test"
       AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded') AND o."processedAt" >= ${yearAgo}`;
-  return row?.spend ?? 0n;
+  return { spend: row?.spend ?? 0n, oldest: row?.oldest ?? null };
 }
 
 export async function saveAccountState(
   tx: Db,
   accountId: bigint,
-  state: { pointsBalance: number; pendingPoints: number; lifetimeEarned: number; tier: string | null; lastActivityAt: Date | null; nextReleaseAt: Date | null },
+  state: { pointsBalance: number; pendingPoints: number; lifetimeEarned: number; tier: string | null; lastActivityAt: Date | null; nextReleaseAt: Date | null; tierReviewAt: Date | null },
 ): Promise<LoyaltyAccount> {
   return tx.loyaltyAccount.update({ where: { id: accountId }, data: state });
 }
@@ -140,6 +158,11 @@ export async function markAccountSynced(accountId: bigint, shown: { pointsBalanc
 /** Accounts whose pending points matured by `now` (release sweep), a batch at a time. */
 export async function accountsDueForRelease(now: Date, take: number) {
   return db().loyaltyAccount.findMany({ where: { nextReleaseAt: { lte: now } }, select: { id: true, shop: true }, take, orderBy: { nextReleaseAt: "asc" } });
+}
+
+/** Accounts whose tier window lost an entry by `now` (tier sweep), a batch at a time. */
+export async function accountsDueForTierReview(now: Date, take: number) {
+  return db().loyaltyAccount.findMany({ where: { tierReviewAt: { lte: now } }, select: { id: true, shop: true }, take, orderBy: { tierReviewAt: "asc" } });
 }
 
 /** Accounts with a positive balance and no activity since `before` (expiry sweep of one shop). */

@@ -42,6 +42,7 @@ import {
   markAccountSynced,
   settleRedemption,
   stalePendingRedemptions,
+  accountsDueForTierReview,
   mergeGuestAccount,
   netSpend12m,
   orderForLoyalty,
@@ -49,6 +50,7 @@ import {
   reversedForOrder,
   saveAccountState,
   shopsWithAccounts,
+  TIER_WINDOW_MS,
   type Owner,
 } from "~/domains/loyalty/loyalty.repo.server";
 import type { LoyaltySettings } from "~/domains/loyalty/settings";
@@ -79,15 +81,19 @@ async function afterChange(shop: string, account: LoyaltyAccount) {
 
 /**
  * Recomputes the cached balance, pending points, tier and activity of an account from its ledger.
- * Called inside every writing transaction and by the release sweep.
+ * Called inside every writing transaction (the owner locked) and by the release and tier sweeps.
+ * The tier counts a 12-month window, so it can drop with no new entry: tierReviewAt is when the
+ * oldest entry (or order) counted leaves the window, and the tier sweep refreshes the account then.
  */
 export async function refreshAccount(tx: Db, shop: string, account: LoyaltyAccount, s: LoyaltySettings, now = new Date()): Promise<LoyaltyAccount> {
   const totals = await ledgerTotals(tx, account.id, now);
   let tierValue = totals.earned12m;
+  let oldestInWindow = totals.oldestIn12m;
   if (s.tierBasis === "spend") {
-    const spend = await netSpend12m(tx, shop, { customerGid: account.customerGid, email: account.email }, now);
+    const { spend, oldest } = await netSpend12m(tx, shop, { customerGid: account.customerGid, email: account.email }, now);
     const currency = (await getShop(shop, tx))?.currency ?? "USD";
     tierValue = Math.floor(Number(spend) / 10 ** minorDigits(currency));
+    oldestInWindow = oldest;
   }
   return saveAccountState(tx, account.id, {
     pointsBalance: totals.balance,
@@ -96,6 +102,8 @@ export async function refreshAccount(tx: Db, shop: string, account: LoyaltyAccou
     tier: tierFor(tierValue, s.tiers),
     lastActivityAt: totals.lastActivityAt,
     nextReleaseAt: totals.nextReleaseAt,
+    // The window counts from `now - 365 days` inclusive: the entry has left it a millisecond later.
+    tierReviewAt: s.tiers.length && oldestInWindow ? new Date(oldestInWindow.getTime() + TIER_WINDOW_MS + 1) : null,
   });
 }
 
@@ -293,6 +301,35 @@ export async function releaseMaturedPoints(now = new Date(), batch = 500): Promi
 }
 
 /**
+ * loyalty.refresh-tiers: refreshes the accounts whose 12-month tier window lost an entry
+ * (tierReviewAt due), so a tier drops when the points or spend behind it age out with no new
+ * activity, and the cache, analytics and the metafield follow. Owner-locked like every writer.
+ * Idempotent: a refresh is a recompute, and it moves tierReviewAt past `now`.
+ */
+export async function refreshAgingTiers(now = new Date(), batch = 500): Promise<number> {
+  let changed = 0;
+  for (;;) {
+    const due = await accountsDueForTierReview(now, batch);
+    if (!due.length) return changed;
+    for (const { id, shop } of due) {
+      const s = (await getShopSettings(shop)).loyalty;
+      const result = await db().$transaction(async (tx) => {
+        const found = await findAccount(shop, id, tx);
+        if (!found) return null;
+        await lockOwner(tx, shop, found);
+        const current = await findAccount(shop, id, tx); // as the writer before us left it
+        return current ? { before: current, after: await refreshAccount(tx, shop, current, s, now) } : null;
+      });
+      if (result && loyaltyMetafieldValue(result.before) !== loyaltyMetafieldValue(result.after)) {
+        changed++;
+        await afterChange(shop, result.after);
+      }
+    }
+    if (due.length < batch) return changed;
+  }
+}
+
+/**
  * loyalty.expire-inactive: a positive balance with no earning or redeeming for the shop's
  * expiryMonths expires in full. Key "expiry:<accountId>:<lastActivityAt>:<run day>": activity
  * after an expiry starts a new period, a rerun finds nothing left, and points that mature later
@@ -366,7 +403,9 @@ export async function getLoyaltySummary(shop: string, customerGid: string, now =
     program,
     balance,
     pending: row.pending,
-    tier: row.tier,
+    // Points tiers live from the same 12-month window as the next tier, so the two always agree
+    // (the cached tier drops at the next tier sweep); spend tiers from the account.
+    tier: s.tierBasis === "points" ? tierFor(row.earned12m, s.tiers) : row.tier,
     nextTier: s.tierBasis === "points" ? nextTier(row.earned12m, s.tiers) : null,
     history: row.history.map((h) => ({ source: h.source, points: h.points, at: new Date(h.createdAt).toISOString(), availableAt: new Date(h.availableAt).toISOString() })),
     redemptions: row.redemptions.map((r) => ({

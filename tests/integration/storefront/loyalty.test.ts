@@ -2,7 +2,7 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { loyaltyJobs, syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
-import { expireInactiveBalances, getLoyaltySummary, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
+import { expireInactiveBalances, getLoyaltySummary, refreshAgingTiers, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues } from "~/queues/queues.server";
@@ -270,6 +270,48 @@ describe("loyalty.sync-order", () => {
     await deliverAndProcess("orders/paid", orderPayload({ id: "6014", customerId: "81", subtotal: "300.00", processedAt: iso(daysAgo(2)) }));
     await syncOrder("gid://shopify/Order/6014");
     expect((await account("81")).tier).toBe("Gold");
+  });
+});
+
+describe("loyalty.refresh-tiers", () => {
+  const tiers = [{ name: "Silver", threshold: 100 }, { name: "Gold", threshold: 400 }];
+
+  it("drops a points tier once the points behind it are 12 months old, with no new activity, and the storefront and metafield follow", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, expiryMonths: 0, tiers });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6060", customerId: "87", subtotal: "450.00", processedAt: iso(daysAgo(1)) }));
+    await syncOrder("gid://shopify/Order/6060");
+    const gold = await account("87");
+    expect(gold).toMatchObject({ tier: "Gold", pointsBalance: 450 });
+    const [earn] = await ledger();
+    expect(gold.tierReviewAt!.getTime()).toBe(earn!.createdAt.getTime() + 365 * 86_400_000 + 1);
+
+    const yearOn = new Date(gold.tierReviewAt!.getTime() + 60_000);
+    // The storefront reads the tier from the same window as "points to the next tier".
+    expect(await getLoyaltySummary(TEST_SHOP, "gid://shopify/Customer/87", yearOn)).toMatchObject({ tier: null, nextTier: { name: "Silver", missing: 100 } });
+    await resetQueues();
+    expect(await refreshAgingTiers(new Date(gold.tierReviewAt!.getTime() - 60_000))).toBe(0);
+    expect(await refreshAgingTiers(yearOn)).toBe(1);
+    expect(await account("87")).toMatchObject({ tier: null, pointsBalance: 450, tierReviewAt: null });
+    expect((await queuedJobs(QueueName.ShopifySync)).map((j) => [j.name, j.data])).toEqual([[JobName.LoyaltySyncMetafield, { shop: TEST_SHOP, accountId: gold.id.toString() }]]);
+    // A second run finds nothing due.
+    expect(await refreshAgingTiers(yearOn)).toBe(0);
+    expect(await loyaltyJobs[JobName.LoyaltyRefreshTiers]({})).toBe("CHANGED_0");
+  });
+
+  it("steps a spend tier down when its oldest order leaves the window, and stays due for the next one", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, expiryMonths: 0, tierBasis: "spend", tiers });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6061", customerId: "88", subtotal: "300.00", processedAt: iso(daysAgo(300)) }));
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6062", customerId: "88", subtotal: "150.00", processedAt: iso(daysAgo(10)) }));
+    await syncOrder("gid://shopify/Order/6061");
+    await syncOrder("gid://shopify/Order/6062");
+    expect((await account("88")).tier).toBe("Gold");
+    const in70Days = new Date(Date.now() + 70 * 86_400_000);
+    expect(await refreshAgingTiers(in70Days)).toBe(1);
+    const after = await account("88");
+    expect(after.tier).toBe("Silver");
+    // Due again when the second order leaves the window.
+    expect(Math.round((after.tierReviewAt!.getTime() - Date.now()) / 86_400_000)).toBe(355);
+    expect(await refreshAgingTiers(in70Days)).toBe(0);
   });
 });
 
