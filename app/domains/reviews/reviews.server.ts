@@ -7,7 +7,7 @@
  * awards the review bonus (never dependent on the rating) and, after commit, enqueues the rating
  * metafield sync and tells analytics the customer changed ("has reviewed", advocacy).
  */
-import type { Review, ReviewStatus } from "@prisma/client";
+import type { Review, ReviewRequest, ReviewStatus } from "@prisma/client";
 import { db, type Db } from "~/db.server";
 import { customerChanged } from "~/domains/customers/changes.server";
 import { awardReviewBonus, loyaltyAccountChanged } from "~/domains/loyalty/loyalty.server";
@@ -20,6 +20,7 @@ import {
   findCustomerReview,
   findGuestReview,
   findRequest,
+  findRequestByOrder,
   findReview,
   findReviewByRequestKey,
   insertReview,
@@ -208,20 +209,27 @@ export async function scheduleReviewRequest(shop: string, orderGid: string, now 
     if (!order.customerGid && !order.email) return "NO_CONTACT" as const;
     const dueAt = new Date((order.fulfilledAt ?? now).getTime() + s.requestDelayDays * DAY_MS);
     const added = await createRequest(tx, { shop, orderGid, customerGid: order.customerGid, email: order.email?.toLowerCase() ?? null, productGids, dueAt });
-    const request = await findRequestByOrderId(tx, shop, orderGid);
-    return added ? { request } : ("ALREADY_SCHEDULED" as const);
+    return { outcome: added ? ("SCHEDULED" as const) : ("ALREADY_SCHEDULED" as const), request: (await findRequestByOrder(tx, shop, orderGid))! };
   });
   if (typeof created === "string") return created;
-  await enqueueSend(shop, created.request!.id, 0, created.request!.dueAt, now);
-  return "SCHEDULED";
+  // Also when the request existed: a run whose enqueue failed after commit (Redis timeout) is
+  // retried and finds it, and only this enqueue schedules its send (the job id makes it once).
+  await enqueuePendingStep(shop, created.request, now);
+  return created.outcome;
 }
 
-async function findRequestByOrderId(tx: Db, shop: string, orderGid: string) {
-  return tx.reviewRequest.findUnique({ where: { shop_orderGid: { shop, orderGid } }, select: { id: true, dueAt: true } });
+/** The step a request waits for: its send while SCHEDULED, else its next reminder, if any. */
+function pendingStep(request: Pick<ReviewRequest, "status" | "dueAt" | "remindersSent" | "nextReminderAt">): { step: number; at: Date } | null {
+  if (request.status === "SCHEDULED") return { step: 0, at: request.dueAt };
+  if (request.status === "SENT" && request.nextReminderAt) return { step: request.remindersSent + 1, at: request.nextReminderAt };
+  return null;
 }
 
-async function enqueueSend(shop: string, requestId: bigint, step: number, at: Date, now: Date) {
-  await enqueue({ name: JobName.ReviewsSendRequest, data: { shop, requestId: requestId.toString(), step } }, { delay: Math.max(0, at.getTime() - now.getTime()) });
+/** Enqueues the request's pending step, delayed until due. Job id per (request, step): a repeat is a no-op. */
+async function enqueuePendingStep(shop: string, request: Pick<ReviewRequest, "id" | "status" | "dueAt" | "remindersSent" | "nextReminderAt">, now: Date) {
+  const next = pendingStep(request);
+  if (!next) return;
+  await enqueue({ name: JobName.ReviewsSendRequest, data: { shop, requestId: request.id.toString(), step: next.step } }, { delay: Math.max(0, next.at.getTime() - now.getTime()) });
 }
 
 export type SendOutcome = "MISSING" | "ALREADY_SENT" | "COMPLETED" | "CANCELLED" | "CAPPED" | "SENT" | "REMINDED" | "NO_MORE_REMINDERS" | "CLOSED";
@@ -230,7 +238,8 @@ export type SendOutcome = "MISSING" | "ALREADY_SENT" | "COMPLETED" | "CANCELLED"
  * reviews.send-request: step 0 makes the request live (the storefront prompt shows it), unless the
  * customer already got maxRequestsPerCustomer30d requests in 30 days (CAPPED); steps 1..maxReminders
  * remind while something is left to review. Every step runs once: the row's status and
- * remindersSent decide, so a duplicate or re-run job finds ALREADY_SENT.
+ * remindersSent decide, so a duplicate or re-run job finds ALREADY_SENT, and enqueues the step the
+ * row waits for (the first run may have committed and failed to enqueue it).
  */
 export async function sendReviewRequest(shop: string, requestId: bigint, step: number, now = new Date()): Promise<SendOutcome> {
   const s = (await getShopSettings(shop)).reviews;
@@ -253,26 +262,24 @@ export async function sendReviewRequest(shop: string, requestId: bigint, step: n
     }
     const nextAt = (k: number) => (k < s.maxReminders ? new Date(now.getTime() + s.reminderIntervalDays * DAY_MS) : null);
     if (step === 0) {
-      if (current.status !== "SCHEDULED") return { outcome: "ALREADY_SENT" as const };
+      if (current.status !== "SCHEDULED") return { outcome: "ALREADY_SENT" as const, request: current };
       const sent = await requestsSentSince(tx, shop, owner, new Date(now.getTime() - 30 * DAY_MS));
       if (sent >= s.maxRequestsPerCustomer30d) {
         await updateRequest(tx, current.id, { status: "CAPPED", outcome: `customer already asked ${sent} times in 30 days` });
         return { outcome: "CAPPED" as const };
       }
       const next = nextAt(0);
-      await updateRequest(tx, current.id, { status: "SENT", sentAt: now, nextReminderAt: next });
-      return { outcome: "SENT" as const, next };
+      return { outcome: "SENT" as const, request: await updateRequest(tx, current.id, { status: "SENT", sentAt: now, nextReminderAt: next }) };
     }
-    if (current.remindersSent >= step) return { outcome: "ALREADY_SENT" as const };
+    if (current.remindersSent >= step) return { outcome: "ALREADY_SENT" as const, request: current };
     if (step > s.maxReminders) {
       await updateRequest(tx, current.id, { nextReminderAt: null });
       return { outcome: "NO_MORE_REMINDERS" as const };
     }
     const next = nextAt(step);
-    await updateRequest(tx, current.id, { remindersSent: step, nextReminderAt: next });
-    return { outcome: "REMINDED" as const, next };
+    return { outcome: "REMINDED" as const, request: await updateRequest(tx, current.id, { remindersSent: step, nextReminderAt: next }) };
   });
-  if ("next" in result && result.next) await enqueueSend(shop, requestId, step + 1, result.next, now);
+  if ("request" in result && result.request) await enqueuePendingStep(shop, result.request, now);
   return result.outcome;
 }
 

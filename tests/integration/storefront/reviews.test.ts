@@ -1,11 +1,11 @@
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { reviewJobs, syncProductRating } from "~/domains/reviews/reviews.jobs.server";
 import { getModerationQueue, moderateReview } from "~/domains/reviews/reviews.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
-import { closeQueues } from "~/queues/queues.server";
+import { closeQueues, getQueue } from "~/queues/queues.server";
 import * as promptRoute from "~/routes/proxy.reviews.prompt";
 import * as reviewsRoute from "~/routes/proxy.reviews.$productId";
 import { sessionStorage } from "~/shopify.server";
@@ -31,7 +31,10 @@ beforeEach(async () => {
   await sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
   customer = String(++seq * 7907);
 });
-afterEach(() => api.uninstall());
+afterEach(() => {
+  api.uninstall();
+  vi.restoreAllMocks();
+});
 afterAll(closeQueues);
 
 let keySeq = 0;
@@ -220,6 +223,34 @@ describe("review requests", () => {
     }
     expect((await db().reviewRequest.findFirstOrThrow()).status).toBe("COMPLETED");
     expect((await (await callRoute(promptRoute, proxyRequest("/reviews/prompt", { customerId: customer }))).json()).eligible).toBe(false);
+  });
+
+  it("enqueues the send and each reminder again when a run committed and its enqueue failed (the retry finds the row done)", async () => {
+    await updateShopSettings(TEST_SHOP, "reviews", { maxReminders: 2 });
+    await deliverAndProcess("orders/fulfilled", orderPayload({ id: "8120", customerId: customer, fulfillmentStatus: "fulfilled" }));
+    const compute = getQueue(QueueName.Compute);
+    const sendJobs = async () => (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.ReviewsSendRequest).map((j) => j.id);
+    const timeout = () => vi.spyOn(compute, "add").mockRejectedValueOnce(new Error("Command timed out"));
+    const schedule = () => reviewJobs[JobName.ReviewsScheduleRequest]({ shop: TEST_SHOP, orderGid: "gid://shopify/Order/8120" });
+
+    timeout();
+    await expect(schedule()).rejects.toThrow("Command timed out");
+    const { id } = await db().reviewRequest.findFirstOrThrow();
+    expect(await sendJobs()).toEqual([]);
+    expect(await schedule()).toBe("ALREADY_SCHEDULED");
+    expect(await sendJobs()).toEqual([`reviews.send-request-${id}-0`]);
+    expect(await schedule()).toBe("ALREADY_SCHEDULED");
+    expect(await sendJobs()).toHaveLength(1);
+
+    const send = (step: number) => reviewJobs[JobName.ReviewsSendRequest]({ shop: TEST_SHOP, requestId: id.toString(), step });
+    for (const step of [0, 1]) {
+      await resetQueues();
+      timeout();
+      await expect(send(step)).rejects.toThrow("Command timed out");
+      expect(await send(step)).toBe("ALREADY_SENT");
+      expect(await sendJobs()).toEqual([`reviews.send-request-${id}-${step + 1}`]);
+    }
+    expect(await db().reviewRequest.findFirstOrThrow()).toMatchObject({ status: "SENT", remindersSent: 1 });
   });
 
   it("caps requests per customer in 30 days and cancels requests of cancelled orders", async () => {
