@@ -42,6 +42,10 @@ function jobOptionsFor(item: JobItem): JobsOptions {
       return { delay: RECOMPUTE_DEBOUNCE_MS, deduplication: { id: `rfm-${item.data.shop}-${gidTail(item.data.customerGid)}`, keepLastIfActive: true } };
     case JobName.LoyaltySyncOrder:
       return { delay: RECOMPUTE_DEBOUNCE_MS, deduplication: { id: `points-${item.data.shop}-${gidTail(item.data.orderGid)}`, keepLastIfActive: true } };
+    case JobName.LoyaltySyncMetafield:
+      // Jobs that found nothing to change enqueue it too (a lost follow-up is repaired that way):
+      // one sync per account while queued, and one more if the account changes while it runs.
+      return { deduplication: { id: `loyalty-metafield-${item.data.shop}-${item.data.accountId}`, keepLastIfActive: true } };
     case JobName.SegmentsRescoreShop:
       return { delay: RESCORE_DELAY_MS, deduplication: { id: `rescore-${item.data.shop}`, keepLastIfActive: true } };
     case JobName.SegmentsRecomputeShop:

@@ -79,8 +79,13 @@ export enum JobName {
    * recompute, and it moves tierReviewAt past the run.
    */
   LoyaltyRefreshTiers = "loyalty.refresh-tiers",
-  /** Mirror an account's balance and tier to its customer metafield (compare-and-set). Skips when already in step. */
+  /**
+   * Mirror an account's balance, pending points and tier to its customer metafield (compare-and-set).
+   * Skips when already in step. Deduplicated per account while queued (enqueue.server.ts).
+   */
   LoyaltySyncMetafield = "loyalty.sync-metafield",
+  /** Enqueue the metafield sync of accounts whose synced state differs from the account's (a lost sync). Scheduled. */
+  LoyaltySyncStaleMetafields = "loyalty.sync-stale-metafields",
   /** Settle redemptions left PENDING (code creation timed out, never retried): ISSUED, or FAILED with the points back. Scheduled; compare-and-set on PENDING. */
   LoyaltySettleRedemptions = "loyalty.settle-redemptions",
   /** Create the review request of a fulfilled order and schedule it N days out. Idempotent by ReviewRequest (shop, orderGid). */
@@ -127,6 +132,7 @@ export type JobDataMap = {
   [JobName.LoyaltyExpireInactive]: Record<string, never>;
   [JobName.LoyaltyRefreshTiers]: Record<string, never>;
   [JobName.LoyaltySyncMetafield]: { shop: string; accountId: string };
+  [JobName.LoyaltySyncStaleMetafields]: Record<string, never>;
   [JobName.LoyaltySettleRedemptions]: Record<string, never>;
   [JobName.ReviewsScheduleRequest]: { shop: string; orderGid: string };
   [JobName.ReviewsSendRequest]: { shop: string; requestId: string; step: number };
@@ -178,6 +184,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.LoyaltyExpireInactive]: QueueName.Maintenance,
   [JobName.LoyaltyRefreshTiers]: QueueName.Maintenance,
   [JobName.LoyaltySyncMetafield]: QueueName.ShopifySync,
+  [JobName.LoyaltySyncStaleMetafields]: QueueName.Maintenance,
   [JobName.LoyaltySettleRedemptions]: QueueName.ShopifySync,
   [JobName.ReviewsScheduleRequest]: QueueName.Compute,
   [JobName.ReviewsSendRequest]: QueueName.Compute,

@@ -13,6 +13,7 @@ export const SCHEDULES: Schedule[] = [
   { id: "webhooks-redrive", every: 60_000, job: { name: JobName.WebhooksRedrive, data: {} } },
   { id: "webhooks-prune", pattern: "17 3 * * *", job: { name: JobName.WebhooksPrune, data: {} } },
   { id: "loyalty-release-pending", every: 10 * 60_000, job: { name: JobName.LoyaltyReleasePending, data: {} } },
+  { id: "loyalty-sync-stale-metafields", every: 10 * 60_000, job: { name: JobName.LoyaltySyncStaleMetafields, data: {} } },
   { id: "loyalty-settle-redemptions", every: 10 * 60_000, job: { name: JobName.LoyaltySettleRedemptions, data: {} } },
   { id: "reviews-sync-stale-ratings", every: 10 * 60_000, job: { name: JobName.ReviewsSyncStaleRatings, data: {} } },
   { id: "backfill-resume-stalled", every: 5 * 60_000, job: { name: JobName.BackfillResumeStalled, data: {} } },

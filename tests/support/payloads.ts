@@ -158,8 +158,11 @@ export function checkoutPayload(v: CheckoutVariant = {}): Json {
   return checkout;
 }
 
-/** A customers/create|update body. */
-export function customerPayload(v: { id?: string; email?: string; firstName?: string; updatedAt?: string } = {}): Json {
+/**
+ * A customers/create|update body. `state` is the customer account's: the sample's "disabled" is a
+ * record without an account (a guest checkout, an import), "enabled" one the customer can sign in to.
+ */
+export function customerPayload(v: { id?: string; email?: string; firstName?: string; updatedAt?: string; state?: "disabled" | "invited" | "enabled" | "declined" } = {}): Json {
   const base = fixture<Json>("customers/create");
   const id = v.id ?? nextId();
   return {
@@ -168,6 +171,7 @@ export function customerPayload(v: { id?: string; email?: string; firstName?: st
     admin_graphql_api_id: `gid://shopify/Customer/${id}`,
     email: v.email ?? "bob@biller.com",
     first_name: v.firstName ?? base.first_name,
+    state: v.state ?? base.state,
     updated_at: v.updatedAt ?? "2026-10-01T10:00:00-04:00",
     created_at: "2026-09-01T10:00:00-04:00",
   };

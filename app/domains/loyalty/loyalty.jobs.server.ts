@@ -8,6 +8,7 @@ import {
   expireInactiveBalances,
   settlePendingRedemptions,
   getAccountForSync,
+  listStaleMetafieldAccounts,
   loyaltyMetafieldValue,
   markAccountSynced,
   metafieldInStep,
@@ -16,6 +17,7 @@ import {
   syncOrderPoints,
   type MetafieldSyncOutcome,
 } from "~/domains/loyalty/loyalty.server";
+import { enqueueMany } from "~/queues/enqueue.server";
 import { JobName, type JobHandler } from "~/queues/jobs";
 import { adminFor, adminQuery, assertNoUserErrors, terminalAware, type AdminGraphql } from "~/shopify/admin.server";
 import { CustomerLoyaltyMetafield } from "~/shopify/operations/CustomerLoyaltyMetafield";
@@ -41,7 +43,11 @@ export async function syncLoyaltyMetafield(shop: string, accountId: bigint, admi
     if (attempt === 0 && metafieldInStep(account)) return "UP_TO_DATE";
     const api = admin ?? (await adminFor(shop));
     const read = await adminQuery<MetafieldRead>(api, CustomerLoyaltyMetafield, { id: account.customerGid });
-    if (!read.customer) return "CUSTOMER_GONE";
+    if (!read.customer) {
+      // Nothing to write to, ever: counted as in step, so the stale sweep leaves the account alone.
+      await markAccountSynced(account.id, account);
+      return "CUSTOMER_GONE";
+    }
     const value = loyaltyMetafieldValue(account);
     if (read.customer.metafield?.value === value) {
       await markAccountSynced(account.id, account);
@@ -83,6 +89,11 @@ export const loyaltyJobs = {
   [JobName.LoyaltySettleRedemptions]: async () => {
     const { issued, failed, pending } = await settlePendingRedemptions();
     return `ISSUED_${issued}_FAILED_${failed}_PENDING_${pending}`;
+  },
+  [JobName.LoyaltySyncStaleMetafields]: async () => {
+    const stale = await listStaleMetafieldAccounts(1_000);
+    await enqueueMany(stale.map((a) => ({ name: JobName.LoyaltySyncMetafield, data: { shop: a.shop, accountId: a.id.toString() } })));
+    return `ENQUEUED_${stale.length}`;
   },
   [JobName.LoyaltySyncMetafield]: async (data) => {
     const { shop, accountId } = ShopAccount.parse(data);

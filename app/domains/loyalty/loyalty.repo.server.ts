@@ -155,6 +155,19 @@ export async function markAccountSynced(accountId: bigint, shown: { pointsBalanc
   await db().loyaltyAccount.update({ where: { id: accountId }, data: { syncedBalance: shown.pointsBalance, syncedPending: shown.pendingPoints, syncedTier: shown.tier } });
 }
 
+/**
+ * Customer accounts whose metafield state differs from the account (any of balance, pending, tier)
+ * in shops that can be written to (an offline session: installed, not the local demo).
+ */
+export async function staleMetafieldAccounts(take: number) {
+  return db().$queryRaw<{ id: bigint; shop: string }[]>`
+    SELECT a."id", a."shop" FROM "LoyaltyAccount" a
+    WHERE a."customerGid" IS NOT NULL
+      AND (a."syncedBalance" IS DISTINCT FROM a."pointsBalance" OR a."syncedPending" IS DISTINCT FROM a."pendingPoints" OR a."syncedTier" IS DISTINCT FROM a."tier")
+      AND EXISTS (SELECT 1 FROM "Session" s WHERE s."shop" = a."shop" AND NOT s."isOnline")
+    LIMIT ${take}`;
+}
+
 /** Accounts whose pending points matured by `now` (release sweep), a batch at a time. */
 export async function accountsDueForRelease(now: Date, take: number) {
   return db().loyaltyAccount.findMany({ where: { nextReleaseAt: { lte: now } }, select: { id: true, shop: true }, take, orderBy: { nextReleaseAt: "asc" } });

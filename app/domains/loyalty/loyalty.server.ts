@@ -50,6 +50,7 @@ import {
   reversedForOrder,
   saveAccountState,
   shopsWithAccounts,
+  staleMetafieldAccounts,
   TIER_WINDOW_MS,
   type Owner,
 } from "~/domains/loyalty/loyalty.repo.server";
@@ -73,7 +74,12 @@ function syncJob(shop: string, account: { id: bigint; customerGid: string | null
   return account.customerGid ? [{ name: JobName.LoyaltySyncMetafield, data: { shop, accountId: account.id.toString() } }] : [];
 }
 
-/** After a committed change: mirror the balance to Shopify and tell analytics the customer changed. */
+/**
+ * After a committed change: mirror the balance to Shopify and tell analytics the customer changed.
+ * Jobs that found nothing to change call it too: when the run that changed the account had
+ * committed and then failed to enqueue (a Redis timeout), its retry finds UP_TO_DATE, and only
+ * this enqueue repairs it. Both follow-ups are deduplicated, so a repeat costs one no-op job at most.
+ */
 async function afterChange(shop: string, account: LoyaltyAccount) {
   await enqueueMany(syncJob(shop, account));
   if (account.customerGid) await customerChanged({ shop, customerGid: account.customerGid, cause: "loyalty" });
@@ -216,7 +222,7 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
     const refreshed = await refreshAccount(tx, shop, target, s, now);
     return { outcome: changed ? ("UPDATED" as const) : ("UP_TO_DATE" as const), account: refreshed };
   });
-  if (result.outcome === "UPDATED" && result.account) await afterChange(shop, result.account);
+  if ((result.outcome === "UPDATED" || result.outcome === "UP_TO_DATE") && result.account) await afterChange(shop, result.account);
   return result.outcome;
 }
 
@@ -251,7 +257,7 @@ export async function customerJoined(shop: string, customerGid: string, now = ne
     }
     return { outcome, account: await refreshAccount(tx, shop, account, s, now) };
   });
-  if (result.outcome !== "ALREADY_AWARDED") await afterChange(shop, result.account);
+  await afterChange(shop, result.account);
   return result.outcome;
 }
 
@@ -604,6 +610,14 @@ export function metafieldInStep(account: Pick<LoyaltyAccount, "pointsBalance" | 
 
 export async function getAccountForSync(shop: string, accountId: bigint) {
   return findAccount(shop, accountId);
+}
+
+/**
+ * Accounts whose metafield is not in step with the account (loyalty.sync-stale-metafields): a sync
+ * lost after its change committed (a failed enqueue, a sweep's follow-up, a job out of retries).
+ */
+export async function listStaleMetafieldAccounts(take: number) {
+  return staleMetafieldAccounts(take);
 }
 
 export { markAccountSynced };

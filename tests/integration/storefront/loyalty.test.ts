@@ -1,11 +1,11 @@
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { loyaltyJobs, syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
 import { expireInactiveBalances, getLoyaltySummary, refreshAgingTiers, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
-import { closeQueues } from "~/queues/queues.server";
+import { closeQueues, getQueue } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
 import { AdminApiStandIn } from "#test/admin-api";
 import { TEST_SHOP } from "#test/constants";
@@ -26,7 +26,10 @@ beforeEach(async () => {
   await resetQueues();
   api = new AdminApiStandIn().install();
 });
-afterEach(() => api.uninstall());
+afterEach(() => {
+  api.uninstall();
+  vi.restoreAllMocks();
+});
 afterAll(closeQueues);
 
 describe("loyalty reaction to deliveries", () => {
@@ -273,6 +276,61 @@ describe("loyalty.sync-order", () => {
   });
 });
 
+describe("follow-ups lost after commit", () => {
+  const timeoutOnce = () => vi.spyOn(getQueue(QueueName.ShopifySync), "addBulk").mockRejectedValueOnce(new Error("Command timed out"));
+  const metafieldSyncs = async () => (await queuedJobs(QueueName.ShopifySync)).filter((j) => j.name === JobName.LoyaltySyncMetafield).map((j) => j.data);
+
+  it("queues the metafield sync on the retry of a sync-order whose enqueue failed after commit, once while queued", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6070", customerId: "92", subtotal: "20.00" }));
+    await resetQueues();
+    timeoutOnce();
+    await expect(syncOrder("gid://shopify/Order/6070")).rejects.toThrow("Command timed out");
+    expect(await account("92")).toMatchObject({ pointsBalance: 20 });
+    expect(await metafieldSyncs()).toEqual([]);
+    expect(await syncOrder("gid://shopify/Order/6070")).toBe("UP_TO_DATE");
+    const { id } = await account("92");
+    expect(await metafieldSyncs()).toEqual([{ shop: TEST_SHOP, accountId: id.toString() }]);
+    // The points changed for analytics too.
+    expect((await queuedJobs(QueueName.Compute)).map((j) => [j.name, j.data.customerGid])).toContainEqual([JobName.SegmentsRecomputeCustomer, "gid://shopify/Customer/92"]);
+    expect(await syncOrder("gid://shopify/Order/6070")).toBe("UP_TO_DATE");
+    expect(await metafieldSyncs()).toHaveLength(1);
+  });
+
+  it("queues the metafield sync on the retry of a customer-joined whose enqueue failed after commit", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { signupBonus: 30 });
+    await deliverAndProcess("customers/create", customerPayload({ id: "93", email: "cy@example.com", state: "enabled" }));
+    await resetQueues();
+    const joined = () => loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/93" });
+    timeoutOnce();
+    await expect(joined()).rejects.toThrow("Command timed out");
+    expect(await joined()).toBe("ALREADY_AWARDED");
+    expect(await metafieldSyncs()).toEqual([{ shop: TEST_SHOP, accountId: (await account("93")).id.toString() }]);
+  });
+
+  it("loyalty.sync-stale-metafields queues the sync of accounts whose metafield is behind, in installed shops, and none once in step", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6071", customerId: "94", subtotal: "20.00" }));
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6072", customerId: null, email: "guest94@example.com", subtotal: "20.00" }));
+    await syncOrder("gid://shopify/Order/6071");
+    await syncOrder("gid://shopify/Order/6072");
+    const member = await account("94");
+    const sweep = () => loyaltyJobs[JobName.LoyaltySyncStaleMetafields]();
+    // No offline session: nothing can be written to Shopify for the shop (uninstalled, or the demo).
+    await resetQueues();
+    expect(await sweep()).toBe("ENQUEUED_0");
+    await sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
+    // Guests have no metafield; the member's sync was lost.
+    expect(await sweep()).toBe("ENQUEUED_1");
+    expect(await sweep()).toBe("ENQUEUED_1");
+    expect(await metafieldSyncs()).toEqual([{ shop: TEST_SHOP, accountId: member.id.toString() }]);
+    api.on("CustomerLoyaltyMetafield", { customer: { id: "gid://shopify/Customer/94", metafield: null } });
+    api.on("MetafieldsSet", { metafieldsSet: { metafields: [{ key: "points", namespace: "$app:loyalty", compareDigest: "d" }], userErrors: [] } });
+    expect(await syncLoyaltyMetafield(TEST_SHOP, member.id)).toBe("SYNCED");
+    expect(await sweep()).toBe("ENQUEUED_0");
+  });
+});
+
 describe("loyalty.refresh-tiers", () => {
   const tiers = [{ name: "Silver", threshold: 100 }, { name: "Gold", threshold: 400 }];
 
@@ -295,7 +353,7 @@ describe("loyalty.refresh-tiers", () => {
     expect((await queuedJobs(QueueName.ShopifySync)).map((j) => [j.name, j.data])).toEqual([[JobName.LoyaltySyncMetafield, { shop: TEST_SHOP, accountId: gold.id.toString() }]]);
     // A second run finds nothing due.
     expect(await refreshAgingTiers(yearOn)).toBe(0);
-    expect(await loyaltyJobs[JobName.LoyaltyRefreshTiers]({})).toBe("CHANGED_0");
+    expect(await loyaltyJobs[JobName.LoyaltyRefreshTiers]()).toBe("CHANGED_0");
   });
 
   it("steps a spend tier down when its oldest order leaves the window, and stays due for the next one", async () => {
