@@ -40,6 +40,14 @@ export async function publishedReviews(shop: string, productGid: string, take: n
   });
 }
 
+/**
+ * Serializes the recounts of one product's aggregate until commit: two publications each counting
+ * from their own snapshot would otherwise each miss the other's review, and the later write win.
+ */
+export async function lockProductRating(tx: Db, shop: string, productGid: string) {
+  await lockResource(tx, `product-rating:${shop}:${productGid}`);
+}
+
 export async function publishedRatings(tx: Db, shop: string, productGid: string): Promise<number[]> {
   const rows = await tx.review.groupBy({ by: ["rating"], where: { shop, productGid, status: "PUBLISHED" }, _count: { _all: true } });
   return rows.flatMap((r) => Array<number>(r._count._all).fill(r.rating));

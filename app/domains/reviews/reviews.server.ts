@@ -24,6 +24,7 @@ import {
   findReview,
   findReviewByRequestKey,
   insertReview,
+  lockProductRating,
   lockRequest,
   orderForRequest,
   productTitles,
@@ -55,8 +56,13 @@ function statusFor(s: ReviewSettings, verified: boolean): ReviewStatus {
   return "PENDING";
 }
 
-/** Recomputes the product's published aggregate from its reviews (same transaction as the change). */
+/**
+ * Recomputes the product's published aggregate from its reviews (same transaction as the change),
+ * under the product's lock: the count then starts after any concurrent publication committed, so
+ * it sees that review as well as this one (read committed: each statement sees what committed).
+ */
 async function recomputeRating(tx: Db, shop: string, productGid: string) {
+  await lockProductRating(tx, shop, productGid);
   const { count, sum, histogram } = aggregate(await publishedRatings(tx, shop, productGid));
   await saveProductRating(tx, shop, productGid, { count, ratingSum: sum, histogram });
 }

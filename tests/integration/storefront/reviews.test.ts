@@ -2,7 +2,7 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { reviewJobs, syncProductRating } from "~/domains/reviews/reviews.jobs.server";
-import { getModerationQueue, moderateReview } from "~/domains/reviews/reviews.server";
+import { getModerationQueue, moderateReview, submitReview } from "~/domains/reviews/reviews.server";
 import { updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues, getQueue } from "~/queues/queues.server";
@@ -150,6 +150,16 @@ describe("POST /proxy/reviews/:productId", () => {
     expect((await review({ rating: 5, body: "x" }, { customerId: customer, signature: "f".repeat(64) })).status).toBe(401);
     const res = await callRoute(reviewsRoute, proxyRequest("/reviews/not-a-product", {}), { productId: "not-a-product" });
     expect(res.status).toBe(404);
+  });
+});
+
+describe("concurrent publications", () => {
+  it("counts every review published at once for one product in the aggregate", async () => {
+    await updateShopSettings(TEST_SHOP, "reviews", { autoPublish: "all" });
+    const publish = (i: number) => submitReview({ shop: TEST_SHOP, productGid: PRODUCT_GID, customerGid: `gid://shopify/Customer/${Number(customer) + i}`, raw: { rating: (i % 5) + 1, body: `At once ${i}`, requestKey: `together-${customer}-${i}` } });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => publish(i)));
+    expect(results.every((r) => r.ok && r.status === "PUBLISHED")).toBe(true);
+    expect(await db().productRating.findFirstOrThrow()).toMatchObject({ count: 8, ratingSum: 1 + 2 + 3 + 4 + 5 + 1 + 2 + 3 });
   });
 });
 
