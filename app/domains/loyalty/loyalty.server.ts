@@ -287,7 +287,11 @@ export async function getProgramSummary(shop: string) {
   return programSummary(shop);
 }
 
-/** loyalty.release-pending: refresh accounts whose pending points matured. Idempotent (a refresh is a recompute). */
+/**
+ * loyalty.release-pending: refresh accounts whose pending points matured. Idempotent (a refresh is a
+ * recompute). Owner-locked like every writer: unlocked, a refresh that read the ledger before a
+ * concurrent award committed would overwrite that award's cache (and null nextReleaseAt) after it.
+ */
 export async function releaseMaturedPoints(now = new Date(), batch = 500): Promise<number> {
   let released = 0;
   for (;;) {
@@ -296,7 +300,10 @@ export async function releaseMaturedPoints(now = new Date(), batch = 500): Promi
     for (const { id, shop } of due) {
       const s = (await getShopSettings(shop)).loyalty;
       const account = await db().$transaction(async (tx) => {
-        const current = await findAccount(shop, id, tx);
+        const found = await findAccount(shop, id, tx);
+        if (!found) return null;
+        await lockOwner(tx, shop, found);
+        const current = await findAccount(shop, id, tx); // as the writer before us left it
         return current ? refreshAccount(tx, shop, current, s, now) : null;
       });
       if (account) await afterChange(shop, account);

@@ -2,8 +2,9 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { loyaltyJobs, syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
-import { expireInactiveBalances, getLoyaltySummary, refreshAgingTiers, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
-import { updateShopSettings } from "~/domains/shops/settings.server";
+import { appendEntry, lockOwner } from "~/domains/loyalty/loyalty.repo.server";
+import { expireInactiveBalances, getLoyaltySummary, refreshAccount, refreshAgingTiers, releaseMaturedPoints } from "~/domains/loyalty/loyalty.server";
+import { getShopSettings, updateShopSettings } from "~/domains/shops/settings.server";
 import { JobName, QueueName } from "~/queues/jobs";
 import { closeQueues, getQueue } from "~/queues/queues.server";
 import { sessionStorage } from "~/shopify.server";
@@ -228,6 +229,38 @@ describe("loyalty.sync-order", () => {
     expect(await releaseMaturedPoints(new Date(Date.now() + 11 * 86_400_000))).toBe(1);
     expect(await account("79")).toMatchObject({ pointsBalance: 10, pendingPoints: 0, nextReleaseAt: null });
     expect(await releaseMaturedPoints(new Date(Date.now() + 11 * 86_400_000))).toBe(0);
+  });
+
+  it("a release sweep waits for a concurrent writer of the account and keeps what it wrote", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 10 });
+    await deliverAndProcess("orders/paid", orderPayload({ id: "6080", customerId: "95", subtotal: "10.00", processedAt: iso(daysAgo(1)) }));
+    await syncOrder("gid://shopify/Order/6080");
+    const acc = await account("95");
+    const s = (await getShopSettings(TEST_SHOP)).loyalty;
+    const later = new Date(Date.now() + 11 * 86_400_000);
+    // An award holds the account (owner lock, new entry, refreshed cache) and commits only after
+    // the sweep has started on the same account.
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const hasLock = new Promise<void>((resolve) => (locked = resolve));
+    const writer = db().$transaction(
+      async (tx) => {
+        await lockOwner(tx, TEST_SHOP, { customerGid: acc.customerGid, email: null });
+        await appendEntry(tx, { shop: TEST_SHOP, accountId: acc.id, source: "REVIEW", sourceKey: "review:held", points: 5, availableAt: new Date() });
+        await refreshAccount(tx, TEST_SHOP, acc, s, later);
+        locked();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
+    await hasLock;
+    const sweep = releaseMaturedPoints(later);
+    await new Promise((r) => setTimeout(r, 300));
+    commit();
+    await writer;
+    expect(await sweep).toBe(1);
+    expect(await account("95")).toMatchObject({ pointsBalance: 15, pendingPoints: 0, nextReleaseAt: null });
   });
 
   it("expires a balance after the inactivity period, once", async () => {
