@@ -65,8 +65,8 @@ export enum JobName {
    */
   LoyaltySyncOrder = "loyalty.sync-order",
   /**
-   * A customer account exists (customers/create): claim the guest account of the same email and
-   * award the signup bonus. Idempotent by the sourceKey "signup:<customerGid>" and the claim's unique key.
+   * The customer has an account (customers/create or customers/update with state "enabled"): claim
+   * the guest account of the same email and award the signup bonus. Idempotent by the sourceKey "signup:<customerGid>" and the claim's unique key.
    */
   LoyaltyCustomerJoined = "loyalty.customer-joined",
   /** Refresh accounts whose pending points matured (balance, tier, metafield). Scheduled; idempotent by nature. */

@@ -73,10 +73,10 @@ const CAUSE: Partial<Record<WebhookTopic, ChangeCause>> = {
  * A delivery that changed a customer's data: PROCESSED with the follow-ups features asked for. A
  * stale one is SKIPPED with only the reactions to the event it reports (see followUpsFor).
  */
-function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null, orderGid?: string | null): DispatchResult {
+function processed(ctx: DeliveryContext, outcome: string, customerGid: string | null, orderGid?: string | null, customerState?: string | null): DispatchResult {
   const cause = CAUSE[ctx.topic];
   const stale = outcome === "STALE";
-  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause, topic: ctx.topic, orderGid }, { stale }) : [];
+  const followUps = cause ? followUpsFor({ shop: ctx.shop, customerGid, cause, topic: ctx.topic, orderGid, customerState }, { stale }) : [];
   return { status: stale ? "SKIPPED" : "PROCESSED", outcome, customerGid, followUps };
 }
 
@@ -108,7 +108,7 @@ const HANDLERS: Record<WebhookTopic, Handler> = {
   "customers/create": async (sql, ctx, payload) => {
     const parsed = parse(CustomerPayloadSchema, payload);
     const outcome = await applyCustomerPayload(sql, ctx.shop, parsed, ctx.occurredAt);
-    return processed(ctx, outcome, customerGidOf(parsed));
+    return processed(ctx, outcome, customerGidOf(parsed), null, parsed.state ?? null);
   },
   "customers/update": async (sql, ctx, payload) => HANDLERS["customers/create"](sql, ctx, payload),
   "customers/delete": async (sql, ctx, payload) => {

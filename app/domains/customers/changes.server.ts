@@ -23,6 +23,11 @@ export type CustomerChange = {
   topic?: string;
   /** The order concerned, for order and refund changes (loyalty awards, review requests). */
   orderGid?: string | null;
+  /**
+   * customers/* deliveries: the state of the customer's account ("enabled": they can sign in;
+   * "disabled": a record without an account, as guest checkouts, newsletter sign-ups and imports make).
+   */
+  customerState?: string | null;
 };
 
 export type Reaction = (change: CustomerChange) => JobItem[];

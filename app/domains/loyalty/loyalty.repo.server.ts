@@ -252,6 +252,12 @@ export async function orderForLoyalty(tx: Db, shop: string, orderGid: string) {
   return { ...order, refunds };
 }
 
+/** The state of the customer's account as the last customers/* payload gave it ("enabled": they can sign in). */
+export async function customerAccountState(shop: string, customerGid: string): Promise<string | null> {
+  const c = await db().customer.findUnique({ where: { shop_customerGid: { shop, customerGid } }, select: { state: true, deletedAt: true } });
+  return c && !c.deletedAt ? c.state : null;
+}
+
 export async function customerEmail(tx: Db, shop: string, customerGid: string): Promise<string | null> {
   const c = await tx.customer.findUnique({ where: { shop_customerGid: { shop, customerGid } }, select: { email: true } });
   return c?.email?.toLowerCase() ?? null;

@@ -7,7 +7,7 @@
  *   same transaction as every write (refreshAccount) and by the release sweep when pending points
  *   mature. The customer metafield is a projection of those, written by a shopify-sync job.
  * - Guests accrue against their lowercased email; the account is claimed when a customer with that
- *   email appears (customers/create, or a later order placed while logged in).
+ *   email opens an account (customers/create or update, state enabled), or orders while logged in.
  */
 import { randomBytes } from "node:crypto";
 import type { LoyaltyAccount, LoyaltyRedemption } from "@prisma/client";
@@ -30,6 +30,7 @@ import {
   createCustomerAccount,
   createGuestAccount,
   createRedemption,
+  customerAccountState,
   customerEmail,
   findAccount,
   findAccountByCustomer,
@@ -227,10 +228,6 @@ export async function syncOrderPoints(shop: string, orderGid: string, now = new 
 }
 
 /**
- * A customer account exists (customers/create): claim the guest account of the same email and
- * award the signup bonus once ("signup:<customerGid>").
- */
-/**
  * Records when the shop's program started, once: from then on orders earn, and older ones never do
  * (see LoyaltySettings.earnFrom). Runs on every authentication (afterAuth); a reinstall keeps the
  * date as long as the shop's settings were not erased.
@@ -243,9 +240,24 @@ export async function startProgram(shop: string, now = new Date()): Promise<stri
   return saved.settings.loyalty.earnFrom!;
 }
 
-export async function customerJoined(shop: string, customerGid: string, now = new Date()): Promise<"BONUS_AWARDED" | "NO_BONUS" | "ALREADY_AWARDED" | "PROGRAM_DISABLED"> {
+/**
+ * The customer has an account (customers/create or customers/update with state "enabled"): claim
+ * the guest account of the same email and award the signup bonus once ("signup:<customerGid>").
+ * A customer record without an account (a guest checkout, a newsletter sign-up, an import) gets
+ * nothing until its account is enabled: the stored state decides, as the delivery last left it.
+ */
+export async function customerJoined(shop: string, customerGid: string, now = new Date()): Promise<"BONUS_AWARDED" | "NO_BONUS" | "ALREADY_AWARDED" | "PROGRAM_DISABLED" | "NO_ACCOUNT"> {
   const s = (await getShopSettings(shop)).loyalty;
   if (!s.enabled) return "PROGRAM_DISABLED";
+  if ((await customerAccountState(shop, customerGid)) !== "enabled") return "NO_ACCOUNT";
+  // Every customers/update of a member comes here: once the bonus is in, only the follow-ups
+  // (which a retry after a failed enqueue needs) are left to do.
+  const awarded = await findEntry(db(), shop, `signup:${customerGid}`);
+  const member = awarded && (await findAccount(shop, awarded.accountId));
+  if (member) {
+    await afterChange(shop, member);
+    return "ALREADY_AWARDED";
+  }
   const result = await db().$transaction(async (tx) => {
     const owner = { customerGid, email: await customerEmail(tx, shop, customerGid) };
     await lockOwner(tx, shop, owner);

@@ -34,9 +34,9 @@ afterEach(() => {
 afterAll(closeQueues);
 
 describe("loyalty reaction to deliveries", () => {
-  it("queues loyalty.sync-order when orders/paid is processed, and loyalty.customer-joined on customers/create", async () => {
+  it("queues loyalty.sync-order when orders/paid is processed, and loyalty.customer-joined on customers/create of an account", async () => {
     await deliverAndProcess("orders/paid", orderPayload({ id: "6001", customerId: "71" }));
-    await deliverAndProcess("customers/create", customerPayload({ id: "72" }));
+    await deliverAndProcess("customers/create", customerPayload({ id: "72", state: "enabled" }));
     const jobs = await queuedJobs(QueueName.Compute);
     expect(jobs.map((j) => [j.name, j.data])).toEqual(
       expect.arrayContaining([
@@ -44,6 +44,27 @@ describe("loyalty reaction to deliveries", () => {
         [JobName.LoyaltyCustomerJoined, { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/72" }],
       ]),
     );
+  });
+
+  it("gives no signup bonus to a customer record without an account, and gives it once when a guest opens an account later", async () => {
+    await updateShopSettings(TEST_SHOP, "loyalty", { signupBonus: 40 });
+    const joinedJobs = async () => (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.LoyaltyCustomerJoined).map((j) => j.data);
+    const joined = () => loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/73" });
+    // Shopify's customers/create sample: state "disabled", a guest checkout's or an import's record.
+    await deliverAndProcess("customers/create", customerPayload({ id: "73", email: "gil@example.com", updatedAt: "2026-10-01T10:00:00Z" }));
+    expect(await joinedJobs()).toEqual([]);
+    // A job queued before (or a stale one) finds no account: no bonus, no loyalty account.
+    expect(await joined()).toBe("NO_ACCOUNT");
+    expect(await ledger()).toEqual([]);
+    expect(await db().loyaltyAccount.count()).toBe(0);
+
+    await deliverAndProcess("customers/update", customerPayload({ id: "73", email: "gil@example.com", state: "enabled", updatedAt: "2026-10-03T10:00:00Z" }));
+    expect(await joinedJobs()).toEqual([{ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/73" }]);
+    expect(await joined()).toBe("BONUS_AWARDED");
+    // Later updates of the member (every order updates the customer) award nothing more.
+    await deliverAndProcess("customers/update", customerPayload({ id: "73", email: "gil@example.com", state: "enabled", updatedAt: "2026-10-05T10:00:00Z" }));
+    expect(await joined()).toBe("ALREADY_AWARDED");
+    expect((await ledger()).map((e) => [e.sourceKey, e.points])).toEqual([["signup:gid://shopify/Customer/73", 40]]);
   });
 
   it("queues one debounced loyalty.sync-order for the deliveries of one purchase", async () => {
@@ -182,7 +203,7 @@ describe("loyalty.sync-order", () => {
     const guest = await db().loyaltyAccount.findFirstOrThrow();
     expect(guest).toMatchObject({ customerGid: null, guestEmail: "guest@example.com", pointsBalance: 40 });
 
-    await deliverAndProcess("customers/create", customerPayload({ id: "77", email: "guest@example.com" }));
+    await deliverAndProcess("customers/create", customerPayload({ id: "77", email: "guest@example.com", state: "enabled" }));
     const joined = loyaltyJobs[JobName.LoyaltyCustomerJoined];
     expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" })).toBe("BONUS_AWARDED");
     expect(await joined({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/77" })).toBe("ALREADY_AWARDED");
@@ -192,7 +213,7 @@ describe("loyalty.sync-order", () => {
 
   it("merges a guest account into an existing customer account when the customer orders as a guest first", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 10 });
-    await deliverAndProcess("customers/create", customerPayload({ id: "78", email: "ann@example.com" }));
+    await deliverAndProcess("customers/create", customerPayload({ id: "78", email: "ann@example.com", state: "enabled" }));
     await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/78" });
     await deliverAndProcess("orders/paid", orderPayload({ id: "6009", customerId: null, email: "ann@example.com", subtotal: "30.00" }));
     await syncOrder("gid://shopify/Order/6009");
@@ -205,7 +226,7 @@ describe("loyalty.sync-order", () => {
 
   it("reverses on the merged account when one sync both merges the guest account and sees a refund", async () => {
     await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, signupBonus: 10 });
-    await deliverAndProcess("customers/create", customerPayload({ id: "81", email: "bo@example.com" }));
+    await deliverAndProcess("customers/create", customerPayload({ id: "81", email: "bo@example.com", state: "enabled" }));
     await loyaltyJobs[JobName.LoyaltyCustomerJoined]({ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/81" });
     // A guest order earns 30 on a guest account under the same email.
     await deliverAndProcess("orders/paid", orderPayload({ id: "6030", customerId: null, email: "bo@example.com", subtotal: "30.00" }));

@@ -98,7 +98,17 @@ describe("loyaltyReaction", () => {
     ]);
     expect(loyaltyReaction({ ...base, cause: "refund", topic: "refunds/create", orderGid: "gid://shopify/Order/9" })).toHaveLength(1);
     expect(loyaltyReaction({ ...base, cause: "order", topic: "orders/fulfilled", orderGid: "gid://shopify/Order/9" })).toEqual([]);
-    expect(loyaltyReaction({ ...base, cause: "customer", topic: "customers/create" })).toEqual([{ name: JobName.LoyaltyCustomerJoined, data: base }]);
+    expect(loyaltyReaction({ ...base, cause: "customer", topic: "customers/create", customerState: "enabled" })).toEqual([{ name: JobName.LoyaltyCustomerJoined, data: base }]);
+    // A guest who opens an account later: customers/update with the account enabled.
+    expect(loyaltyReaction({ ...base, cause: "customer", topic: "customers/update", customerState: "enabled" })).toEqual([{ name: JobName.LoyaltyCustomerJoined, data: base }]);
     expect(loyaltyReaction({ ...base, cause: "checkout" })).toEqual([]);
+  });
+
+  it("welcomes no customer record without an account (guest checkout, newsletter sign-up, import)", () => {
+    const base = { shop: "s.myshopify.com", customerGid: "gid://shopify/Customer/1", cause: "customer" as const };
+    for (const customerState of ["disabled", "invited", "declined", null, undefined]) {
+      expect(loyaltyReaction({ ...base, topic: "customers/create", customerState })).toEqual([]);
+      expect(loyaltyReaction({ ...base, topic: "customers/update", customerState })).toEqual([]);
+    }
   });
 });
