@@ -126,6 +126,15 @@ export async function lockRequest(tx: Db, shop: string, orderGid: string) {
   await lockResource(tx, `review-request:${shop}:${orderGid}`);
 }
 
+/**
+ * Serializes the per-customer cap check of one customer's requests (taken after the request's own
+ * lock): requests of two orders falling due at once would each count the other's send as not
+ * made yet, and both pass the cap.
+ */
+export async function lockCustomerRequests(tx: Db, shop: string, owner: { customerGid: string | null; email: string | null }) {
+  await lockResource(tx, `review-request-cap:${shop}:${owner.customerGid ?? `guest:${owner.email}`}`);
+}
+
 export async function orderForRequest(tx: Db, shop: string, orderGid: string) {
   return tx.order.findUnique({
     where: { shop_orderGid: { shop, orderGid } },

@@ -24,6 +24,7 @@ import {
   findReview,
   findReviewByRequestKey,
   insertReview,
+  lockCustomerRequests,
   lockProductRating,
   lockRequest,
   orderForRequest,
@@ -269,6 +270,7 @@ export async function sendReviewRequest(shop: string, requestId: bigint, step: n
     const nextAt = (k: number) => (k < s.maxReminders ? new Date(now.getTime() + s.reminderIntervalDays * DAY_MS) : null);
     if (step === 0) {
       if (current.status !== "SCHEDULED") return { outcome: "ALREADY_SENT" as const, request: current };
+      await lockCustomerRequests(tx, shop, owner);
       const sent = await requestsSentSince(tx, shop, owner, new Date(now.getTime() - 30 * DAY_MS));
       if (sent >= s.maxRequestsPerCustomer30d) {
         await updateRequest(tx, current.id, { status: "CAPPED", outcome: `customer already asked ${sent} times in 30 days` });

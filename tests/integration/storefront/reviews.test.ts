@@ -235,6 +235,18 @@ describe("review requests", () => {
     expect((await (await callRoute(promptRoute, proxyRequest("/reviews/prompt", { customerId: customer }))).json()).eligible).toBe(false);
   });
 
+  it("caps a customer's requests when several fall due at once", async () => {
+    await updateShopSettings(TEST_SHOP, "reviews", { maxRequestsPerCustomer30d: 2 });
+    for (const id of ["8130", "8131", "8132", "8133", "8134", "8135", "8136", "8137"]) {
+      await deliverAndProcess("orders/fulfilled", orderPayload({ id, customerId: customer, fulfillmentStatus: "fulfilled" }));
+      await reviewJobs[JobName.ReviewsScheduleRequest]({ shop: TEST_SHOP, orderGid: `gid://shopify/Order/${id}` });
+    }
+    const requests = await db().reviewRequest.findMany({ orderBy: { id: "asc" } });
+    const outcomes = await Promise.all(requests.map((r) => reviewJobs[JobName.ReviewsSendRequest]({ shop: TEST_SHOP, requestId: r.id.toString(), step: 0 })));
+    expect(outcomes.filter((o) => o === "SENT")).toHaveLength(2);
+    expect(outcomes.filter((o) => o === "CAPPED")).toHaveLength(6);
+  });
+
   it("enqueues the send and each reminder again when a run committed and its enqueue failed (the retry finds the row done)", async () => {
     await updateShopSettings(TEST_SHOP, "reviews", { maxReminders: 2 });
     await deliverAndProcess("orders/fulfilled", orderPayload({ id: "8120", customerId: customer, fulfillmentStatus: "fulfilled" }));
