@@ -85,6 +85,8 @@ export type ShopperContext = {
   customer?: { id: number; first_name: string; metafields?: Record<string, unknown> } | null;
   app?: { metafields: Record<string, unknown> };
   shop?: { url: string; enabled_payment_types: string[] };
+  /** The theme editor sets request.design_mode. */
+  request?: { design_mode: boolean };
 };
 
 /** The HTML of one block (blocks/<name>.liquid) with its settings, in a shopper's context. */

@@ -98,4 +98,14 @@ describe("blocks rendered from app-owned metafields", () => {
     const fr = await renderBlock("loyalty-points", {}, { app, customer }, "fr");
     expect(fr).toContain("Niveau : Gold");
   });
+
+  it("loyalty switched off: nothing for guests or members (no teaser, no 'not enough points'); the theme editor says why", async () => {
+    const off = { metafields: { storefront: { config: { value: { ...config, loyalty: { ...config.loyalty, enabled: false } } } } } };
+    const customer = { id: 9, first_name: "Ann", metafields: { "$app:loyalty": { points: { value: { balance: 1234, pending: 0, tier: null } } } } };
+    for (const ctx of [{ app: off }, { app: off, customer }, { app: { metafields: {} }, customer }]) {
+      const html = await renderBlock("loyalty-points", {}, ctx);
+      expect(html.trim()).toBe("");
+    }
+    expect(await renderBlock("loyalty-points", {}, { app: off, request: { design_mode: true } })).toContain("The loyalty program is switched off in the app");
+  });
 });
