@@ -143,6 +143,26 @@ describe("storefront widgets in chromium", () => {
     await context.close();
   });
 
+  it("rating input: Tab lands on 1 star, ArrowRight goes up, the chosen star and those before it are filled", async () => {
+    const { page, context, errors } = await openProduct(CUSTOMER);
+    const block = page.locator("journey-reviews");
+    await block.locator(".journey-reviews__write summary").click();
+    await block.locator(".journey-reviews__write summary").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe("1");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    expect(await block.locator("input[name=rating]:checked").getAttribute("value")).toBe("3");
+    await page.mouse.move(0, 0); // no hover preview
+    const drawn = await block.locator(".journey-rate label").evaluateAll((labels) => labels.map((l) => (getComputedStyle(l).backgroundImage.includes("b35c00") ? "full" : "empty")));
+    expect(drawn).toEqual(["full", "full", "full", "empty", "empty"]);
+    // Laid out left to right in that order.
+    const xs = await block.locator(".journey-rate label").evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect().x));
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("prompts a customer with a sent review request, from any page, and takes the review in place", async () => {
     const order = await db().order.findFirstOrThrow({ where: { orderGid: "gid://shopify/Order/9100" }, include: { lineItems: true } });
     const product = order.lineItems.find((l) => l.productGid !== `gid://shopify/Product/${PRODUCT}`)!;

@@ -47,6 +47,42 @@ describe("theme app extension", () => {
   });
 });
 
+/** WCAG relative luminance of #rrggbb, and the contrast ratio of two colours. */
+const luminance = (hex: string) => {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+const contrast = (a: string, b: string) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+};
+
+describe("star rating input and stars", () => {
+  it("lists the radios 1…5 in DOM order (Tab lands on 1 star, ArrowRight goes up), not reversed on screen", async () => {
+    const html = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product, app, customer: { id: 1, first_name: "Jon" } });
+    expect([...html.matchAll(/<input type="radio"[^>]*value="(\d)"/g)].map((m) => m[1])).toEqual(["1", "2", "3", "4", "5"]);
+    const css = readFileSync(path.join(EXTENSION_DIR, "assets", "journey.css"), "utf8");
+    expect(css).not.toMatch(/row-reverse/);
+  });
+
+  it("draws empty and filled stars that stand out from the page at 3:1 (WCAG 1.4.11), on white and on black", () => {
+    const css = readFileSync(path.join(EXTENSION_DIR, "assets", "journey.css"), "utf8");
+    const image = (name: string) => new RegExp(`--journey-star-${name}:url\\("([^"]+)"\\)`).exec(css)![1]!;
+    const empty = decodeURIComponent(image("empty"));
+    const full = decodeURIComponent(image("full"));
+    // An empty star is an outline: its inside is the page, so "filled vs empty" is the fill against the page.
+    expect(empty).toMatch(/fill='none'/);
+    const outline = /stroke='(#[0-9a-f]{6})'/.exec(empty)![1]!;
+    const fill = /fill='(#[0-9a-f]{6})'/.exec(full)![1]!;
+    for (const page of ["#ffffff", "#000000"]) {
+      expect(contrast(outline, page)).toBeGreaterThanOrEqual(3);
+      expect(contrast(fill, page)).toBeGreaterThanOrEqual(3);
+    }
+    // Both the read-only stars and the input use these two images, nothing else.
+    expect(css).not.toMatch(/#c4c4c4/);
+  });
+});
+
 describe("blocks rendered from app-owned metafields", () => {
   it("product reviews: aggregate, escaped review text, verified badge and AggregateRating JSON-LD", async () => {
     const html = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product, app, customer: { id: 1, first_name: "Jon" } });
