@@ -73,13 +73,15 @@ export type StorefrontOptions = {
   widgets?: boolean;
   /** Extra latency before proxy answers (ms), to see the page while per-shopper data is in flight. */
   proxyDelayMs?: number;
+  /** The storefront's language: the blocks' translations and <html lang>. */
+  locale?: "en" | "fr";
 };
 
 const PRODUCT_TITLE = "Ceramic mug";
 
-function page(body: string, widgets: boolean) {
+function page(body: string, widgets: boolean, locale: string) {
   const head = widgets ? `<link rel="stylesheet" href="/assets/journey.css"><script src="/assets/journey.js" defer></script>` : "";
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${PRODUCT_TITLE}</title>${head}
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${PRODUCT_TITLE}</title>${head}
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a}main{max-width:960px;margin:0 auto;padding:1rem}.product{display:grid;grid-template-columns:1fr 1fr;gap:2rem}.image{aspect-ratio:1;background:#e8e0d8}button.atc{width:100%;min-height:48px;background:#1a1a1a;color:#fff;border:0;font:inherit}footer{padding:2rem 1rem;background:#f4f4f4}</style>
 </head><body>${body}</body></html>`;
 }
@@ -98,6 +100,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startStorefront(opts: StorefrontOptions): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const shop = opts.shop ?? TEST_SHOP;
   const widgets = opts.widgets ?? true;
+  const locale = opts.locale ?? "en";
   const appOwner = "gid://shopify/AppInstallation/1";
 
   async function renderProduct(productId: number, customerId: string | null) {
@@ -105,12 +108,13 @@ export async function startStorefront(opts: StorefrontOptions): Promise<{ url: s
     const customer = customerId ? { id: Number(customerId), first_name: "Jon", metafields: opts.metafields.liquid(`gid://shopify/Customer/${customerId}`) } : null;
     const app = { metafields: opts.metafields.liquid(appOwner) };
     const ctx = { product, customer, app, shop: { url: `https://${shop}`, enabled_payment_types: ["visa", "master", "paypal"] } };
-    const block = async (name: string) => (widgets ? renderBlock(name, blockDefaults(name), ctx) : "");
+    const block = async (name: string) => (widgets ? renderBlock(name, blockDefaults(name), ctx, locale) : "");
     return page(
       `<main><div class="product"><div class="image"></div><div><h1>${PRODUCT_TITLE}</h1>${await block("rating-stars")}<p>24.00 EUR</p>
 <button class="atc" type="button">Add to cart</button>${await block("trust-badges")}</div></div>
 ${await block("product-reviews")}${await block("loyalty-points")}</main><footer><p>Footer</p></footer>${await block("journey-embed")}`,
       widgets,
+      locale,
     );
   }
 

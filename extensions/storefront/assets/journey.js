@@ -5,6 +5,8 @@
   if (window.customElements && customElements.get("journey-reviews")) return;
   // Ledger sources, in the order of the block's data-msg-sources translations.
   const SOURCES = ["ORDER", "REFUND", "CANCEL", "SIGNUP", "REVIEW", "REDEMPTION", "REDEMPTION_FAILED", "EXPIRY", "ADJUSTMENT"];
+  const lang = document.documentElement.lang || undefined;
+  const money = (v, c) => new Intl.NumberFormat(lang, { style: "currency", currency: c }).format(v);
   const fmt = (s, v) => (s || "").replace(/\[(\w+)\]/g, (m, k) => (k in v ? v[k] : m));
   const key = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(36).slice(2)).replace(/[^\w-]/g, "");
   const el = (tag, cls, text) => {
@@ -23,10 +25,10 @@
     } catch (e) {}
     return { status: res.status, data };
   }
-  const stars = (rating) => {
+  const stars = (rating, label) => {
     const s = el("span", "journey-stars");
     s.setAttribute("role", "img");
-    s.setAttribute("aria-label", rating + "/5");
+    s.setAttribute("aria-label", fmt(label, { rating }));
     s.style.setProperty("--journey-fill", rating * 20 + "%");
     return s;
   };
@@ -47,7 +49,8 @@
       }
       const fields = Object.keys(data.fieldErrors || {});
       fields.forEach((f) => form.elements[f] && form.elements[f].setAttribute && form.elements[f].setAttribute("aria-invalid", "true"));
-      status.textContent = code === 409 ? root.dataset.msgDuplicate : [root.dataset.msgError].concat(fields.map((f) => data.fieldErrors[f])).join(" ");
+      // The app's field messages are English: show the block's own (data-err-<field>) instead.
+      status.textContent = code === 409 ? root.dataset.msgDuplicate : [root.dataset.msgError, ...fields.map((f) => root.dataset["err" + f[0].toUpperCase() + f.slice(1).toLowerCase()])].filter(Boolean).join(" ");
       if (code !== 409) delete form.dataset.key;
     } catch (e) {
       status.textContent = root.dataset.msgError;
@@ -78,13 +81,13 @@
         for (const r of data.reviews) {
           const li = el("li", "journey-review");
           li.dataset.id = r.id;
-          li.append(stars(r.rating));
+          li.append(stars(r.rating, this.dataset.msgStars));
           if (r.title) li.append(el("h3", "journey-review__title", r.title));
           li.append(el("p", "journey-review__body", r.body));
           const meta = el("p", "journey-review__meta");
           meta.append(el("span", "", r.author));
           if (r.verified) meta.append(el("span", "journey-review__verified", this.dataset.msgVerified));
-          if (r.date) meta.append(el("time", "", new Date(r.date).toLocaleDateString(document.documentElement.lang || undefined)));
+          if (r.date) meta.append(el("time", "", new Date(r.date).toLocaleDateString(lang)));
           li.append(meta);
           list.append(li);
         }
@@ -117,7 +120,7 @@
       const options = q("[data-options]");
       options.replaceChildren();
       for (const o of d.redeemOptions) {
-        const b = el("button", "journey-button", fmt(this.dataset.msgRedeem, { points: o.points, value: o.value + " " + d.program.currency }));
+        const b = el("button", "journey-button", fmt(this.dataset.msgRedeem, { points: o.points, value: money(o.value, d.program.currency) }));
         b.type = "button";
         b.addEventListener("click", () => this.redeem(o.points, b));
         options.append(b);
@@ -126,7 +129,7 @@
       const history = q("[data-history]");
       const names = (this.dataset.msgSources || "").split("|");
       const label = (source) => names[SOURCES.indexOf(source)] || source;
-      history.replaceChildren(...d.history.map((h) => el("li", "", (h.points > 0 ? "+" : "") + h.points + " · " + label(h.source) + " · " + new Date(h.at).toLocaleDateString(document.documentElement.lang || undefined))));
+      history.replaceChildren(...d.history.map((h) => el("li", "", (h.points > 0 ? "+" : "") + h.points + " · " + label(h.source) + " · " + new Date(h.at).toLocaleDateString(lang))));
       if (!d.history.length) history.append(el("li", "", this.dataset.msgEmpty));
     }
     async redeem(points, button) {

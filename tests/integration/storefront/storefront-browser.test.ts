@@ -114,7 +114,7 @@ describe("storefront widgets in chromium", () => {
     await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("640");
     await page.locator(".journey-loyalty__panel summary", { hasText: "Spend points" }).click();
     const option = page.locator("[data-options] button").first();
-    await expect.poll(() => option.textContent()).toBe("500 points for 5.00 USD off");
+    await expect.poll(() => option.textContent()).toBe("500 points for $5.00 off");
     await option.click();
     await expect.poll(() => page.locator(".journey-code").textContent()).toMatch(/^PTS-/);
     await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("140");
@@ -182,6 +182,42 @@ describe("storefront widgets in chromium", () => {
     expect(errors).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, "storefront-prompt.png") });
     await context.close();
+  });
+
+  it("French storefront: field messages, money, the stars journey.js adds, all in French", async () => {
+    // A member with points, and a second product with more reviews than the block renders.
+    const account = await db().loyaltyAccount.create({ data: { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/321400", pointsBalance: 0 } });
+    await db().loyaltyLedgerEntry.create({ data: { shop: TEST_SHOP, accountId: account.id, source: "ORDER", sourceKey: "fr:1", points: 700, availableAt: new Date(0) } });
+    await updateShopSettings(TEST_SHOP, "reviews", { autoPublish: "all" });
+    for (let i = 0; i < 6; i++) {
+      const raw = { rating: 3, body: `Avis ${i}`, authorName: "Zoé", requestKey: `fr-review-${i}` };
+      await submitReview({ shop: TEST_SHOP, productGid: "gid://shopify/Product/7002", customerGid: `gid://shopify/Customer/55510${i}`, raw });
+    }
+    await updateShopSettings(TEST_SHOP, "reviews", { autoPublish: "verified" });
+    await syncProductRating(TEST_SHOP, "gid://shopify/Product/7002");
+    const fr = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, locale: "fr" });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${fr.url}/login?customer=321400&next=/products/7002`);
+
+    await page.locator(".journey-loyalty__panel summary").first().click();
+    await expect.poll(() => page.locator("[data-options] button").first().textContent()).toMatch(/^500 points pour 5,00\s\$US de réduction$/);
+
+    const block = page.locator("journey-reviews");
+    await block.locator(".journey-reviews__write summary").click();
+    await block.locator("[type=submit]").click();
+    await expect.poll(() => block.locator(".journey-form__status").textContent()).toBe(
+      "Votre avis n'a pas pu être envoyé. Vérifiez les champs et réessayez. Choisissez une note de 1 à 5 étoiles. Écrivez quelques mots sur le produit (5 000 caractères au plus).",
+    );
+
+    await block.locator("[data-more]").click();
+    await expect.poll(() => block.locator(".journey-review").count()).toBe(6);
+    expect(await block.locator(".journey-review .journey-stars").last().getAttribute("aria-label")).toBe("3 sur 5 étoiles");
+    expect(errors).toEqual([]);
+    await context.close();
+    await fr.close();
   });
 
   it("does not shift the layout while per-shopper data arrives", async () => {

@@ -104,10 +104,10 @@ describe("blocks rendered from app-owned metafields", () => {
     expect(fr).toContain("4,5 sur 5, d'après 2 avis");
     expect(fr).toContain('aria-label="4,5 sur 5 étoiles"');
     expect(fr).not.toMatch(/4\.5 sur 5/);
-    expect([...fr.matchAll(/title="([^"]+)"/g)].map((m) => m[1])).toEqual(["1 étoile", "2 étoiles", "3 étoiles", "4 étoiles", "5 étoiles"]);
+    expect([...fr.matchAll(/<label for="[^"]+" title="([^"]+)"/g)].map((m) => m[1])).toEqual(["1 étoile", "2 étoiles", "3 étoiles", "4 étoiles", "5 étoiles"]);
     expect(JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(fr)![1]!).aggregateRating.ratingValue).toBe("4.5");
     const en = await renderBlock("product-reviews", blockDefaults("product-reviews"), { product, app, customer: { id: 1, first_name: "Jon" } });
-    expect([...en.matchAll(/title="([^"]+)"/g)].map((m) => m[1])).toEqual(["1 star", "2 stars", "3 stars", "4 stars", "5 stars"]);
+    expect([...en.matchAll(/<label for="[^"]+" title="([^"]+)"/g)].map((m) => m[1])).toEqual(["1 star", "2 stars", "3 stars", "4 stars", "5 stars"]);
     expect(en).toContain('aria-label="4.5 out of 5 stars"');
   });
 
