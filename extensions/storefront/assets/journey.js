@@ -116,7 +116,10 @@
     render(d) {
       const q = (s) => this.querySelector(s);
       q("[data-balance]").textContent = d.balance;
-      q("[data-pending]").textContent = d.pending > 0 ? fmt(this.dataset.msgPending, { points: d.pending }) : "";
+      // Hidden, the sentence keeps its lines (see the block): nothing moves.
+      const p = q("[data-pending]");
+      if (d.pending > 0) p.textContent = fmt(this.dataset.msgPending, { points: d.pending });
+      p.classList.toggle("is-empty", !(d.pending > 0));
       const options = q("[data-options]");
       options.replaceChildren();
       for (const o of d.redeemOptions) {

@@ -236,4 +236,38 @@ describe("storefront widgets in chromium", () => {
     await context.close();
     await slow.close();
   });
+
+  it("does not shift the layout at 375 px when pending points arrive that the page did not know of", async () => {
+    // A member with 150 points in the return window; the customer metafield says none are pending.
+    const member = "321500";
+    const account = await db().loyaltyAccount.create({ data: { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${member}`, pointsBalance: 0 } });
+    await db().loyaltyLedgerEntry.createMany({
+      data: [
+        { shop: TEST_SHOP, accountId: account.id, source: "ORDER", sourceKey: "cls:1", points: 1000, availableAt: new Date(0) },
+        { shop: TEST_SHOP, accountId: account.id, source: "ORDER", sourceKey: "cls:2", points: 150, availableAt: new Date(Date.now() + 30 * 86_400_000) },
+      ],
+    });
+    metafields.set(`gid://shopify/Customer/${member}`, "$app:loyalty", "points", { balance: 1000, pending: 0, tier: null });
+    const slow = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, proxyDelayMs: 400 });
+    for (const [lang, width] of [["en", 375], ["en", 320], ["fr", 375]] as const) {
+      const store = lang === "en" ? slow : await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, proxyDelayMs: 400, locale: lang });
+      // Tall enough that the loyalty block is in view: shifts below the fold do not count.
+      const context = await browser.newContext({ viewport: { width, height: 2400 } });
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        (window as unknown as { __cls: number }).__cls = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries() as (PerformanceEntry & { value: number })[]) (window as unknown as { __cls: number }).__cls += e.value;
+        }).observe({ type: "layout-shift", buffered: true });
+      });
+      await page.goto(`${store.url}/login?customer=${member}&next=/products/${PRODUCT}`);
+      await expect.poll(() => page.locator("[data-pending]").textContent()).toMatch(/^150 /);
+      await page.waitForTimeout(300);
+      expect({ lang, width, cls: await page.evaluate(() => (window as unknown as { __cls: number }).__cls) }).toEqual({ lang, width, cls: 0 });
+      expect(await page.locator("[data-pending]").isVisible()).toBe(true);
+      await context.close();
+      if (store !== slow) await store.close();
+    }
+    await slow.close();
+  });
 });
