@@ -15,6 +15,11 @@
     if (text != null) n.textContent = text;
     return n;
   };
+  const withCode = (n, msg, code) => {
+    const [a, b = ""] = msg.split("[code]");
+    n.append(a, el("span", "journey-code", code), b);
+    return n;
+  };
   async function call(url, body) {
     const init = { credentials: "same-origin", headers: { Accept: "application/json" } };
     if (body) Object.assign(init, { method: "POST", body: JSON.stringify(body), headers: { Accept: "application/json", "Content-Type": "application/json" } });
@@ -49,7 +54,7 @@
       }
       const fields = Object.keys(data.fieldErrors || {});
       fields.forEach((f) => form.elements[f] && form.elements[f].setAttribute && form.elements[f].setAttribute("aria-invalid", "true"));
-      // The app's field messages are English: show the block's own (data-err-<field>) instead.
+      // The app's messages are English; data-err-<field> are the block's.
       status.textContent = code === 409 ? root.dataset.msgDuplicate : [root.dataset.msgError, ...fields.map((f) => root.dataset["err" + f[0].toUpperCase() + f.slice(1).toLowerCase()])].filter(Boolean).join(" ");
       if (code !== 409) delete form.dataset.key;
     } catch (e) {
@@ -129,6 +134,8 @@
         options.append(b);
       }
       if (!d.redeemOptions.length) options.append(el("p", "", this.dataset.msgNone));
+      // Issued codes, also after a reload or when settled later.
+      q("[data-codes]").replaceChildren(...d.redemptions.filter((r) => r.status == "ISSUED").map((r) => withCode(el("li"), fmt(this.dataset.msgIssued, { value: money(r.value, r.currency) }), r.code)));
       const history = q("[data-history]");
       const names = (this.dataset.msgSources || "").split("|");
       const label = (source) => names[SOURCES.indexOf(source)] || source;
@@ -143,9 +150,7 @@
         const { status: code, data } = await call(this.dataset.proxy + "/loyalty/redeem", { points, requestKey: button.dataset.key });
         if (code === 200 && data.ok) {
           status.textContent = "";
-          const codeEl = el("span", "journey-code", data.code);
-          const parts = this.dataset.msgCode.split("[code]");
-          status.append(parts[0], codeEl, parts[1] || "");
+          withCode(status, this.dataset.msgCode, data.code);
           delete button.dataset.key;
           return this.refresh();
         }

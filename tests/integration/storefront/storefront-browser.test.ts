@@ -116,13 +116,41 @@ describe("storefront widgets in chromium", () => {
     const option = page.locator("[data-options] button").first();
     await expect.poll(() => option.textContent()).toBe("500 points for $5.00 off");
     await option.click();
-    await expect.poll(() => page.locator(".journey-code").textContent()).toMatch(/^PTS-/);
+    await expect.poll(() => page.locator("[data-status] .journey-code").textContent()).toMatch(/^PTS-/);
     await expect.poll(() => page.locator("[data-balance]").textContent()).toBe("140");
     await page.locator(".journey-loyalty__panel summary", { hasText: "Points history" }).click();
     expect(await page.locator("[data-history] li").allTextContents()).toEqual([expect.stringMatching(/^-500 · Discount code · /), expect.stringMatching(/^\+640 · Order · /)]);
     expect(await db().loyaltyRedemption.count()).toBe(1);
+    const code = (await page.locator("[data-status] .journey-code").textContent())!;
+    // The code stays listed in the panel: after a reload it is still there, with its value.
+    await page.reload();
+    await page.locator(".journey-loyalty__panel summary", { hasText: "Spend points" }).click();
+    await expect.poll(() => page.locator("[data-codes] li").allTextContents()).toEqual([`Code ${code}: $5.00 off`]);
     expect(errors).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, "storefront-loyalty.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("lists a code the settle job issued later (the shopper's redeem got a 503), not one still pending", async () => {
+    const member = "321600";
+    const account = await db().loyaltyAccount.create({ data: { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${member}`, pointsBalance: 0 } });
+    const redemption = (n: number, status: "ISSUED" | "PENDING") => ({
+      shop: TEST_SHOP,
+      accountId: account.id,
+      customerGid: `gid://shopify/Customer/${member}`,
+      requestKey: `settled-${n}`,
+      points: 1000,
+      valueMinor: 1000n,
+      currency: "USD",
+      code: `PTS-SETTL-ED00${n}`,
+      status,
+    });
+    await db().loyaltyRedemption.create({ data: redemption(1, "ISSUED") });
+    await db().loyaltyRedemption.create({ data: redemption(2, "PENDING") });
+    const { page, context, errors } = await openProduct(member);
+    await page.locator(".journey-loyalty__panel summary", { hasText: "Spend points" }).click();
+    await expect.poll(() => page.locator("[data-codes] li").allTextContents()).toEqual(["Code PTS-SETTL-ED001: $10.00 off"]);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
