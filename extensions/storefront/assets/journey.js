@@ -165,16 +165,16 @@
 
   class Prompt extends HTMLElement {
     async connectedCallback() {
-      // One proxy call per 10 minutes of browsing, not one per page view.
+      // One proxy call per 10 minutes of browsing, per customer (a tab can change hands).
       let d;
       try {
         const cached = JSON.parse(sessionStorage.getItem("journey-prompt-data") || "null");
-        if (cached && Date.now() - cached.at < 600000) d = cached.d;
+        if (cached && cached.c == this.dataset.customer && Date.now() - cached.at < 600000) d = cached.d;
         else {
           const res = await call(this.dataset.proxy + "/reviews/prompt");
           if (res.status !== 200) return;
           d = res.data;
-          sessionStorage.setItem("journey-prompt-data", JSON.stringify({ at: Date.now(), d }));
+          sessionStorage.setItem("journey-prompt-data", JSON.stringify({ c: this.dataset.customer, at: Date.now(), d }));
         }
       } catch (e) {
         return;

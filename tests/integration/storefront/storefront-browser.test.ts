@@ -212,6 +212,28 @@ describe("storefront widgets in chromium", () => {
     await context.close();
   });
 
+  it("never prompts a customer about another's purchase when a tab changes hands", async () => {
+    const [a, b] = ["321700", "321701"];
+    await deliverAndProcess("orders/paid", orderPayload({ id: "9200", customerId: a, subtotal: "20.00" }));
+    const order = await db().order.findFirstOrThrow({ where: { orderGid: "gid://shopify/Order/9200" }, include: { lineItems: true } });
+    const item = order.lineItems.find((l) => l.productGid)!;
+    await db().reviewRequest.create({
+      data: { shop: TEST_SHOP, orderGid: order.orderGid, customerGid: `gid://shopify/Customer/${a}`, productGids: [item.productGid!], status: "SENT", dueAt: new Date(), sentAt: new Date() },
+    });
+    const { page, context, errors } = await openProduct(a);
+    const prompt = page.locator("journey-review-prompt");
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    expect(await prompt.locator("p").first().textContent()).toBe(`How do you like ${item.title}?`);
+    // A signs out, B signs in within 10 minutes, in the same tab (same sessionStorage).
+    const asked = page.waitForResponse((r) => r.url().includes("/apps/journey/reviews/prompt"), { timeout: 5000 }).catch(() => null);
+    await page.goto(`${store.url}/login?customer=${b}&next=/products/${PRODUCT}`);
+    expect(await asked).not.toBeNull();
+    await page.waitForTimeout(300);
+    expect(await prompt.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("French storefront: field messages, money, the stars journey.js adds, all in French", async () => {
     // A member with points, and a second product with more reviews than the block renders.
     const account = await db().loyaltyAccount.create({ data: { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/321400", pointsBalance: 0 } });
