@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { averageOf, ratingMetafieldValue } from "~/domains/reviews/rating";
+import { computeReviewSummary } from "~/domains/reviews/summary";
 import { getProductRating, markRatingSynced, publishedReviews, staleRatings } from "~/domains/reviews/reviews.repo.server";
 import { enqueueMany } from "~/queues/enqueue.server";
 import { scheduleReviewRequest, sendReviewRequest } from "~/domains/reviews/reviews.server";
@@ -23,8 +24,8 @@ const SUMMARY_REVIEWS = 5;
 
 /**
  * Writes reviews.rating + reviews.rating_count (Shopify's standard definitions, read by themes and
- * Shopify surfaces) and $app:reviews.summary (average, histogram, latest reviews: the block renders
- * them server-side, no round trip). No published review left: the rating metafields are deleted.
+ * Shopify surfaces) and $app:reviews.summary (average, histogram, latest reviews with their whole
+ * text, see summary.ts: the block renders them server-side, no round trip). No published review left: the rating metafields are deleted.
  * Skips when Shopify already has what we computed.
  */
 export async function syncProductRating(shop: string, productGid: string, admin?: AdminGraphql): Promise<"NO_RATING" | "UP_TO_DATE" | "SYNCED" | "CLEARED"> {
@@ -35,12 +36,8 @@ export async function syncProductRating(shop: string, productGid: string, admin?
     return "UP_TO_DATE";
   }
   const api = admin ?? (await adminFor(shop));
-  const summary = JSON.stringify({
-    count: rating.count,
-    average: averageOf(rating.count, rating.ratingSum),
-    histogram: rating.histogram,
-    reviews: latest.map((r) => ({ id: r.id.toString(), author: r.authorName, rating: r.rating, title: r.title, body: r.body.slice(0, 600), verified: r.verifiedBuyer, date: r.publishedAt?.toISOString().slice(0, 10) ?? null })),
-  });
+  // Whole review texts: "Show more" pages through older reviews only, so a cut text could never be read in full.
+  const summary = JSON.stringify(computeReviewSummary({ count: rating.count, average: averageOf(rating.count, rating.ratingSum), histogram: rating.histogram }, latest));
   const ratingValue = ratingMetafieldValue(rating.count, rating.ratingSum);
   const set = [
     { ownerId: productGid, namespace: "$app:reviews", key: "summary", type: "json", value: summary },

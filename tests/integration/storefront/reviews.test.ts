@@ -315,4 +315,16 @@ describe("moderation and reviews.sync-product-rating", () => {
     expect(await syncProductRating(TEST_SHOP, PRODUCT_GID)).toBe("CLEARED");
     expect(api.calls.map((c) => c.operationName)).toEqual(["MetafieldsSet", "MetafieldsSet", "MetafieldsDelete"]);
   });
+
+  it("writes the summary with each review's whole text (a long one with emoji is not cut at 600)", async () => {
+    await buy(customer, "8101");
+    // 599 characters, then an emoji across the old cut at 600 (slice(0, 600) kept half of it).
+    const body = `${"Très bon mug. ".repeat(42)}${"!".repeat(11)}😀 ${"Il garde le café chaud. ".repeat(100)}`.trim();
+    expect(body.slice(0, 600)).toMatch(/\uD83D$/);
+    expect((await review({ rating: 5, body }, { customerId: customer })).status).toBe(201);
+    api.on("MetafieldsSet", (v) => ({ metafieldsSet: { metafields: (v.metafields as { key: string; namespace: string }[]).map((m) => ({ ...m, compareDigest: "d" })), userErrors: [] } }));
+    expect(await syncProductRating(TEST_SHOP, PRODUCT_GID)).toBe("SYNCED");
+    const written = api.calls[0]!.variables.metafields as { key: string; value: string }[];
+    expect(JSON.parse(written.find((m) => m.key === "summary")!.value).reviews).toMatchObject([{ body, rating: 5 }]);
+  });
 });
