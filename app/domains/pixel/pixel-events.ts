@@ -1,6 +1,9 @@
 /**
  * The web pixel's batch format (extensions/web-pixel sends it) and its mapping to PixelEvent rows.
- * Pure: the schema is the trust boundary (anything off-shape is refused with 422), ids become GIDs.
+ * Pure: the schema is the trust boundary, ids become GIDs. A batch whose envelope (shop, key, 1 to
+ * 50 events) is off-shape is refused with 422; inside a good envelope an off-shape event is dropped
+ * and counted, and the others are stored: one odd event (a field too long, a name we do not
+ * take) must not lose the nine beside it, which the pixel cannot resend any better.
  */
 import { z } from "zod";
 import { PIXEL_STEP_EVENTS } from "~/domains/abandonment/abandonment";
@@ -21,14 +24,33 @@ export const PixelEventSchema = z.object({
   checkoutToken: optionalId,
   cartToken: optionalId,
   productId: optionalId,
-  url: z.string().max(2048).nullish(),
+  /**
+   * Any length: only origin + path are kept, cut to 1,024 characters (pathOnly). The pixel sends
+   * no query string, but an older one sent the whole href, and a 2,100-character gclid then
+   * refused the batch. The body cap (64 KB) bounds it.
+   */
+  url: z.string().nullish(),
 });
 
-export const PixelBatchSchema = z.object({
-  shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/),
-  key: z.string().min(16).max(128),
-  events: z.array(PixelEventSchema).min(1).max(50),
-});
+export type PixelEvent = z.infer<typeof PixelEventSchema>;
+
+export const PixelBatchSchema = z
+  .object({
+    shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/),
+    key: z.string().min(16).max(128),
+    events: z.array(z.unknown()).min(1).max(50),
+  })
+  .transform((batch, ctx) => {
+    const events = batch.events.flatMap((raw) => {
+      const event = PixelEventSchema.safeParse(raw);
+      return event.success ? [event.data] : [];
+    });
+    if (events.length === 0) {
+      ctx.addIssue({ code: "custom", message: "no valid event in the batch", path: ["events"] });
+      return z.NEVER;
+    }
+    return { shop: batch.shop, key: batch.key, events, dropped: batch.events.length - events.length };
+  });
 
 export type PixelBatch = z.infer<typeof PixelBatchSchema>;
 

@@ -45,14 +45,15 @@ export async function refreshPixelKey(shop: string): Promise<void> {
 }
 
 /**
- * Stores a verified batch; events already stored are counted as duplicates. Only customers with a
+ * Stores a verified batch; events already stored are counted as duplicates, off-shape ones the
+ * schema dropped as dropped. Only customers with a
  * newly stored event are recomputed: a resent batch (the pixel retries, or anyone replays one: the
  * key is public) costs no queue work.
  */
-export async function storePixelBatch(batch: PixelBatch): Promise<{ stored: number; duplicates: number }> {
+export async function storePixelBatch(batch: PixelBatch): Promise<{ stored: number; duplicates: number; dropped: number }> {
   const rows = toPixelRows(batch.shop, batch);
   const stored = await db().pixelEvent.createManyAndReturn({ data: rows, skipDuplicates: true, select: { customerGid: true } });
   const customers = [...new Set(stored.map((r) => r.customerGid).filter((c): c is string => !!c))];
   for (const customerGid of customers) await customerChanged({ shop: batch.shop, customerGid, cause: "pixel" });
-  return { stored: stored.length, duplicates: rows.length - stored.length };
+  return { stored: stored.length, duplicates: rows.length - stored.length, dropped: batch.dropped };
 }

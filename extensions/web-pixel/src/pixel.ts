@@ -30,7 +30,7 @@ type AnyEvent = {
   name: string;
   timestamp: string;
   clientId: string;
-  context?: { document?: { location?: { href?: string } } };
+  context?: { document?: { location?: { origin?: string; pathname?: string } } };
   data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
@@ -65,7 +65,7 @@ export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "setti
       checkoutToken: null,
       cartToken: cartToken(),
       productId: null,
-      url: event.context?.document?.location?.href ?? null,
+      url: pageUrl(event),
       ...extra,
     });
     if (queue.length >= MAX_BATCH || event.name === "checkout_completed") flush();
@@ -82,6 +82,15 @@ export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "setti
     push(e, { checkoutToken: e.data?.checkout?.token ?? null, customerId: e.data?.checkout?.order?.customer?.id ?? customerId() }),
   );
   return { flush };
+}
+
+/**
+ * The page as origin + path: a query string can carry an email, a token or a 2,000-character click
+ * id, none of which should leave the browser (the app would drop it anyway).
+ */
+function pageUrl(event: AnyEvent): string | null {
+  const location = event.context?.document?.location;
+  return location?.origin && location.pathname ? location.origin + location.pathname : null;
 }
 
 function defaultSend(url: string, body: string) {

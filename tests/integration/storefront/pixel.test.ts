@@ -36,7 +36,7 @@ function runPixel(settings: Record<string, string>) {
     async (url, body) => void sent.push({ url, body }),
   );
   const emit = (name: string, data: unknown, n: number) =>
-    handlers.get(name)!({ id: `evt-${name}-${n}`, name, timestamp: "2026-11-20T10:00:00.000Z", clientId: "client-1", context: { document: { location: { href: "https://shop.example/products/x?email=a@b.c" } } }, data });
+    handlers.get(name)!({ id: `evt-${name}-${n}`, name, timestamp: "2026-11-20T10:00:00.000Z", clientId: "client-1", context: { document: { location: { href: "https://shop.example/products/x?email=a@b.c", origin: "https://shop.example", pathname: "/products/x" } } }, data });
   return { handlers, sent, emit, flush: () => pixel!.flush() };
 }
 
@@ -68,12 +68,12 @@ describe("web pixel → POST /pixel/events", () => {
     const first = await post(pixel.sent[0]!.body);
     expect(first.status).toBe(200);
     expect(first.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await first.json()).toEqual({ stored: 7, duplicates: 0 });
+    expect(await first.json()).toEqual({ stored: 7, duplicates: 0, dropped: 0 });
     const recomputes = async () => (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.SegmentsRecomputeCustomer);
     expect((await recomputes()).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/4242" }]);
     await resetQueues();
     const again = await post(pixel.sent[0]!.body);
-    expect(await again.json()).toEqual({ stored: 0, duplicates: 7 });
+    expect(await again.json()).toEqual({ stored: 0, duplicates: 7, dropped: 0 });
     // A resent batch (a retry, or a replay: the key is public) asks no recompute.
     expect(await recomputes()).toEqual([]);
 
@@ -89,7 +89,8 @@ describe("web pixel → POST /pixel/events", () => {
     ]);
     expect(rows[1]).toMatchObject({ shop: TEST_SHOP, productGid: "gid://shopify/Product/632910392", customerGid: "gid://shopify/Customer/4242", clientId: "client-1", cartToken: "c1-abc" });
     expect(rows.slice(3).map((r) => r.checkoutToken)).toEqual(["tok-1", "tok-1", "tok-1", "tok-1"]);
-    // Query strings (emails, tokens) never reach the table.
+    // Query strings (emails, tokens) never leave the browser, nor reach the table.
+    expect(pixel.sent[0]!.body).not.toContain("email");
     expect(rows[0]!.url).toBe("https://shop.example/products/x");
   });
 
@@ -101,6 +102,20 @@ describe("web pixel → POST /pixel/events", () => {
     expect((await post("not json")).status).toBe(400);
     expect((await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: Array(51).fill(event) }))).status).toBe(422);
     expect(await db().pixelEvent.count()).toBe(0);
+  });
+
+  it("stores a batch whose one event has a 2,100-character URL, and the nine good events beside an off-shape one", async () => {
+    const event = (n: number) => ({ id: `ev-${n}`, name: "page_viewed", timestamp: "2026-11-20T10:00:00Z", clientId: "c" });
+    const withGclid = [...Array.from({ length: 9 }, (_, n) => event(n)), { ...event(9), url: `https://shop.example/?gclid=${"x".repeat(2100)}` }];
+    const first = await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: withGclid }));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ stored: 10, duplicates: 0, dropped: 0 });
+    expect((await db().pixelEvent.findFirstOrThrow({ where: { eventId: "ev-9" } })).url).toBe("https://shop.example/");
+    const mixed = [...Array.from({ length: 9 }, (_, n) => event(10 + n)), { ...event(19), timestamp: "yesterday" }];
+    const second = await post(JSON.stringify({ shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), events: mixed }));
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ stored: 9, duplicates: 0, dropped: 1 });
+    expect(await db().pixelEvent.count()).toBe(19);
   });
 
   it("refuses oversized bodies (413) and other methods (405)", async () => {
