@@ -1,8 +1,15 @@
 /**
  * Journey's web pixel: the storefront events behind the awareness and consideration stages and
- * cart-based abandonment. Batches events (10 at most per request, or every 2 s, and at once for
- * checkout_completed) and posts them as text/plain JSON, a CORS simple request with no preflight,
- * with `keepalive` so a batch leaving with the page still arrives.
+ * cart-based abandonment. Batches events (10 at most per request, or every 2 s) and posts them as
+ * text/plain JSON, a CORS simple request with no preflight, with `keepalive` so a request the page
+ * leaves behind still arrives (Shopify's advice for the strict sandbox, where the deprecated
+ * browser.sendBeacon was the alternative).
+ *
+ * A batch still waiting for its timer dies with the page, and the sandbox (a web worker) sees no
+ * pagehide or visibilitychange. So what usually comes right before a navigation sends at once: the
+ * events that lead to the cart or through checkout (SEND_AT_ONCE), and a click or a form submit
+ * (Shopify's `clicked` and `form_submitted` DOM events), which flush what is queued without
+ * being stored themselves. Views within a page stay batched.
  *
  * Kept free of module state so tests can run it with a stand-in `analytics` and `fetch`.
  */
@@ -33,6 +40,9 @@ type AnyEvent = {
   context?: { document?: { location?: { origin?: string; pathname?: string } } };
   data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
+
+/** Usually followed by a navigation (to /cart, into or through checkout, the thank-you page). */
+const SEND_AT_ONCE: ReadonlySet<string> = new Set(["product_added_to_cart", "checkout_started", ...CHECKOUT_STEP_EVENTS, "checkout_completed"]);
 
 const MAX_BATCH = 10;
 const FLUSH_MS = 2000;
@@ -68,7 +78,7 @@ export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "setti
       url: pageUrl(event),
       ...extra,
     });
-    if (queue.length >= MAX_BATCH || event.name === "checkout_completed") flush();
+    if (queue.length >= MAX_BATCH || SEND_AT_ONCE.has(event.name)) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
   };
 
@@ -81,6 +91,9 @@ export function startPixel(api: Pick<ExtensionApi, "analytics" | "init" | "setti
   subscribe("checkout_completed", (e) =>
     push(e, { checkoutToken: e.data?.checkout?.token ?? null, customerId: e.data?.checkout?.order?.customer?.id ?? customerId() }),
   );
+  // A link or button click, a form submit: the page may be about to go, so send what waits.
+  subscribe("clicked", flush);
+  subscribe("form_submitted", flush);
   return { flush };
 }
 

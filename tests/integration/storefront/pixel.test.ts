@@ -41,7 +41,7 @@ function runPixel(settings: Record<string, string>) {
 }
 
 describe("web pixel → POST /pixel/events", () => {
-  it("subscribes to the journey and checkout step events and stores a batch once, like a webhook", async () => {
+  it("subscribes to the journey and checkout step events and stores each batch once, like a webhook", async () => {
     const settings = { shop: TEST_SHOP, key: pixelKeyFor(TEST_SHOP), endpoint: "https://my-test-app.myshopify.io/pixel/events" };
     const pixel = runPixel(settings);
     expect([...pixel.handlers.keys()].sort()).toEqual([
@@ -50,6 +50,8 @@ describe("web pixel → POST /pixel/events", () => {
       "checkout_contact_info_submitted",
       "checkout_shipping_info_submitted",
       "checkout_started",
+      "clicked",
+      "form_submitted",
       "page_viewed",
       "payment_info_submitted",
       "product_added_to_cart",
@@ -57,23 +59,31 @@ describe("web pixel → POST /pixel/events", () => {
     ]);
     pixel.emit("page_viewed", {}, 1);
     pixel.emit("product_viewed", { productVariant: { product: { id: "632910392" } } }, 1);
+    expect(pixel.sent).toHaveLength(0); // batched
+    // Add to cart and each checkout step usually precede a navigation: each sends at once.
     pixel.emit("product_added_to_cart", { cartLine: { merchandise: { product: { id: "632910392" } } } }, 1);
+    expect(pixel.sent).toHaveLength(1);
     pixel.emit("checkout_started", { checkout: { token: "tok-1" } }, 1);
     pixel.emit("checkout_contact_info_submitted", { checkout: { token: "tok-1" } }, 1);
     pixel.emit("checkout_address_info_submitted", { checkout: { token: "tok-1" } }, 1);
-    expect(pixel.sent).toHaveLength(0); // batched
     pixel.emit("checkout_completed", { checkout: { token: "tok-1", order: { customer: { id: "4242" } } } }, 1);
-    expect(pixel.sent).toHaveLength(1);
+    expect(pixel.sent.map((b) => (JSON.parse(b.body) as { events: unknown[] }).events.length)).toEqual([3, 1, 1, 1, 1]);
 
-    const first = await post(pixel.sent[0]!.body);
-    expect(first.status).toBe(200);
-    expect(first.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await first.json()).toEqual({ stored: 7, duplicates: 0, dropped: 0 });
+    const postAll = async () => {
+      const answers = [];
+      for (const { body } of pixel.sent) {
+        const res = await post(body);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("access-control-allow-origin")).toBe("*");
+        answers.push((await res.json()) as { stored: number; duplicates: number; dropped: number });
+      }
+      return answers.reduce((a, b) => ({ stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates, dropped: a.dropped + b.dropped }));
+    };
+    expect(await postAll()).toEqual({ stored: 7, duplicates: 0, dropped: 0 });
     const recomputes = async () => (await queuedJobs(QueueName.Compute)).filter((j) => j.name === JobName.SegmentsRecomputeCustomer);
     expect((await recomputes()).map((j) => j.data)).toEqual([{ shop: TEST_SHOP, customerGid: "gid://shopify/Customer/4242" }]);
     await resetQueues();
-    const again = await post(pixel.sent[0]!.body);
-    expect(await again.json()).toEqual({ stored: 0, duplicates: 7, dropped: 0 });
+    expect(await postAll()).toEqual({ stored: 0, duplicates: 7, dropped: 0 });
     // A resent batch (a retry, or a replay: the key is public) asks no recompute.
     expect(await recomputes()).toEqual([]);
 
