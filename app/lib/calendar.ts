@@ -4,6 +4,7 @@
  * few seconds later never moves a customer across a day boundary mid-day.
  * Dates are "YYYY-MM-DD" strings; instants are Dates.
  */
+const HOUR_MS = 3_600_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -53,14 +54,33 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
-/** The instant a local date starts (00:00 in the zone; DST-safe). */
+/**
+ * The instant a local date starts: the first instant whose local date is `date`. Usually 00:00 in
+ * the zone; where daylight saving time begins at midnight (America/Santiago, Havana, Asunción)
+ * 00:00 never happens and the day starts at the change, 01:00 local; where a change back repeats
+ * midnight, the first one.
+ *
+ * Local midnight lies within [date 00:00 UTC - 14 h, date 00:00 UTC + 12 h] (offsets run from
+ * -12 h to +14 h); the offsets at both ends are those before and after any change in between.
+ */
 export function startOfLocalDate(date: string, timeZone: string): Date {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d);
-  let instant = guess - offsetMs(new Date(guess), timeZone);
-  // Across a DST change the offset at the result may differ from the one at the guess.
-  instant = guess - offsetMs(new Date(instant), timeZone);
-  return new Date(instant);
+  let lo = guess - 14 * HOUR_MS;
+  let hi = guess + 12 * HOUR_MS;
+  const before = offsetMs(new Date(lo), timeZone);
+  const after = offsetMs(new Date(hi), timeZone);
+  if (before === after) return new Date(guess - before);
+  // Midnight under each offset counts only if that offset is in force at that instant.
+  const midnights = [guess - before, guess - after].filter((t, i) => offsetMs(new Date(t), timeZone) === (i === 0 ? before : after));
+  if (midnights.length) return new Date(Math.min(...midnights));
+  // Midnight was skipped: the day starts at the change, the first instant under the new offset.
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetMs(new Date(mid), timeZone) === before) lo = mid;
+    else hi = mid;
+  }
+  return new Date(hi);
 }
 
 export function addDays(date: string, days: number): string {
