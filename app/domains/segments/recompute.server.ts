@@ -3,7 +3,8 @@
  * of statements (segments.repo.server.ts), differing only in scope and in where edges come from:
  *
  * - recomputeCustomers: after an event, for a few customers; scores them against the latest
- *   snapshot's quintile edges (falls back to a full recompute when there is no usable snapshot).
+ *   snapshot's quintile edges (falls back to a full recompute when there is no usable snapshot:
+ *   none, one of other settings or versions, or one without edges once someone has ordered).
  * - rescoreShop: debounced after incremental work; new edges from the stored facts, and the
  *   customers whose profile they change rescored. After it, the incremental path equals a full
  *   recompute (tested).
@@ -23,6 +24,7 @@ import { compileRule, referencedFacts, RULE_FACTS, validateRule, type CompileCon
 import {
   analyzeMembers,
   analyzeProfiles,
+  anyoneWithOrders,
   buildFacts,
   computeEdgeMinima,
   deleteStaleProfiles,
@@ -287,9 +289,13 @@ export type CustomerRecomputeResult =
   | { mode: "FULL"; result: ShopRecomputeResult };
 
 /**
- * Recomputes a few customers after their data changed. Without a snapshot made under the current
- * settings and rule versions, the shop is recomputed whole instead (first event of a new shop,
- * settings just changed): scores are only meaningful against edges of the same configuration.
+ * Recomputes a few customers after their data changed. Without a usable snapshot, the shop is
+ * recomputed whole instead: none at all (first event of a new shop), one made under other
+ * settings or rule versions (settings just changed: scores are only meaningful against edges of
+ * the same configuration), or one without edges (nobody was scored when it was made) once one of
+ * these customers has a qualifying order: scored against no edges, a shop's first buyers would
+ * stay prospects until the debounced rescore. Customers still without orders are prospects
+ * whatever the edges, so events of a shop nobody has bought from yet stay incremental.
  */
 export async function recomputeCustomers(shop: string, customerGids: string[], opts: { asOf?: Date } = {}): Promise<CustomerRecomputeResult> {
   const ctx = await analyticsContext(shop, opts.asOf);
@@ -297,15 +303,19 @@ export async function recomputeCustomers(shop: string, customerGids: string[], o
   if (!snapshot || snapshot.configKey !== ctx.configKey || snapshot.rulesVersion !== RFM_RULES_VERSION) {
     return { mode: "FULL", result: await recomputeShop(shop, { asOf: opts.asOf }) };
   }
+  const edges = snapshotEdges(snapshot);
   const segments = await listActiveSegments(shop);
-  return inShopTransaction(shop, "shared", async (tx) => {
+  const incremental = await inShopTransaction(shop, "shared", async (tx) => {
     await lockCustomers(tx, shop, customerGids);
     await buildFacts(tx, shop, customerGids, ctx);
-    const written = await writeProfiles(tx, shop, { ...ctx, scope: customerGids, edges: snapshotEdges(snapshot), snapshotId: snapshot.id });
+    // Nothing written yet: the transaction ends without a trace and the whole shop is recomputed.
+    if (!edges && (await anyoneWithOrders(tx))) return null;
+    const written = await writeProfiles(tx, shop, { ...ctx, scope: customerGids, edges, snapshotId: snapshot.id });
     const removed = await deleteStaleProfiles(tx, shop, customerGids);
     const memberships = await refreshSegments(tx, ctx, segments, customerGids);
     return { mode: "INCREMENTAL" as const, changed: written.changed, removed, memberships };
   });
+  return incremental ?? { mode: "FULL", result: await recomputeShop(shop, { asOf: opts.asOf }) };
 }
 
 /**

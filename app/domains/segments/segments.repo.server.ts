@@ -192,6 +192,12 @@ export async function factsFromProfiles(tx: Tx, shop: string, scope: Scope = "al
   if (scope === "all") await analyzeFacts(tx);
 }
 
+/** Whether anyone in analytics_facts has a qualifying order (would be scored, not a prospect). */
+export async function anyoneWithOrders(tx: Tx): Promise<boolean> {
+  const rows = await q<{ any: boolean }>(tx, raw(`SELECT EXISTS (SELECT 1 FROM analytics_facts WHERE "ordersCount" > 0) AS any`));
+  return rows[0]?.any === true;
+}
+
 /**
  * Per dimension and quintile score, the least value earning it (cume_dist in integer form: k rows
  * at or below the value, ties included). Counting per distinct value first and summing the counts

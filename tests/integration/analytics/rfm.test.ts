@@ -152,6 +152,22 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     expect(await profileOf(SHOP, 4)).toMatchObject({ rScore: 5, fScore: 2, mScore: 5, rfmGroup: "POTENTIAL_LOYALISTS", ordersCount: 2 });
   });
 
+  it("recomputes the whole shop for its first buyer when the latest snapshot scored nobody", async () => {
+    // The nightly run saw only customers without orders: a snapshot without edges.
+    await makeShop(SHOP);
+    for (const id of [1, 2]) await makeCustomer(SHOP, { id });
+    expect(await recomputeShop(SHOP, { asOf: AS_OF })).toMatchObject({ scored: 0 });
+    // A customer event without an order stays incremental: a prospect whatever the edges.
+    expect(await recomputeCustomers(SHOP, ["gid://shopify/Customer/2"], { asOf: AS_OF })).toMatchObject({ mode: "INCREMENTAL" });
+    // The first order is scored at once, not a prospect until the rescore: alone, the most recent
+    // (R5); the one customer bought once (share 1 > 40%), so F uses the fixed breakpoints: F1 → NEW.
+    await makeOrder(SHOP, { customer: 1, processedAt: "2026-06-30T09:00:00Z" });
+    const result = await recomputeCustomers(SHOP, ["gid://shopify/Customer/1"], { asOf: AS_OF });
+    expect(result.mode).toBe("FULL");
+    expect(await profileOf(SHOP, 1)).toMatchObject({ rScore: 5, fScore: 1, rfmGroup: "NEW", ordersCount: 1 });
+    expect(await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP }, orderBy: { id: "desc" } })).toMatchObject({ customersScored: 1 });
+  });
+
   it("rescores in chunks when new facts moved the edges, ending where a full recompute ends", async () => {
     await seedGrid();
     await recomputeShop(SHOP, { asOf: AS_OF });
