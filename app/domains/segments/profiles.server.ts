@@ -3,7 +3,7 @@
  * only materialized tables (plus the customer's own orders, by index), so a page answers in
  * milliseconds whatever the shop's size.
  */
-import { daysBetween, dateOnly } from "~/lib/calendar";
+import { daysBetween, dateOnly, localDate } from "~/lib/calendar";
 import { explainRfm, type RfmExplanation } from "~/domains/segments/rfm";
 import { compileCondition, ruleConditions, validateRule, type Condition, type Rule } from "~/domains/segments/rules";
 import type { Stage, StageReason } from "~/domains/journey/stages";
@@ -68,7 +68,7 @@ export type CustomerExplanation = {
  * not, and for each segment the rule, the facts at entry and which conditions hold now.
  * Null when the customer has no profile (unknown, deleted, or not computed yet).
  */
-export async function explainCustomer(shop: string, customerGid: string): Promise<CustomerExplanation | null> {
+export async function explainCustomer(shop: string, customerGid: string, opts: { asOf?: Date } = {}): Promise<CustomerExplanation | null> {
   const profile = await findProfile(shop, customerGid);
   if (!profile) return null;
   const [snapshot, orders, memberships, segments, compileCtx] = await Promise.all([
@@ -76,7 +76,7 @@ export async function explainCustomer(shop: string, customerGid: string): Promis
     listCustomerOrders(shop, customerGid),
     listMembershipsOf(shop, customerGid),
     listActiveSegments(shop),
-    ruleCompileContext(shop),
+    ruleCompileContext(shop, opts.asOf),
   ]);
   const rfm = explainRfm(
     { ...profile, lastOrderDate: profile.lastOrderDate ? dateOnly(profile.lastOrderDate) : null },
@@ -84,7 +84,6 @@ export async function explainCustomer(shop: string, customerGid: string): Promis
       ? {
           id: snapshot.id,
           asOf: snapshot.asOf,
-          asOfDate: localAsOfDate(snapshot.asOf, snapshot.timezone),
           lookbackDays: snapshot.lookbackDays,
           singleOrderShare: snapshot.singleOrderShare,
           customersScored: snapshot.customersScored,
@@ -97,6 +96,8 @@ export async function explainCustomer(shop: string, customerGid: string): Promis
         }
       : null,
     daysBetween,
+    // Today in the shop's timezone, as the recompute would count it now.
+    localDate(compileCtx.asOf, compileCtx.timezone),
   );
   const byId = new Map(segments.map((s) => [s.id, s]));
   const explained: SegmentMembershipExplanation[] = [];
@@ -144,10 +145,6 @@ export async function explainCustomer(shop: string, customerGid: string): Promis
     segments: explained,
     computedAt: profile.computedAt,
   };
-}
-
-function localAsOfDate(asOf: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(asOf);
 }
 
 export type CustomerSearchHit = {

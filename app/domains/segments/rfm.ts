@@ -208,7 +208,6 @@ export type RfmExplanation = {
 type SnapshotForExplanation = {
   id: bigint;
   asOf: Date;
-  asOfDate: string;
   lookbackDays: number;
   singleOrderShare: number;
   customersScored: number;
@@ -245,8 +244,13 @@ function bands<T>(edges: readonly T[], floor: T, pred: (e: T) => T): { score: nu
   return out;
 }
 
-/** The values, quintile edges and grid cell behind a customer's group. */
-export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanation | null, daysBetween: (a: string, b: string) => number): RfmExplanation {
+/**
+ * The values, quintile edges and grid cell behind a customer's group. Days are counted to `today`
+ * (the shop-local date now), not to the snapshot's date: R edges are dates, so a score never
+ * depends on the day it is read, but counted from a snapshot of yesterday an order placed since
+ * midnight read "-1 days" until the nightly run.
+ */
+export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanation | null, daysBetween: (a: string, b: string) => number, today: string): RfmExplanation {
   const group = (RFM_GROUPS_WITH_PROSPECTS as readonly string[]).includes(p.rfmGroup) ? (p.rfmGroup as RfmGroup) : PROSPECTS;
   const scored = p.rScore !== null && p.fScore !== null;
   const cell = scored ? RFM_GRID.find((g) => g.group === group) ?? null : null;
@@ -255,7 +259,7 @@ export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanatio
   let edges: RfmExplanation["edges"] = null;
   if (snap) {
     // R edges are dates: the earliest last-order date earning R 2..5; in days, later dates = fewer days.
-    const rDays = snap.recencyEdges.map((d) => daysBetween(d, snap.asOfDate));
+    const rDays = snap.recencyEdges.map((d) => daysBetween(d, today));
     const recencyDays = [1, 2, 3, 4, 5].map((score) => ({
       score,
       minDays: score === 5 ? 0 : rDays[score - 1]! + 1,
@@ -273,7 +277,7 @@ export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanatio
     rulesVersion: p.rfmRulesVersion,
     scored,
     values: {
-      recencyDays: p.lastOrderDate && snap ? daysBetween(p.lastOrderDate, snap.asOfDate) : null,
+      recencyDays: p.lastOrderDate ? daysBetween(p.lastOrderDate, today) : null,
       lastOrderDate: p.lastOrderDate,
       windowOrders: p.windowOrders,
       windowSpentMinor: p.windowSpentMinor,

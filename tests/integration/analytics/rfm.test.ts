@@ -191,7 +191,7 @@ describe("RFM scoring (segments.recompute-shop)", () => {
       where: { shop_customerGid: { shop: SHOP, customerGid: "gid://shopify/Customer/3" } },
       data: { shopifyRfmGroup: "ACTIVE", shopifyRfmReadAt: AS_OF },
     });
-    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/3");
+    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/3", { asOf: AS_OF });
     expect(explained?.rfm).toMatchObject({
       group: "POTENTIAL_LOYALISTS",
       scores: { r: 4, f: 2, m: 5 },
@@ -202,7 +202,21 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     // R 4 covers last orders 2026-03-01 .. 2026-06-28: 2 to 121 days ago.
     expect(explained?.rfm.edges?.recencyDays.find((b) => b.score === 4)).toEqual({ score: 4, minDays: 2, maxDays: 121 });
     expect(explained?.orders.map((o) => o.excludedBecause)).toEqual([null, null]);
-    const h = await explainCustomer(SHOP, "gid://shopify/Customer/8");
+    const h = await explainCustomer(SHOP, "gid://shopify/Customer/8", { asOf: AS_OF });
     expect(h?.orders.map((o) => o.excludedBecause).sort()).toEqual(["CANCELLED", "REFUNDED", "TEST"]);
+  });
+
+  it("explains an order placed since midnight as 0 days ago, before the nightly run (never -1)", async () => {
+    await seedGrid();
+    const yesterday = new Date("2026-06-29T12:00:00Z");
+    await recomputeShop(SHOP, { asOf: yesterday });
+    // D orders at 00:30 today; the incremental path scores D against yesterday's edges.
+    await makeOrder(SHOP, { customer: 4, processedAt: "2026-06-30T00:30:00Z" });
+    await recomputeCustomers(SHOP, ["gid://shopify/Customer/4"], { asOf: new Date("2026-06-30T00:31:00Z") });
+    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/4", { asOf: new Date("2026-06-30T01:00:00Z") });
+    expect(explained?.rfm.values).toMatchObject({ recencyDays: 0, lastOrderDate: "2026-06-30" });
+    expect(explained?.rfm.scores.r).toBe(5);
+    // Yesterday's R 5 edge, 2026-06-29, is 1 day ago today.
+    expect(explained?.rfm.edges?.recencyDays.find((b) => b.score === 5)).toEqual({ score: 5, minDays: 0, maxDays: 1 });
   });
 });

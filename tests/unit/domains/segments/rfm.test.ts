@@ -128,7 +128,6 @@ describe("explainRfm", () => {
       {
         id: 1n,
         asOf: new Date("2026-06-30T12:00:00Z"),
-        asOfDate: "2026-06-30",
         lookbackDays: 365,
         singleOrderShare: 0.5,
         customersScored: 6,
@@ -140,6 +139,7 @@ describe("explainRfm", () => {
         monetaryEdges: [10000n, 10000n, 10000n, 17000n],
       },
       daysBetween,
+      "2026-06-30",
     );
     expect(e.values.recencyDays).toBe(121);
     expect(e.edges?.recencyDays).toEqual([
@@ -160,5 +160,28 @@ describe("explainRfm", () => {
     expect(e.edges?.monetaryMinor.map((b) => b.score)).toEqual([1, 4, 5]);
     expect(e.cell).toEqual({ r: [4, 5], f: [2, 3] });
     expect(e.shopify).toMatchObject({ group: "AT_RISK", closestToOurs: "ACTIVE", agrees: false });
+  });
+
+  it("counts days to today, not to the snapshot's date: an order since midnight is 0 days ago, never -1", () => {
+    // The nightly snapshot is of 2026-06-29; the customer ordered today, 2026-06-30, after midnight.
+    const snapshot = {
+      id: 1n,
+      asOf: new Date("2026-06-29T03:00:00Z"),
+      lookbackDays: 365,
+      singleOrderShare: 0.2,
+      customersScored: 10,
+      frequencyMode: "QUINTILES",
+      recencyMode: "QUINTILES",
+      monetaryMode: "QUINTILES",
+      recencyEdges: ["2025-09-01", "2026-01-01", "2026-04-01", "2026-06-20"],
+      frequencyEdges: [1, 2, 3, 4],
+      monetaryEdges: [1000n, 2000n, 3000n, 4000n],
+    };
+    const profile = { rfmGroup: "NEW", rfmRulesVersion: 2, rScore: 5, fScore: 1, mScore: 1, lastOrderDate: "2026-06-30", windowOrders: 1, windowSpentMinor: 500n, currency: "USD", shopifyRfmGroup: null, shopifyRfmReadAt: null };
+    const e = explainRfm(profile, snapshot, daysBetween, "2026-06-30");
+    expect(e.values.recencyDays).toBe(0);
+    // R 5: last order on or after 2026-06-20, 0 to 10 days ago today (0 to 9 counted from the snapshot).
+    expect(e.edges?.recencyDays.find((b) => b.score === 5)).toEqual({ score: 5, minDays: 0, maxDays: 10 });
+    expect(e.edges?.recencyDays.find((b) => b.score === 4)).toEqual({ score: 4, minDays: 11, maxDays: 90 });
   });
 });
