@@ -413,10 +413,15 @@ export const adminEn = {
     bandDays: "{min} to {max} days",
     bandDaysFrom: "{min} days or more",
     cell: "Recency {r} and frequency {f} put this customer in {group}.",
-    modes: {
-      one: "Recency: {r}; frequency: {f}; monetary: {m}; among {count} scored customer.",
-      other: "Recency: {r}; frequency: {f}; monetary: {m}; among {count} scored customers.",
+    modesRecency: {
+      one: "Recency: {r}, among {count} customer with a qualifying order.",
+      other: "Recency: {r}, among {count} customers with a qualifying order.",
     },
+    modesWindow: {
+      one: "Frequency: {f}; monetary: {m}; among the {count} customer with a qualifying order in the last {days} days (without one, both score 1).",
+      other: "Frequency: {f}; monetary: {m}; among the {count} customers with a qualifying order in the last {days} days (without one, both score 1).",
+    },
+    noWindowOrder: "No qualifying order in the last {days} days: scores 1, not compared",
     modeNames: { QUINTILES: "quintiles of your customers", FIXED: "fixed breakpoints (most customers ordered once)", MERCHANT: "your breakpoints" },
     shopifyAgrees: "Shopify's own RFM group is {shopify} (read {at}), the same as ours ({closest}).",
     shopifyDiffers: "Shopify's own RFM group is {shopify} (read {at}); ours corresponds to {closest}. Shopify does not publish its thresholds, so the two can differ near a boundary.",
@@ -520,8 +525,8 @@ export const adminEn = {
       considerationDays: "Consideration window",
     },
     help: {
-      lookbackDays: "Frequency and monetary count orders of this many days, today included (30 to 1,825). Default 365.",
-      fixedFrequencyPercent: "When more of your customers than this have exactly one order, frequency uses 1, 2, 3, 4–5, 6+ orders instead of quintiles. Default 40%.",
+      lookbackDays: "Frequency and monetary count orders of this many days, today included (30 to 1,825), and compare the customers who ordered in them; the others score 1. Default 365.",
+      fixedFrequencyPercent: "When more of the customers who ordered in the window than this have exactly one order there, frequency uses 1, 2, 3, 4–5, 6+ orders instead of quintiles. Default 40%.",
       frequencyBreakpoints: "The fewest orders in the window for frequency scores 2, 3, 4 and 5.",
       monetaryBreakpoints: "The least net spend in the window for monetary scores 2, 3, 4 and 5.",
       recencyBreakpointsDays: "The most days since the last order for recency scores 5, 4, 3 and 2.",

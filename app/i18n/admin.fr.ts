@@ -412,10 +412,15 @@ export const adminFr: Messages["admin"] = {
     bandDays: "de {min} à {max} jours",
     bandDaysFrom: "{min} jours ou plus",
     cell: "Une récence de {r} et une fréquence de {f} placent ce client dans le groupe {group}.",
-    modes: {
-      one: "Récence : {r} ; fréquence : {f} ; montant : {m} ; parmi {count} client noté.",
-      other: "Récence : {r} ; fréquence : {f} ; montant : {m} ; parmi {count} clients notés.",
+    modesRecency: {
+      one: "Récence : {r}, parmi {count} client ayant une commande retenue.",
+      other: "Récence : {r}, parmi {count} clients ayant une commande retenue.",
     },
+    modesWindow: {
+      one: "Fréquence : {f} ; montant : {m} ; parmi le {count} client ayant une commande retenue sur les {days} derniers jours (sans commande, les deux valent 1).",
+      other: "Fréquence : {f} ; montant : {m} ; parmi les {count} clients ayant une commande retenue sur les {days} derniers jours (sans commande, les deux valent 1).",
+    },
+    noWindowOrder: "Aucune commande retenue sur les {days} derniers jours : score 1, hors comparaison",
     modeNames: { QUINTILES: "quintiles de vos clients", FIXED: "seuils fixes (la plupart des clients ont commandé une fois)", MERCHANT: "vos seuils" },
     shopifyAgrees: "Le groupe RFM de Shopify est {shopify} (lu le {at}), le même que le nôtre ({closest}).",
     shopifyDiffers: "Le groupe RFM de Shopify est {shopify} (lu le {at}) ; le nôtre correspond à {closest}. Shopify ne publie pas ses seuils : les deux peuvent différer près d'une limite.",
@@ -519,8 +524,8 @@ export const adminFr: Messages["admin"] = {
       considerationDays: "Fenêtre de réflexion",
     },
     help: {
-      lookbackDays: "La fréquence et le montant comptent les commandes de ce nombre de jours, aujourd'hui compris (de 30 à 1 825). 365 par défaut.",
-      fixedFrequencyPercent: "Quand plus de clients que cette part n'ont qu'une commande, la fréquence utilise 1, 2, 3, 4–5, 6+ commandes au lieu des quintiles. 40 % par défaut.",
+      lookbackDays: "La fréquence et le montant comptent les commandes de ce nombre de jours, aujourd'hui compris (de 30 à 1 825), et comparent les clients qui ont commandé sur cette période ; les autres ont 1. 365 par défaut.",
+      fixedFrequencyPercent: "Quand plus de clients ayant commandé sur la période que cette part n'y ont qu'une commande, la fréquence utilise 1, 2, 3, 4–5, 6+ commandes au lieu des quintiles. 40 % par défaut.",
       frequencyBreakpoints: "Le nombre minimal de commandes sur la période pour les scores de fréquence 2, 3, 4 et 5.",
       monetaryBreakpoints: "La dépense nette minimale sur la période pour les scores de montant 2, 3, 4 et 5.",
       recencyBreakpointsDays: "Le nombre maximal de jours depuis la dernière commande pour les scores de récence 5, 4, 3 et 2.",

@@ -36,7 +36,10 @@ export function explanationView(e: CustomerExplanation) {
           }
         : null,
       shopify: e.rfm.shopify,
-      snapshot: e.rfm.snapshot ? { asOf: e.rfm.snapshot.asOf, lookbackDays: e.rfm.snapshot.lookbackDays, customersScored: e.rfm.snapshot.customersScored } : null,
+      noOrderInWindow: e.rfm.noOrderInWindow,
+      snapshot: e.rfm.snapshot
+        ? { asOf: e.rfm.snapshot.asOf, lookbackDays: e.rfm.snapshot.lookbackDays, customersScored: e.rfm.snapshot.customersScored, windowCustomers: e.rfm.snapshot.windowCustomers }
+        : null,
     },
     stage: e.stage,
     orders: e.orders.map((o) => ({ ...o, subtotalMinor: o.subtotalMinor.toString(), refundedMinor: o.refundedMinor.toString(), totalMinor: o.totalMinor.toString() })),

@@ -61,7 +61,12 @@ function bandTexts(rfm: Rfm, tr: T, currency: string) {
 export function rfmRows(rfm: Rfm, tr: T, currency: string): RfmRow[] {
   const { t, number, money, day } = tr;
   const bands = bandTexts(rfm, tr, currency);
+  const days = rfm.snapshot?.lookbackDays ?? 365;
   const bandOf = (list: { score: number; text: string }[], score: number | null) => list.find((b) => b.score === score)?.text ?? "–";
+  // F and M compare only customers with orders in the window: one without scores 1 on both,
+  // outside the bands (which may not even start at 0 then).
+  const windowBandOf = (list: { score: number; text: string }[], score: number | null) =>
+    rfm.noOrderInWindow ? t("admin.customer.noWindowOrder", { days }) : bandOf(list, score);
   return [
     {
       dimension: t("admin.customer.recency"),
@@ -71,15 +76,15 @@ export function rfmRows(rfm: Rfm, tr: T, currency: string): RfmRow[] {
     },
     {
       dimension: t("admin.customer.frequency"),
-      value: t("admin.customer.ordersInWindow", { count: rfm.values.windowOrders, days: rfm.snapshot?.lookbackDays ?? 365 }),
+      value: t("admin.customer.ordersInWindow", { count: rfm.values.windowOrders, days }),
       score: String(rfm.scores.f ?? "–"),
-      band: bandOf(bands.frequency, rfm.scores.f),
+      band: windowBandOf(bands.frequency, rfm.scores.f),
     },
     {
       dimension: t("admin.customer.monetary"),
       value: money(rfm.values.windowSpentMinor, currency),
       score: String(rfm.scores.m ?? "–"),
-      band: bandOf(bands.monetary, rfm.scores.m),
+      band: windowBandOf(bands.monetary, rfm.scores.m),
     },
   ];
 }
@@ -100,16 +105,18 @@ export function rfmCellText(rfm: Rfm, tr: T): string | null {
   return rfm.cell ? tr.t("admin.customer.cell", { r: span(rfm.cell.r), f: span(rfm.cell.f), group: tr.t(`admin.rfmGroups.${rfm.group}` as MessageKey) }) : null;
 }
 
-/** How each dimension's edges were set, and among how many customers. */
+/**
+ * How each dimension's edges were set, and among whom: R among every customer with a qualifying
+ * order, F and M among those with one in the window.
+ */
 export function rfmModesText(rfm: Rfm, tr: T): string | null {
-  const { t, number } = tr;
+  const { t } = tr;
   if (!rfm.modes) return null;
-  return t("admin.customer.modes", {
-    r: t(`admin.customer.modeNames.${rfm.modes.recency}`),
-    f: t(`admin.customer.modeNames.${rfm.modes.frequency}`),
-    m: t(`admin.customer.modeNames.${rfm.modes.monetary}`),
-    count: rfm.snapshot?.customersScored ?? 0,
-  });
+  const mode = (m: string) => t(`admin.customer.modeNames.${m}` as MessageKey);
+  return [
+    t("admin.customer.modesRecency", { r: mode(rfm.modes.recency), count: rfm.snapshot?.customersScored ?? 0 }),
+    t("admin.customer.modesWindow", { f: mode(rfm.modes.frequency), m: mode(rfm.modes.monetary), count: rfm.snapshot?.windowCustomers ?? 0, days: rfm.snapshot?.lookbackDays ?? 365 }),
+  ].join(" ");
 }
 
 /** Shopify's own group next to ours (Shopify publishes no thresholds: the two can differ). */

@@ -87,6 +87,7 @@ export async function explainCustomer(shop: string, customerGid: string, opts: {
           lookbackDays: snapshot.lookbackDays,
           singleOrderShare: snapshot.singleOrderShare,
           customersScored: snapshot.customersScored,
+          windowCustomers: snapshot.windowCustomers,
           frequencyMode: snapshot.frequencyMode,
           recencyMode: snapshot.recencyMode,
           monetaryMode: snapshot.monetaryMode,

@@ -19,7 +19,7 @@ import { logger } from "~/lib/logger.server";
 import { raw, sql, type Sql } from "~/lib/sql";
 import { getShopSettings } from "~/domains/shops/settings.server";
 import { STAGE_RULES_VERSION } from "~/domains/journey/stages";
-import { RFM_RULES_VERSION, resolveEdges, type RfmEdges } from "~/domains/segments/rfm";
+import { RFM_RULES_VERSION, resolveEdges, type EdgeMinimaInput, type RfmEdges } from "~/domains/segments/rfm";
 import { compileRule, referencedFacts, RULE_FACTS, validateRule, type CompileContext, type Rule } from "~/domains/segments/rules";
 import {
   analyzeMembers,
@@ -196,7 +196,7 @@ export async function recomputeShop(shop: string, opts: { asOf?: Date; source?: 
       else await buildFacts(tx, shop, "all", ctx);
       const minima = await computeEdgeMinima(tx);
       const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
-      const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored));
+      const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima));
       const written = await writeProfiles(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
       if (written.changed > 1_000) await analyzeProfiles(tx);
       const removed = await deleteStaleProfiles(tx, shop, "all");
@@ -232,7 +232,7 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
     const minima = await computeEdgeMinima(tx);
     const resolved = resolveEdges(minima, ctx.settings.rfm, ctx.currency, ctx.asOfDate, addDays);
     if (sameEdges(resolved, snapshot)) return null;
-    const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima.scored));
+    const snapshotId = await insertSnapshot(tx, snapshotRow(ctx, resolved, minima));
     const stale = await changedProfileGids(tx, shop, { ...ctx, scope: "all", edges: resolved.edges, snapshotId });
     return { scored: minima.scored, edges: resolved.edges, snapshotId, stale };
   });
@@ -263,7 +263,7 @@ export async function rescoreShop(shop: string, opts: { asOf?: Date; chunk?: num
   return { scored: picked.scored, snapshotId: picked.snapshotId, changed, transitions, removed: 0, ...(await finishRun(shop, picked.snapshotId, started)), memberships };
 }
 
-function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveEdges>, scored: number): NewSnapshot {
+function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveEdges>, minima: EdgeMinimaInput): NewSnapshot {
   return {
     shop: ctx.shop,
     rulesVersion: RFM_RULES_VERSION,
@@ -279,7 +279,8 @@ function snapshotRow(ctx: AnalyticsContext, resolved: ReturnType<typeof resolveE
     recencyEdges: resolved.edges?.recency ?? [],
     frequencyEdges: resolved.edges?.frequency ?? [],
     monetaryEdges: resolved.edges?.monetary ?? [],
-    customersScored: scored,
+    customersScored: minima.scored,
+    windowCustomers: minima.inWindow,
     configKey: ctx.configKey,
   };
 }

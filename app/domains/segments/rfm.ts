@@ -5,13 +5,18 @@
  *
  * - R = whole shop-local days since the last qualifying order; F = qualifying orders in the
  *   lookback window; M = their net spend (facts.ts defines "qualifying" and "net").
- * - Scores 1-5 relative to the shop's own scored customers (those with at least one qualifying
- *   order, ever): score = ceil(5 × k / n), k = customers whose value is at most this one's (R:
- *   at least as old). Ties share k, so a score never depends on row order, and the best value
- *   always scores 5. This is SQL's cume_dist() in integer arithmetic (no float rounding at the
- *   fifths).
- * - When more than `fixedFrequencyShare` (default 40%) of scored customers have exactly one order
- *   in the window, F uses the fixed breakpoints 1, 2, 3, 4-5, 6+ instead (quintiles of a
+ * - Scores 1-5 relative to the shop's own customers: score = ceil(5 × k / n), k = customers whose
+ *   value is at most this one's (R: at least as old). Ties share k, so a score never depends on
+ *   row order, and the best value always scores 5. This is SQL's cume_dist() in integer
+ *   arithmetic (no float rounding at the fifths).
+ * - Who is compared: R over every scored customer (at least one qualifying order, ever); F and M
+ *   over the customers with at least one qualifying order IN THE WINDOW, since they count the
+ *   window only. A customer whose orders are all older (F = 0, M = 0) scores F 1 and M 1 without
+ *   taking part: otherwise lapsed customers filled the bottom quintiles, and with 6 of 10 lapsed
+ *   the edges became F [0,0,1,2], so yesterday's one-order buyer was R5 F4, Champions, where the
+ *   grid makes R5 F1 New.
+ * - When more than `fixedFrequencyShare` (default 40%) of the customers with orders in the window
+ *   have exactly one there, F uses the fixed breakpoints 1, 2, 3, 4-5, 6+ instead (quintiles of a
  *   distribution that is mostly 1s say nothing). Merchants may fix any dimension's breakpoints.
  * - Customers without a qualifying order are PROSPECTS, unscored.
  * - Edges: each score's threshold value, stored with the snapshot; the incremental path scores a
@@ -21,8 +26,12 @@ import { z } from "zod";
 import { MAX_INPUT_AMOUNT, minorDigits, toMinor } from "~/lib/money";
 import { raw, sql, type Sql } from "~/lib/sql";
 
-/** Bumped whenever a definition in this file changes meaning; stored with every score. */
-export const RFM_RULES_VERSION = 1;
+/**
+ * Bumped whenever a definition in this file (or the net spend of facts.ts) changes meaning; stored
+ * with every score, and part of the config key, so stored scores are recomputed.
+ * 2: F and M compared among the customers with orders in the window (F = 0 scores F 1, M 1).
+ */
+export const RFM_RULES_VERSION = 2;
 
 export const RFM_GROUP_CODES = [
   "CHAMPIONS",
@@ -199,10 +208,16 @@ export type RfmExplanation = {
     monetaryMinor: { score: number; min: bigint; max: bigint | null }[];
   } | null;
   modes: { recency: DimensionMode; frequency: DimensionMode; monetary: DimensionMode } | null;
+  /**
+   * Scored, but no qualifying order in the window (F = 0, M = 0): F 1 and M 1 by definition, not
+   * compared with the customers of the window (whose bands the edges describe).
+   */
+  noOrderInWindow: boolean;
   /** The grid row that gave the group, e.g. R 5, F 4-5 → CHAMPIONS. */
   cell: { r: Range; f: Range } | null;
   shopify: { group: ShopifyRfmGroup | null; readAt: Date | null; closestToOurs: ShopifyRfmGroup; agrees: boolean | null };
-  snapshot: { id: bigint; asOf: Date; lookbackDays: number; singleOrderShare: number; customersScored: number } | null;
+  /** customersScored: those R compares; windowCustomers: those F and M compare. */
+  snapshot: { id: bigint; asOf: Date; lookbackDays: number; singleOrderShare: number; customersScored: number; windowCustomers: number } | null;
 };
 
 type SnapshotForExplanation = {
@@ -211,6 +226,7 @@ type SnapshotForExplanation = {
   lookbackDays: number;
   singleOrderShare: number;
   customersScored: number;
+  windowCustomers: number;
   frequencyMode: string;
   recencyMode: string;
   monetaryMode: string;
@@ -286,14 +302,35 @@ export function explainRfm(p: ProfileForExplanation, snap: SnapshotForExplanatio
     scores: { r: p.rScore, f: p.fScore, m: p.mScore },
     edges,
     modes: snap ? { recency: snap.recencyMode as DimensionMode, frequency: snap.frequencyMode as DimensionMode, monetary: snap.monetaryMode as DimensionMode } : null,
+    noOrderInWindow: scored && p.windowOrders === 0,
     cell: cell ? { r: cell.r, f: cell.f } : null,
     shopify: { group: shopifyGroup, readAt: p.shopifyRfmReadAt, closestToOurs: closest, agrees: shopifyGroup ? shopifyGroup === closest : null },
-    snapshot: snap ? { id: snap.id, asOf: snap.asOf, lookbackDays: snap.lookbackDays, singleOrderShare: snap.singleOrderShare, customersScored: snap.customersScored } : null,
+    snapshot: snap
+      ? { id: snap.id, asOf: snap.asOf, lookbackDays: snap.lookbackDays, singleOrderShare: snap.singleOrderShare, customersScored: snap.customersScored, windowCustomers: snap.windowCustomers }
+      : null,
   };
 }
 
 export type RfmEdges = { recency: string[]; frequency: number[]; monetary: bigint[] };
-export type EdgeMinimaInput = { recency: Map<number, string>; frequency: Map<number, number>; monetary: Map<number, bigint>; scored: number; singleOrder: number };
+/**
+ * Per score, the least value earning it (R among `scored`, F and M among `inWindow`), and the
+ * counts: `scored` customers with a qualifying order, `inWindow` of them with one in the window,
+ * `singleOrder` of those with exactly one there.
+ */
+export type EdgeMinimaInput = {
+  recency: Map<number, string>;
+  frequency: Map<number, number>;
+  monetary: Map<number, bigint>;
+  scored: number;
+  inWindow: number;
+  singleOrder: number;
+};
+
+/**
+ * F and M edges while nobody has ordered in the window: every value a customer in the window can
+ * have is the best (F ≥ 1, M ≥ 0). Everyone scored then has F = 0 and scores F 1, M 1 anyway.
+ */
+const EMPTY_WINDOW_EDGES = { frequency: [1, 1, 1, 1], monetary: [0n, 0n, 0n, 0n] };
 
 /**
  * The edges a scoring run uses: merchant breakpoints where set, the fixed F breakpoints when most
@@ -306,7 +343,8 @@ export function resolveEdges(
   asOfDate: string,
   addDays: (d: string, n: number) => string,
 ): { edges: RfmEdges | null; modes: { recency: DimensionMode; frequency: DimensionMode; monetary: DimensionMode }; singleOrderShare: number } {
-  const singleOrderShare = minima.scored > 0 ? minima.singleOrder / minima.scored : 0;
+  // Among customers with orders in the window: lapsed ones (F = 0) would dilute it.
+  const singleOrderShare = minima.inWindow > 0 ? minima.singleOrder / minima.inWindow : 0;
   const configured = configuredEdges(settings, currency, asOfDate, addDays);
   const fMode = frequencyMode(singleOrderShare, settings);
   const modes = {
@@ -318,8 +356,15 @@ export function resolveEdges(
   return {
     edges: {
       recency: configured.recency ?? edgesFromMinima(minima.recency),
-      frequency: fMode === "MERCHANT" ? configured.frequency! : fMode === "FIXED" ? [...FIXED_FREQUENCY_EDGES] : edgesFromMinima(minima.frequency),
-      monetary: configured.monetary ?? edgesFromMinima(minima.monetary),
+      frequency:
+        fMode === "MERCHANT"
+          ? configured.frequency!
+          : fMode === "FIXED"
+            ? [...FIXED_FREQUENCY_EDGES]
+            : minima.inWindow > 0
+              ? edgesFromMinima(minima.frequency)
+              : [...EMPTY_WINDOW_EDGES.frequency],
+      monetary: configured.monetary ?? (minima.inWindow > 0 ? edgesFromMinima(minima.monetary) : [...EMPTY_WINDOW_EDGES.monetary]),
     },
     modes,
     singleOrderShare,

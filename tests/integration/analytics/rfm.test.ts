@@ -25,11 +25,13 @@ afterAll(closeQueues);
  *   B: 1 order 100.00 on 2026-06-29 (presented in EUR, shop money USD: counts), + a test order.
  *   C: 2 orders of 100.00 (last 2026-03-01), 30.00 refunded → M 170.00.
  *   D: 1 order 2025-12-01.  E: 1 order 2025-07-01 (first day of the window: inside).
- *   F: 1 order 2025-06-30 (the day before the window): scored on R, F = 0, M = 0.
+ *   F: 1 order 2025-06-30 (the day before the window): scored on R; F = 0, M = 0, so F 1 and M 1
+ *      without being compared on F and M (n = 5 there: A to E).
  *   G: no orders.  H: only a refunded, a cancelled and a test order.
- * One-order share (F = 1): B, D, E = 3/6 = 50% > 40% → F uses fixed breakpoints 1,2,3,4-5,6+.
+ * One-order share (F = 1) among the window's 5: B, D, E = 3/5 = 60% > 40% → F uses fixed
+ * breakpoints 1,2,3,4-5,6+.
  * R by last-order date, ascending k: F 1, E 2, D 3, C 4, A and B tie at 6 → ceil(5k/6): 1,2,3,4,5,5.
- * M ascending: F 0 (k1), B D E 100 (k4), C 170 (k5), A 200 (k6) → 1, 4, 4, 4, 5, 5.
+ * M among the window's 5, ascending: B D E 100 (k3), C 170 (k4), A 200 (k5) → 3, 3, 3, 4, 5.
  */
 async function seedGrid() {
   await makeShop(SHOP, { currency: "USD", timezone: "UTC" });
@@ -58,10 +60,10 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     expect(result.prospects).toBe(2);
     const expected: Record<number, [number, number, number, string]> = {
       1: [5, 4, 5, "CHAMPIONS"],
-      2: [5, 1, 4, "NEW"],
-      3: [4, 2, 5, "POTENTIAL_LOYALISTS"],
-      4: [3, 1, 4, "ABOUT_TO_SLEEP"],
-      5: [2, 1, 4, "HIBERNATING"],
+      2: [5, 1, 3, "NEW"],
+      3: [4, 2, 4, "POTENTIAL_LOYALISTS"],
+      4: [3, 1, 3, "ABOUT_TO_SLEEP"],
+      5: [2, 1, 3, "HIBERNATING"],
       6: [1, 1, 1, "LOST"],
     };
     for (const [id, [r, f, m, group]] of Object.entries(expected)) {
@@ -75,10 +77,44 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     expect(await profileOf(SHOP, 5)).toMatchObject({ windowOrders: 1 });
 
     const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
-    expect(snapshot).toMatchObject({ frequencyMode: "FIXED", recencyMode: "QUINTILES", monetaryMode: "QUINTILES", singleOrderShare: 0.5, customersScored: 6 });
+    expect(snapshot).toMatchObject({ frequencyMode: "FIXED", recencyMode: "QUINTILES", monetaryMode: "QUINTILES", singleOrderShare: 0.6, customersScored: 6, windowCustomers: 5 });
     expect(snapshot.frequencyEdges).toEqual([2, 3, 4, 6]);
-    expect(snapshot.monetaryEdges).toEqual([10000n, 10000n, 10000n, 17000n]);
+    expect(snapshot.monetaryEdges).toEqual([10000n, 10000n, 17000n, 20000n]);
     expect(snapshot.recencyEdges.map((d) => d.toISOString().slice(0, 10))).toEqual(["2025-07-01", "2025-12-01", "2026-03-01", "2026-06-29"]);
+  });
+
+  it("compares F and M among customers with orders in the window: lapsed ones score 1 and fill no quintile", async () => {
+    // 10 scored customers: 6 whose only orders are older than the window (F = 0, M = 0), and in the
+    // window 7 (one order yesterday, 100.00), 8 (one order, in a former shop currency: M = 0), 9
+    // (two orders, 200.00) and 10 (three, 300.00).
+    // Among the window's 4, one-order share 2/4 = 50% > 40% → fixed F breakpoints: 7 and 8 F 1.
+    //   (Among all 10 it was 2/10: quintiles, F edges [0, 0, 1, 2], and 7 was R5 F4, Champions.)
+    // M among the 4: 8 0 (k1), 7 100 (k2), 9 200 (k3), 10 300 (k4) → ceil(5k/4) = 2, 3, 4, 5: edges
+    //   [0, 100, 200, 300], so M = 0 would earn 2; the lapsed ones score 1 all the same.
+    // R among all 10: 7 the latest → R 5 → NEW.
+    await makeShop(SHOP);
+    for (let id = 1; id <= 10; id++) await makeCustomer(SHOP, { id });
+    for (let id = 1; id <= 6; id++) await makeOrder(SHOP, { customer: id, processedAt: `2025-0${id}-10T10:00:00Z` });
+    await makeOrder(SHOP, { customer: 7, processedAt: "2026-06-29T10:00:00Z" });
+    await makeOrder(SHOP, { customer: 8, processedAt: "2026-05-01T10:00:00Z", currency: "EUR" });
+    for (const d of ["2026-01-10", "2026-04-10"]) await makeOrder(SHOP, { customer: 9, processedAt: `${d}T10:00:00Z` });
+    for (const d of ["2025-10-10", "2026-02-10", "2026-03-10"]) await makeOrder(SHOP, { customer: 10, processedAt: `${d}T10:00:00Z` });
+    const result = await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(result.scored).toBe(10);
+    const snapshot = await db().rfmSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot).toMatchObject({ customersScored: 10, windowCustomers: 4, singleOrderShare: 0.5, frequencyMode: "FIXED" });
+    expect(snapshot.monetaryEdges).toEqual([0n, 10000n, 20000n, 30000n]);
+    expect(await profileOf(SHOP, 7)).toMatchObject({ rScore: 5, fScore: 1, mScore: 3, rfmGroup: "NEW" });
+    expect(await profileOf(SHOP, 8)).toMatchObject({ fScore: 1, mScore: 2 });
+    for (let id = 1; id <= 6; id++) expect(await profileOf(SHOP, id)).toMatchObject({ windowOrders: 0, fScore: 1, mScore: 1 });
+    // The incremental path scores a lapsed customer the same way against the stored edges.
+    await db().customerProfile.update({ where: { shop_customerGid: { shop: SHOP, customerGid: "gid://shopify/Customer/6" } }, data: { mScore: 4 } });
+    await recomputeCustomers(SHOP, ["gid://shopify/Customer/6"], { asOf: AS_OF });
+    expect(await profileOf(SHOP, 6)).toMatchObject({ fScore: 1, mScore: 1 });
+    // The explanation says so, and counts whom F and M compare.
+    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/6", { asOf: AS_OF });
+    expect(explained?.rfm).toMatchObject({ noOrderInWindow: true, snapshot: { customersScored: 10, windowCustomers: 4 } });
+    expect((await explainCustomer(SHOP, "gid://shopify/Customer/7", { asOf: AS_OF }))?.rfm.noOrderInWindow).toBe(false);
   });
 
   it("uses quintiles of F when at most 40% of customers bought once", async () => {
@@ -194,7 +230,7 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     const explained = await explainCustomer(SHOP, "gid://shopify/Customer/3", { asOf: AS_OF });
     expect(explained?.rfm).toMatchObject({
       group: "POTENTIAL_LOYALISTS",
-      scores: { r: 4, f: 2, m: 5 },
+      scores: { r: 4, f: 2, m: 4 },
       values: { recencyDays: 121, windowOrders: 2, windowSpentMinor: 17000n },
       cell: { r: [4, 5], f: [2, 3] },
       shopify: { group: "ACTIVE", closestToOurs: "ACTIVE", agrees: true },

@@ -5,7 +5,7 @@ import { csvFileName } from "~/components/segments/csv-name";
 import { describeRule } from "~/components/segments/describe";
 import { errorFields, sectionFromForm } from "~/components/settings/settings-form";
 import { timelineDetail } from "~/components/customers/timeline-text";
-import { groupCellText, rfmEdges } from "~/components/customers/rfm-text";
+import { groupCellText, rfmEdges, rfmModesText, rfmRows } from "~/components/customers/rfm-text";
 import type { ExplanationView } from "~/components/customers/explanation-view";
 import { translator } from "~/i18n/i18n";
 import type { Rule } from "~/domains/segments/rules";
@@ -100,6 +100,33 @@ describe("texts", () => {
     expect(groupCellText({ r: [3, 4], f: [4, 5] }, en.t)).toBe("R 3–4 · F 4–5");
     expect(groupCellText({ r: [5, 5], f: [1, 1] }, fr.t)).toBe("R 5 · F 1");
     expect(groupCellText(null, fr.t)).toBe("Aucune commande retenue");
+  });
+
+  it("says who each dimension compares, and why a customer without orders in the window scores F 1 and M 1", () => {
+    const rfm = {
+      group: "LOST",
+      scored: true,
+      scores: { r: 1, f: 1, m: 1 },
+      values: { recencyDays: 400, lastOrderDate: "2025-10-24", windowOrders: 0, windowSpentMinor: "0", currency: "USD" },
+      modes: { recency: "QUINTILES", frequency: "FIXED", monetary: "QUINTILES" },
+      edges: {
+        recencyDays: [{ score: 1, minDays: 300, maxDays: null }],
+        frequency: [{ score: 1, min: 0, max: 1 }],
+        monetaryMinor: [{ score: 2, min: "0", max: "999" }],
+      },
+      noOrderInWindow: true,
+      snapshot: { asOf: new Date(), lookbackDays: 365, customersScored: 10, windowCustomers: 4 },
+    } as unknown as ExplanationView["rfm"];
+    const rows = rfmRows(rfm, en, "USD");
+    expect(rows.map((r) => [r.score, r.band])).toEqual([
+      ["1", "300 days or more"],
+      ["1", "No qualifying order in the last 365 days: scores 1, not compared"],
+      ["1", "No qualifying order in the last 365 days: scores 1, not compared"],
+    ]);
+    expect(rfmModesText(rfm, en)).toBe(
+      "Recency: quintiles of your customers, among 10 customers with a qualifying order. Frequency: fixed breakpoints (most customers ordered once); monetary: quintiles of your customers; among the 4 customers with a qualifying order in the last 365 days (without one, both score 1).",
+    );
+    expect(rfmRows({ ...rfm, noOrderInWindow: false, scores: { r: 1, f: 1, m: 2 } }, fr, "USD")[2]!.band).toBe("de 0,00 $US à 9,99 $US");
   });
 
   it("formats money, percentages and instants per locale and shop time zone", () => {

@@ -84,7 +84,8 @@ describe("resolveEdges", () => {
     recency: new Map([[1, "2025-07-01"], [5, "2026-06-29"]]),
     frequency: new Map([[1, 1], [5, 3]]),
     monetary: new Map([[1, 0n], [5, 100n]]),
-    scored: 10,
+    scored: 12,
+    inWindow: 10,
     singleOrder: 5,
   };
 
@@ -95,6 +96,19 @@ describe("resolveEdges", () => {
     expect(resolveEdges({ ...minima, singleOrder: 4 }, settings, "USD", "2026-06-30", addDays).modes.frequency).toBe("QUINTILES");
   });
 
+  it("takes the one-order share among customers with orders in the window, not among everyone scored", () => {
+    // 10 scored, 6 of them lapsed (F = 0), 2 with F 1: 2/10 = 20% of everyone, 2/4 = 50% of the window.
+    const r = resolveEdges({ ...minima, scored: 10, inWindow: 4, singleOrder: 2 }, settings, "USD", "2026-06-30", addDays);
+    expect(r.singleOrderShare).toBe(0.5);
+    expect(r.modes.frequency).toBe("FIXED");
+  });
+
+  it("gives the best F and M score to any value in the window while nobody has ordered there", () => {
+    const r = resolveEdges({ ...minima, frequency: new Map(), monetary: new Map(), scored: 3, inWindow: 0, singleOrder: 0 }, settings, "USD", "2026-06-30", addDays);
+    expect(r.edges).toMatchObject({ frequency: [1, 1, 1, 1], monetary: [0n, 0n, 0n, 0n] });
+    expect(r.singleOrderShare).toBe(0);
+  });
+
   it("uses the merchant's breakpoints, money in major units, recency in days", () => {
     const custom = RfmSettingsSchema.parse({ frequencyBreakpoints: [2, 4, 6, 10], monetaryBreakpoints: [10, 50, 100, 500], recencyBreakpointsDays: [30, 90, 180, 365] });
     const r = resolveEdges(minima, custom, "JPY", "2026-06-30", addDays);
@@ -103,7 +117,7 @@ describe("resolveEdges", () => {
   });
 
   it("has no edges while nobody is scored", () => {
-    expect(resolveEdges({ ...minima, scored: 0, singleOrder: 0 }, settings, "USD", "2026-06-30", addDays).edges).toBeNull();
+    expect(resolveEdges({ ...minima, scored: 0, inWindow: 0, singleOrder: 0 }, settings, "USD", "2026-06-30", addDays).edges).toBeNull();
   });
 
   it("refuses breakpoints beyond what the scoring SQL can hold (bigint money, int orders, dates)", () => {
@@ -131,6 +145,7 @@ describe("explainRfm", () => {
         lookbackDays: 365,
         singleOrderShare: 0.5,
         customersScored: 6,
+        windowCustomers: 5,
         frequencyMode: "FIXED",
         recencyMode: "QUINTILES",
         monetaryMode: "QUINTILES",
@@ -170,6 +185,7 @@ describe("explainRfm", () => {
       lookbackDays: 365,
       singleOrderShare: 0.2,
       customersScored: 10,
+      windowCustomers: 4,
       frequencyMode: "QUINTILES",
       recencyMode: "QUINTILES",
       monetaryMode: "QUINTILES",
