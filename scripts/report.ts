@@ -172,6 +172,7 @@ async function customerReport(): Promise<number> {
   const { getCustomerTimeline } = await import("../app/domains/journey/journey.server");
   const { explanationView } = await import("../app/components/customers/explanation-view");
   const { rfmCellText, rfmEdges, rfmModesText, rfmRows, shopifyGroupText } = await import("../app/components/customers/rfm-text");
+  const { orderCountsText } = await import("../app/components/customers/order-text");
   const { timelineDetail, timelineTitle } = await import("../app/components/customers/timeline-text");
   const query = args[1]!;
   const hits = await searchCustomers(shop!, query, 5);
@@ -209,10 +210,8 @@ async function customerReport(): Promise<number> {
   const money = (minor: string) => (cur ? t.money(minor, cur) : minor);
   out(`\nFacts: ${t.number(f.ordersCount)} qualifying orders, ${money(f.amountSpentMinor)} spent (avg ${money(f.averageOrderMinor)}), ${t.number(f.abandonedCheckoutsCount)} abandoned checkouts, ${t.number(f.pointsBalance)} points, reviewed: ${f.hasReviewed ? "yes" : "no"}, tags: ${f.tags.join(", ") || "–"}`);
   out(`\n${tr("admin.customer.ordersTitle")}`);
-  for (const o of c.orders.slice(0, 10)) {
-    const net = BigInt(o.subtotalMinor) - BigInt(o.refundedMinor);
-    out(`  ${pad(o.name ?? o.orderGid, 12)} ${pad(t.date(o.processedAt, "date"), 14)} ${pad(t.money(net, o.currency), 14)} ${o.excludedBecause ? tr(`admin.customer.excluded.${o.excludedBecause}`) : tr("admin.customer.counted")}`);
-  }
+  // The net figure M and amount spent count (facts.ts), as on the customer page.
+  for (const o of c.orders.slice(0, 10)) out(`  ${pad(o.name ?? o.orderGid, 12)} ${pad(t.date(o.processedAt, "date"), 14)} ${pad(t.money(o.netMinor, o.currency), 14)} ${orderCountsText(o, tr)}`);
   out(`\n${tr("admin.customer.segmentsTitle")} (${c.segments.length})`);
   for (const s of c.segments) {
     out(`  ${s.name}: ${tr("admin.why.entered", { at: t.date(s.enteredAt), version: s.ruleVersion })}`);

@@ -42,7 +42,13 @@ export function explanationView(e: CustomerExplanation) {
         : null,
     },
     stage: e.stage,
-    orders: e.orders.map((o) => ({ ...o, subtotalMinor: o.subtotalMinor.toString(), refundedMinor: o.refundedMinor.toString(), totalMinor: o.totalMinor.toString() })),
+    orders: e.orders.map((o) => ({
+      ...o,
+      subtotalMinor: o.subtotalMinor.toString(),
+      refundedMinor: o.refundedMinor.toString(),
+      totalMinor: o.totalMinor.toString(),
+      netMinor: o.netMinor.toString(),
+    })),
     segments: e.segments.map((s) => ({
       segmentId: s.segmentId.toString(),
       name: s.name,

@@ -10,7 +10,8 @@
  * - Currency: Order amounts are shop money (already converted by Shopify from whatever the buyer
  *   paid in). Only orders whose shop money is in the shop's current currency add to spend; an
  *   order recorded under an earlier shop currency still counts as an order (R, F) but adds 0 to
- *   M and amount spent, and its explanation says so. Nothing is converted by us.
+ *   M and amount spent, and its explanation says so (spendExclusionSql: OTHER_CURRENCY). Nothing
+ *   is converted by us.
  * - Orders without a customer (guest checkouts) belong to no profile.
  */
 import { raw, sql, type Sql } from "~/lib/sql";
@@ -49,6 +50,19 @@ export function orderExclusionSql(o: string, refunded: Sql): Sql {
 export function qualifyingOrderSql(o: string, refunded: Sql): Sql {
   const conds = exclusions(o, refunded).map(([, cond]) => sql`(${cond}) IS NOT TRUE`);
   return sql`(${conds.reduce((acc, c, i) => (i === 0 ? c : sql`${acc} AND ${c}`), raw(""))})`;
+}
+
+/** Why a qualifying order adds nothing to spend although it counts for R and F (NULL: it adds). */
+export const SPEND_EXCLUSION_REASONS = ["OTHER_CURRENCY"] as const;
+export type SpendExclusionReason = (typeof SPEND_EXCLUSION_REASONS)[number];
+
+/** Whether an order's amounts are in the shop's currency, the one spend is summed in. */
+export function inShopCurrencySql(o: string, currency: string): Sql {
+  return sql`(${raw(`${o}.currency`)} = ${currency})`;
+}
+
+export function spendExclusionSql(o: string, currency: string): Sql {
+  return sql`(CASE WHEN ${inShopCurrencySql(o, currency)} IS NOT TRUE THEN 'OTHER_CURRENCY' END)`;
 }
 
 /** Net spend of one order in its shop money (minor units). */

@@ -5,7 +5,7 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "~/db.server";
 import { join, raw, render, sql, type Sql } from "~/lib/sql";
-import { orderExclusionSql, refundedSql } from "~/domains/segments/facts";
+import { netSpendSql, orderExclusionSql, refundedSql, spendExclusionSql, type OrderExclusionReason, type SpendExclusionReason } from "~/domains/segments/facts";
 
 export type ProfileRow = Prisma.CustomerProfileGetPayload<object>;
 
@@ -17,14 +17,33 @@ export async function findProfilesByEmail(shop: string, email: string) {
   return db().customerProfile.findMany({ where: { shop, email: email.toLowerCase() }, take: 20 });
 }
 
-/** A customer's orders with why each does (not) count, newest first. */
-export async function listCustomerOrders(shop: string, customerGid: string, limit = 50) {
+export type CustomerOrderRow = {
+  orderGid: string;
+  name: string | null;
+  processedAt: Date;
+  currency: string;
+  subtotalMinor: bigint;
+  refundedMinor: bigint;
+  totalMinor: bigint;
+  /** The order's net spend as M and amount spent count it (facts.ts), in its currency. */
+  netMinor: bigint;
+  /** Why it does not count at all (null: it counts). */
+  excludedBecause: OrderExclusionReason | null;
+  /** Why, counting for R and F, it adds nothing to spend (null: it adds netMinor). */
+  spendExcludedBecause: SpendExclusionReason | null;
+};
+
+/**
+ * A customer's orders with why each does (not) count, newest first. `currency` is the one spend
+ * was summed in (the profile's), so the figures read as M and amount spent count them.
+ */
+export async function listCustomerOrders(shop: string, customerGid: string, currency: string, limit = 50): Promise<CustomerOrderRow[]> {
   const refunds = refundedSql("o", shop, "lookup");
-  return db().$queryRawUnsafe<
-    { orderGid: string; name: string | null; processedAt: Date; currency: string; subtotalMinor: bigint; refundedMinor: bigint; totalMinor: bigint; excludedBecause: string | null }[]
-  >(
+  const excluded = orderExclusionSql("o", refunds.value);
+  return db().$queryRawUnsafe<CustomerOrderRow[]>(
     ...render(sql`SELECT o."orderGid", o.name, o."processedAt", o.currency, o."subtotalMinor", ${refunds.value}::bigint AS "refundedMinor", o."totalMinor",
-      ${orderExclusionSql("o", refunds.value)} AS "excludedBecause"
+      ${netSpendSql("o", refunds.value)}::bigint AS "netMinor", ${excluded} AS "excludedBecause",
+      CASE WHEN ${excluded} IS NULL THEN ${spendExclusionSql("o", currency)} END AS "spendExcludedBecause"
     FROM "Order" o ${refunds.join}
     WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}
     ORDER BY o."processedAt" DESC LIMIT ${limit}`),

@@ -17,6 +17,7 @@ import {
   listCustomerOrders,
   listMembershipsOf,
   searchProfiles,
+  type CustomerOrderRow,
   type ProfileRow,
 } from "~/domains/segments/profiles.repo.server";
 
@@ -55,8 +56,8 @@ export type CustomerExplanation = {
   >;
   rfm: RfmExplanation;
   stage: { stage: Stage; since: Date; reason: StageReason; rulesVersion: number };
-  /** Recent orders with the reason each does not count (null: it counts). */
-  orders: { orderGid: string; name: string | null; processedAt: Date; currency: string; subtotalMinor: bigint; refundedMinor: bigint; totalMinor: bigint; excludedBecause: string | null }[];
+  /** Recent orders, each with its net spend and why it does not count, or counts but not for spend. */
+  orders: CustomerOrderRow[];
   segments: SegmentMembershipExplanation[];
   computedAt: Date;
 };
@@ -71,13 +72,14 @@ export type CustomerExplanation = {
 export async function explainCustomer(shop: string, customerGid: string, opts: { asOf?: Date } = {}): Promise<CustomerExplanation | null> {
   const profile = await findProfile(shop, customerGid);
   if (!profile) return null;
-  const [snapshot, orders, memberships, segments, compileCtx] = await Promise.all([
+  const [snapshot, memberships, segments, compileCtx] = await Promise.all([
     latestSnapshot(shop),
-    listCustomerOrders(shop, customerGid),
     listMembershipsOf(shop, customerGid),
     listActiveSegments(shop),
     ruleCompileContext(shop, opts.asOf),
   ]);
+  // Spend was summed in the profile's currency (the shop's when it was computed).
+  const orders = await listCustomerOrders(shop, customerGid, profile.currency ?? compileCtx.currency);
   const rfm = explainRfm(
     { ...profile, lastOrderDate: profile.lastOrderDate ? dateOnly(profile.lastOrderDate) : null },
     snapshot && snapshot.customersScored > 0

@@ -8,7 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import { db, sqlPool, sqlTransaction, type Db, type SqlClient } from "~/db.server";
 import { empty, localDateOf, raw, render, sql, utc, type Sql } from "~/lib/sql";
-import { netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
+import { inShopCurrencySql, netSpendSql, qualifyingOrderSql, refundedSql } from "~/domains/segments/facts";
 import { quintileScoreSql, rfmGroupSql, RFM_RULES_VERSION, scoreByEdgesSql, type EdgeMinimaInput } from "~/domains/segments/rfm";
 import { STAGE_RULES_VERSION, stageIndexSql, stageSql } from "~/domains/journey/stages";
 
@@ -97,7 +97,7 @@ export async function buildFacts(tx: Tx, shop: string, scope: Scope, p: FactsPar
     sql`CREATE TEMP TABLE analytics_facts ON COMMIT DROP AS
     WITH ord AS (
       -- Qualifying orders only (facts.ts); the explanation lists the others with their reason.
-      SELECT o."customerGid" AS gid, o."processedAt" AS at, (o.currency = ${p.currency}) AS in_cur, ${net} AS net
+      SELECT o."customerGid" AS gid, o."processedAt" AS at, ${inShopCurrencySql("o", p.currency)} AS in_cur, ${net} AS net
       FROM "Order" o ${refunds.join}
       WHERE o.shop = ${shop} AND o."customerGid" IS NOT NULL ${scoped('o."customerGid"', scope)} AND ${qualifies}
     ), agg AS (

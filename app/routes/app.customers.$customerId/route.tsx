@@ -20,6 +20,7 @@ import { explanationView, type ExplanationView } from "~/components/customers/ex
 import { SegmentReasons } from "~/components/customers/SegmentReasons";
 import { timelineDetail, timelineTitle } from "~/components/customers/timeline-text";
 import { rfmCellText, rfmModesText, rfmRows, shopifyGroupText } from "~/components/customers/rfm-text";
+import { orderCountsText } from "~/components/customers/order-text";
 
 const TIMELINE_LIMIT = 300;
 
@@ -94,12 +95,12 @@ function OrdersCard({ customer }: { customer: ExplanationView }) {
         </Text>
         <SimpleTable
           numeric={[2]}
-          headings={[t("admin.customer.order"), t("admin.customer.date"), t("admin.customer.subtotal"), t("admin.customer.counts")]}
+          headings={[t("admin.customer.order"), t("admin.customer.date"), t("admin.customer.net"), t("admin.customer.counts")]}
           rows={customer.orders.map((o) => [
             o.name ?? o.orderGid.split("/").pop() ?? "",
             date(o.processedAt, "date"),
-            money(o.subtotalMinor, o.currency),
-            o.excludedBecause ? t(`admin.customer.excluded.${o.excludedBecause}` as MessageKey) : t("admin.customer.counted"),
+            money(o.netMinor, o.currency),
+            orderCountsText(o, t),
           ])}
         />
       </BlockStack>

@@ -35,7 +35,9 @@ beforeAll(async () => {
   await makeCustomer(SHOP, { id: 2, email: "noah@example.com", firstName: "Noah", lastName: "Smith" });
   const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
   await makeOrder(SHOP, { customer: 1, processedAt: day(3), subtotal: "120.00" });
-  await makeOrder(SHOP, { customer: 1, processedAt: day(20), subtotal: "80.00" });
+  await makeOrder(SHOP, { customer: 1, processedAt: day(20), subtotal: "80.00", financialStatus: "partially_refunded", refunds: ["30.00"] });
+  // Recorded under a former shop currency: counts for R and F, adds nothing to spend.
+  await makeOrder(SHOP, { customer: 1, processedAt: day(30), subtotal: "60.00", currency: "EUR", name: "#EUR1" });
   await makeOrder(SHOP, { customer: 2, processedAt: day(200), subtotal: "40.00", test: true });
   await makeCheckout(SHOP, { customer: 2, email: "noah@example.com", createdAt: day(2), total: "55.00", step: 3, lines: [{ productId: 9, title: "Lantern", price: "55.00" }] });
   // From the history import (Shopify's abandoned checkouts list): beside the rate, not in it.
@@ -56,7 +58,7 @@ describe("npm run report", () => {
     // The segments page's group table: Ava (the only scored customer) tops every quintile; Noah's
     // only order is a test order, so he is a prospect.
     expect(r.stdout).toContain("Customers by RFM group");
-    expect(r.stdout).toMatch(/Champions\s+R 5 · F 4–5\s+1\s+50\.0%\s+\$200\.00\n/);
+    expect(r.stdout).toMatch(/Champions\s+R 5 · F 4–5\s+1\s+50\.0%\s+\$170\.00\n/);
     expect(r.stdout).toMatch(/Prospects\s+No qualifying order\s+1\s+50\.0%\s+\$0\.00\n/);
     expect(r.stdout).toContain("Journey funnel");
   });
@@ -97,6 +99,9 @@ describe("npm run report", () => {
     expect(r.stdout).toMatch(/Monetary +1: \$0\.00 to \$[\d,.]+ \| .*5: \$[\d,.]+ or more/);
     // The admin pages' words: the customer page says the same.
     expect(r.stdout).toContain("✓ Number of orders is at least 2");
+    // Each order with the net figure M counts (80.00 less 30.00 refunded), as on the customer page.
+    expect(r.stdout).toMatch(/#\d+ +\S.* \$50\.00 +Counts\n/);
+    expect(r.stdout).toMatch(/#EUR1 +\S.* €60\.00 +Counts for recency and frequency, not for spend: another currency\n/);
     const noah = report("customer", "noah@example.com", "--shop", SHOP);
     expect(noah.stdout).toMatch(/#\S+ .* No: test order/);
     expect(noah.stdout).toContain("Checkout abandoned");

@@ -238,6 +238,12 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     // R 4 covers last orders 2026-03-01 .. 2026-06-28: 2 to 121 days ago.
     expect(explained?.rfm.edges?.recencyDays.find((b) => b.score === 4)).toEqual({ score: 4, minDays: 2, maxDays: 121 });
     expect(explained?.orders.map((o) => o.excludedBecause)).toEqual([null, null]);
+    // Per order, the net figure M counts (100.00 - 30.00 refunded), summing to M's 170.00.
+    expect(explained?.orders.map((o) => [o.netMinor, o.spendExcludedBecause])).toEqual([[7000n, null], [10000n, null]]);
+    // A's order recorded in EUR counts for R and F (5 orders) but not for spend, and says so.
+    const a = await explainCustomer(SHOP, "gid://shopify/Customer/1", { asOf: AS_OF });
+    expect(a?.orders.filter((o) => o.spendExcludedBecause).map((o) => [o.currency, o.netMinor, o.excludedBecause, o.spendExcludedBecause])).toEqual([["EUR", 99900n, null, "OTHER_CURRENCY"]]);
+    expect(a?.orders.filter((o) => !o.excludedBecause && !o.spendExcludedBecause).reduce((sum, o) => sum + o.netMinor, 0n)).toBe(a?.rfm.values.windowSpentMinor);
     const h = await explainCustomer(SHOP, "gid://shopify/Customer/8", { asOf: AS_OF });
     expect(h?.orders.map((o) => o.excludedBecause).sort()).toEqual(["CANCELLED", "REFUNDED", "TEST"]);
   });

@@ -216,6 +216,42 @@ describe("Customer journey", () => {
     expect(screen.getAllByText("Search customers").length).toBeGreaterThan(0);
   });
 
+  it("lists each order with the net spend M counts, and an order in another currency as counting for R and F only", async () => {
+    const { default: Customer } = await import("~/routes/app.customers.$customerId/route");
+    const order = (name: string, currency: string, subtotal: string, refunded: string, net: string, excludedBecause: string | null, spendExcludedBecause: string | null) => ({
+      orderGid: `gid://shopify/Order/${name}`,
+      name,
+      processedAt: new Date("2026-11-20T10:00:00Z"),
+      currency,
+      subtotalMinor: subtotal,
+      refundedMinor: refunded,
+      totalMinor: subtotal,
+      netMinor: net,
+      excludedBecause,
+      spendExcludedBecause,
+    });
+    const customer = {
+      customerGid: "gid://shopify/Customer/7",
+      email: "ava@example.com",
+      displayName: "Ava Martin",
+      computedAt: new Date("2026-11-24T10:00:00Z"),
+      facts: { ordersCount: 2, amountSpentMinor: "7000", averageOrderMinor: "7000", currency: "USD", firstOrderAt: null, lastOrderAt: null, tags: [], acceptsMarketing: false, abandonedCheckoutsCount: 0, lastAbandonedAt: null, pointsBalance: 0, hasReviewed: false, lastReviewAt: null, lastCartActivityAt: null },
+      rfm: { group: "PROSPECTS", scored: false, scores: { r: null, f: null, m: null }, values: { recencyDays: null, lastOrderDate: null, windowOrders: 0, windowSpentMinor: "0", currency: "USD" }, cell: null, modes: null, edges: null, noOrderInWindow: false, shopify: { group: null, readAt: null, closestToOurs: "PROSPECTS", agrees: null }, snapshot: null },
+      stage: { stage: "PURCHASE", since: new Date("2026-11-20T10:00:00Z"), reason: "PURCHASE_ONE_ORDER", rulesVersion: 1 },
+      orders: [order("#1002", "EUR", "5000", "0", "5000", null, "OTHER_CURRENCY"), order("#1001", "USD", "10000", "3000", "7000", null, null), order("#1000", "USD", "4000", "0", "4000", "TEST", null)],
+      segments: [],
+    };
+    renderPage("/app/customers/7", Customer, { found: true, customer, timeline: [], truncated: false });
+    await screen.findByText("Orders and whether they count");
+    expect(screen.getByText("Net spend")).toBeTruthy();
+    // 100.00 less 30.00 refunded: the figure M counts, not the subtotal.
+    expect(screen.getByText("$70.00")).toBeTruthy();
+    expect(screen.queryByText("$100.00")).toBeNull();
+    expect(screen.getByText("Counts for recency and frequency, not for spend: another currency")).toBeTruthy();
+    expect(screen.getByText("Counts")).toBeTruthy();
+    expect(screen.getByText("No: test order")).toBeTruthy();
+  });
+
   it("lists a search without match with the way out", async () => {
     const { default: Customers } = await import("~/routes/app.customers._index/route");
     renderPage("/app/customers", Customers, { q: "zed@nowhere", tooShort: false, hits: [] });
