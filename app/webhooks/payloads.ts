@@ -81,6 +81,11 @@ const OrderLineItemSchema = z.object({
   total_discount: amount,
   total_discount_set: moneySet,
   discount_allocations: z.array(z.object({ amount: amount, amount_set: moneySet })).default([]),
+  /** The line's taxes, after discounts; part of the subtotal when the order's taxes_included. */
+  tax_lines: z
+    .array(z.object({ price: amount, price_set: moneySet }))
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 export const OrderPayloadSchema = z.object({
@@ -99,6 +104,8 @@ export const OrderPayloadSchema = z.object({
   total_discounts_set: moneySet,
   subtotal_price: amount,
   subtotal_price_set: moneySet,
+  /** Prices include tax: subtotal_price (and refund line subtotals) then hold the line items' tax. */
+  taxes_included: z.boolean().nullish(),
   total_tax: amount,
   total_tax_set: moneySet,
   /** Shipping before shipping discounts (a free-shipping code leaves it at the list price). */

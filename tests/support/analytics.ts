@@ -52,7 +52,12 @@ export type OrderSpec = {
   financialStatus?: string;
   cancelled?: boolean;
   test?: boolean;
+  /** Refunded line subtotals (major units), with their tax in refundTaxes where given. */
   refunds?: string[];
+  refundTaxes?: string[];
+  /** Prices include tax: `subtotal` then holds `lineItemsTax` (Shopify's taxes_included). */
+  taxesIncluded?: boolean;
+  lineItemsTax?: string;
   checkoutToken?: string | null;
   name?: string;
 };
@@ -75,7 +80,9 @@ export async function makeOrder(shop: string, o: OrderSpec) {
       lineItemsMinor: subtotal,
       discountsMinor: 0n,
       subtotalMinor: subtotal,
-      taxMinor: 0n,
+      taxesIncluded: o.taxesIncluded ?? false,
+      lineItemsTaxMinor: toMinor(o.lineItemsTax ?? "0.00", currency),
+      taxMinor: toMinor(o.lineItemsTax ?? "0.00", currency),
       shippingMinor: 0n,
       totalMinor: o.total ? toMinor(o.total, currency) : subtotal,
       financialStatus: o.financialStatus ?? "paid",
@@ -95,7 +102,7 @@ export async function makeOrder(shop: string, o: OrderSpec) {
         orderGid,
         currency,
         subtotalMinor: toMinor(amount, currency),
-        taxMinor: 0n,
+        taxMinor: toMinor(o.refundTaxes?.[i] ?? "0.00", currency),
         totalMinor: toMinor(amount, currency),
         processedAt: at(o.processedAt),
       },

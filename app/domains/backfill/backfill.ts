@@ -6,8 +6,9 @@
  *
  * Gaps of the GraphQL side, handled here:
  * - refunds: a bulk query cannot page refund line items under an order's refunds list, so the
- *   refunded line-item subtotal is taken as subtotal - current subtotal and attached to the
- *   order's latest refund (per-refund split unknown; net spend only needs the sum);
+ *   refunded line-item subtotal is taken as subtotal - current subtotal and their tax as the
+ *   order's line-item tax lines before returns - after returns (taxLines - currentTaxLines), both
+ *   attached to the order's latest refund (per-refund split unknown; net spend only needs the sum);
  * - abandoned checkouts carry no token field: it is the path segment before "/recover" of
  *   abandonedCheckoutUrl (else "ac-<id>"); they also carry no source/landing fields.
  */
@@ -116,6 +117,8 @@ const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : null);
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 const setOf = (bag: Bag) => (bag?.shopMoney ? { shop_money: { amount: bag.shopMoney.amount, currency_code: bag.shopMoney.currencyCode } } : null);
 const shopAmount = (bag: Bag) => Number(bag?.shopMoney?.amount ?? 0);
+type TaxLines = { priceSet?: Bag }[] | null | undefined;
+const taxSum = (lines: unknown) => ((lines as TaxLines) ?? []).reduce((sum, l) => sum + shopAmount(l.priceSet), 0);
 
 function customerRef(c: Record<string, unknown> | null | undefined) {
   if (!c || typeof c.id !== "string") return null;
@@ -157,6 +160,8 @@ export function orderPayload(node: JsonObject, children: JsonObject[]) {
   const discounts = node.totalDiscountsSet as Bag;
   const currency = subtotal?.shopMoney?.currencyCode ?? str(node.currencyCode) ?? "USD";
   const refundedSubtotal = Math.max(0, shopAmount(subtotal) - shopAmount(currentSubtotal ?? subtotal));
+  // Order.taxLines / currentTaxLines: line items' tax before and after returns (shipping's apart).
+  const refundedTax = Math.max(0, taxSum(node.taxLines) - taxSum(node.currentTaxLines ?? node.taxLines));
   const refunds = ((node.refunds as JsonObject[] | null) ?? []).slice().sort((a, b) => String(a.processedAt ?? a.createdAt).localeCompare(String(b.processedAt ?? b.createdAt)));
   const fulfillment = lower(node.displayFulfillmentStatus);
   return {
@@ -168,6 +173,7 @@ export function orderPayload(node: JsonObject, children: JsonObject[]) {
     currency,
     presentment_currency: str(node.presentmentCurrencyCode),
     subtotal_price_set: setOf(subtotal),
+    taxes_included: node.taxesIncluded === true,
     total_price_set: setOf(node.totalPriceSet as Bag),
     total_discounts_set: setOf(discounts),
     total_tax_set: setOf(node.totalTaxSet as Bag),
@@ -209,6 +215,7 @@ export function orderPayload(node: JsonObject, children: JsonObject[]) {
           price_set: setOf(unit),
           total_discount_set: setOf(li.totalDiscountSet as Bag),
           discount_allocations: [],
+          tax_lines: ((li.taxLines as TaxLines) ?? []).map((tl) => ({ price_set: setOf(tl.priceSet) })),
         };
       }),
     refunds: refunds.map((r, i) => {
@@ -220,7 +227,12 @@ export function orderPayload(node: JsonObject, children: JsonObject[]) {
         order_id: gidTail(String(node.id)),
         created_at: str(r.createdAt),
         processed_at: str(r.processedAt) ?? str(r.createdAt),
-        refund_line_items: [{ subtotal_set: { shop_money: { amount: (last ? refundedSubtotal : 0).toFixed(6), currency_code: currency } } }],
+        refund_line_items: [
+          {
+            subtotal_set: { shop_money: { amount: (last ? refundedSubtotal : 0).toFixed(6), currency_code: currency } },
+            total_tax_set: { shop_money: { amount: (last ? refundedTax : 0).toFixed(6), currency_code: currency } },
+          },
+        ],
         transactions: [{ kind: "refund", status: "success", amount: String(total?.shopMoney?.amount ?? "0"), currency }],
       };
     }),

@@ -27,6 +27,8 @@ export type OrderRow = {
   lineItemsMinor: bigint;
   discountsMinor: bigint;
   subtotalMinor: bigint;
+  taxesIncluded: boolean;
+  lineItemsTaxMinor: bigint;
   taxMinor: bigint;
   /** Shipping paid, after shipping discounts (shippingPaidMinor). */
   shippingMinor: bigint;
@@ -142,6 +144,10 @@ export function toOrderRows(p: OrderPayload, customerGid: string | null, fallbac
     lineItemsMinor: shopMinor(p.total_line_items_price_set, p.total_line_items_price, currency),
     discountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency),
     subtotalMinor: shopMinor(p.subtotal_price_set, p.subtotal_price, currency),
+    // Shopify: when taxes_included, subtotal_price includes tax; net spend takes the line items'
+    // tax back out (total_tax also holds shipping's tax, which the subtotal never includes).
+    taxesIncluded: p.taxes_included ?? false,
+    lineItemsTaxMinor: p.line_items.reduce((sum, li) => sum + li.tax_lines.reduce((t, tl) => t + shopMinor(tl.price_set, tl.price, currency), 0n), 0n),
     taxMinor: shopMinor(p.total_tax_set, p.total_tax, currency),
     shippingMinor: shippingPaidMinor(p, currency),
     totalMinor: shopMinor(p.total_price_set, p.total_price, currency),

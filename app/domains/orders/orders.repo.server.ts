@@ -8,7 +8,7 @@ import type { LineItemRow, OrderRow, RefundRow } from "~/domains/orders/order-ma
 
 const ORDER_COLUMNS = [
   "orderGid", "name", "orderNumber", "customerGid", "email", "currency", "presentmentCurrency", "lineItemsMinor",
-  "discountsMinor", "subtotalMinor", "taxMinor", "shippingMinor", "totalMinor", "financialStatus", "fulfillmentStatus",
+  "discountsMinor", "subtotalMinor", "taxesIncluded", "lineItemsTaxMinor", "taxMinor", "shippingMinor", "totalMinor", "financialStatus", "fulfillmentStatus",
   "fulfilledAt", "cancelledAt", "cancelReason", "closedAt", "test", "buyerAcceptsMarketing", "tags", "processedAt",
   "shopifyCreatedAt", "checkoutToken", "cartToken", "sourceName", "landingSite", "referringSite", "userAgent", "sourceUpdatedAt",
 ] as const satisfies readonly (keyof OrderRow)[];

@@ -6,7 +6,10 @@
  *   refunded (status refunded, or refunds covering the whole subtotal), not a test order.
  *   Every other order is listed in a customer's explanation with the reason it does not count.
  * - Net spend: subtotal (line items - discounts, Shopify's subtotal_price) - refunded line items
- *   (Refund.subtotalMinor), floored at 0; tax and shipping never count.
+ *   (Refund.subtotalMinor), floored at 0; tax and shipping never count. Where the order's prices
+ *   include tax (taxesIncluded), Shopify's subtotal and the refund lines' subtotals include the
+ *   line items' tax: it is taken out of both (Order.lineItemsTaxMinor, Refund.taxMinor), so a
+ *   shop entering prices with VAT is not credited the VAT as spend.
  * - Currency: Order amounts are shop money (already converted by Shopify from whatever the buyer
  *   paid in). Only orders whose shop money is in the shop's current currency add to spend; an
  *   order recorded under an earlier shop currency still counts as an order (R, F) but adds 0 to
@@ -65,24 +68,35 @@ export function spendExclusionSql(o: string, currency: string): Sql {
   return sql`(CASE WHEN ${inShopCurrencySql(o, currency)} IS NOT TRUE THEN 'OTHER_CURRENCY' END)`;
 }
 
-/** Net spend of one order in its shop money (minor units). */
-export function netSpendSql(o: string, refunded: Sql): Sql {
-  return sql`GREATEST(${raw(`${o}."subtotalMinor"`)} - ${refunded}, 0)`;
+/** Net spend of one order in its shop money (minor units), net of tax where prices include it. */
+export function netSpendSql(o: string, refunds: Refunds): Sql {
+  const taxIncluded = (amount: Sql) => sql`(CASE WHEN ${raw(`${o}."taxesIncluded"`)} THEN ${amount} ELSE 0 END)`;
+  return sql`GREATEST(${raw(`${o}."subtotalMinor"`)} - ${taxIncluded(raw(`${o}."lineItemsTaxMinor"`))} - (${refunds.value} - ${taxIncluded(refunds.tax)}), 0)`;
 }
+
+/**
+ * Refunded line items per order: `value` their subtotal (what the REFUNDED rule compares with the
+ * subtotal, tax included on both sides where prices include it), `tax` their tax.
+ */
+export type Refunds = { join: Sql; value: Sql; tax: Sql };
 
 /**
  * Refunded line-item subtotal per order. For a whole shop one aggregate joins fastest; for a few
  * customers a per-order index lookup does (the result is the same).
  */
-export function refundedSql(o: string, shop: string, mode: "aggregate" | "lookup"): { join: Sql; value: Sql } {
+export function refundedSql(o: string, shop: string, mode: "aggregate" | "lookup"): Refunds {
+  const columns = `sum("subtotalMinor")::bigint AS refunded, sum("taxMinor")::bigint AS refunded_tax`;
+  const tax = raw(`COALESCE(rf.refunded_tax, 0)`);
   if (mode === "aggregate") {
     return {
-      join: sql`LEFT JOIN (SELECT "orderGid", sum("subtotalMinor")::bigint AS refunded FROM "Refund" WHERE "shop" = ${shop} GROUP BY "orderGid") rf ON rf."orderGid" = ${raw(`${o}."orderGid"`)}`,
+      join: sql`LEFT JOIN (SELECT "orderGid", ${raw(columns)} FROM "Refund" WHERE "shop" = ${shop} GROUP BY "orderGid") rf ON rf."orderGid" = ${raw(`${o}."orderGid"`)}`,
       value: raw(`COALESCE(rf.refunded, 0)`),
+      tax,
     };
   }
   return {
-    join: sql`LEFT JOIN LATERAL (SELECT sum(r."subtotalMinor")::bigint AS refunded FROM "Refund" r WHERE r."shop" = ${shop} AND r."orderGid" = ${raw(`${o}."orderGid"`)}) rf ON true`,
+    join: sql`LEFT JOIN LATERAL (SELECT ${raw(columns)} FROM "Refund" r WHERE r."shop" = ${shop} AND r."orderGid" = ${raw(`${o}."orderGid"`)}) rf ON true`,
     value: raw(`COALESCE(rf.refunded, 0)`),
+    tax,
   };
 }

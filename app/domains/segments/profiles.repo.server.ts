@@ -42,7 +42,7 @@ export async function listCustomerOrders(shop: string, customerGid: string, curr
   const excluded = orderExclusionSql("o", refunds.value);
   return db().$queryRawUnsafe<CustomerOrderRow[]>(
     ...render(sql`SELECT o."orderGid", o.name, o."processedAt", o.currency, o."subtotalMinor", ${refunds.value}::bigint AS "refundedMinor", o."totalMinor",
-      ${netSpendSql("o", refunds.value)}::bigint AS "netMinor", ${excluded} AS "excludedBecause",
+      ${netSpendSql("o", refunds)}::bigint AS "netMinor", ${excluded} AS "excludedBecause",
       CASE WHEN ${excluded} IS NULL THEN ${spendExclusionSql("o", currency)} END AS "spendExcludedBecause"
     FROM "Order" o ${refunds.join}
     WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}

@@ -30,8 +30,9 @@ import { raw, sql, type Sql } from "~/lib/sql";
  * Bumped whenever a definition in this file (or the net spend of facts.ts) changes meaning; stored
  * with every score, and part of the config key, so stored scores are recomputed.
  * 2: F and M compared among the customers with orders in the window (F = 0 scores F 1, M 1).
+ * 3: net spend (M, amount spent, average order) without the tax a tax-inclusive subtotal holds.
  */
-export const RFM_RULES_VERSION = 2;
+export const RFM_RULES_VERSION = 3;
 
 export const RFM_GROUP_CODES = [
   "CHAMPIONS",

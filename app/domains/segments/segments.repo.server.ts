@@ -88,7 +88,7 @@ export type FactsParams = { currency: string; timezone: string; windowStart: Dat
 export async function buildFacts(tx: Tx, shop: string, scope: Scope, p: FactsParams) {
   const refunds = refundedSql("o", shop, scope === "all" ? "aggregate" : "lookup");
   const qualifies = qualifyingOrderSql("o", refunds.value);
-  const net = netSpendSql("o", refunds.value);
+  const net = netSpendSql("o", refunds);
   const windowStart = utc(p.windowStart);
   const considerationStart = utc(p.considerationStart);
   // ON COMMIT DROP: the table never outlives its transaction (a rollback drops it too).

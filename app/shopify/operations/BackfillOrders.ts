@@ -1,6 +1,8 @@
 /**
  * Bulk query document: every order with its line items (child objects) and refunds. Without
- * read_all_orders Shopify returns only the last 60 days of orders.
+ * read_all_orders Shopify returns only the last 60 days of orders. taxesIncluded and the tax
+ * lines (line items' before returns, the order's before and after returns) let net spend take
+ * the tax out of a subtotal that includes it.
  */
 export const BackfillOrders = `#graphql
   query BackfillOrders {
@@ -39,6 +41,23 @@ export const BackfillOrders = `#graphql
             shopMoney {
               amount
               currencyCode
+            }
+          }
+          taxesIncluded
+          taxLines {
+            priceSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
+          currentTaxLines {
+            priceSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
             }
           }
           currentSubtotalPriceSet {
@@ -114,6 +133,14 @@ export const BackfillOrders = `#graphql
                   shopMoney {
                     amount
                     currencyCode
+                  }
+                }
+                taxLines {
+                  priceSet {
+                    shopMoney {
+                      amount
+                      currencyCode
+                    }
                   }
                 }
               }

@@ -117,6 +117,22 @@ describe("RFM scoring (segments.recompute-shop)", () => {
     expect((await explainCustomer(SHOP, "gid://shopify/Customer/7", { asOf: AS_OF }))?.rfm.noOrderInWindow).toBe(false);
   });
 
+  it("counts spend net of the tax a tax-inclusive subtotal holds (M, amount spent, average order, each order's net)", async () => {
+    // 1: prices include tax. 120.00 holding 20.00 of tax, 60.00 of it refunded holding 10.00 → 50.00;
+    //    24.00 holding 4.00 → 20.00. Spend 70.00, average 35.00.
+    // 2: tax on top of prices: the 100.00 subtotal holds none of its 8.00 tax → 100.00.
+    await makeShop(SHOP);
+    for (const id of [1, 2]) await makeCustomer(SHOP, { id });
+    await makeOrder(SHOP, { customer: 1, processedAt: "2026-06-01T10:00:00Z", subtotal: "120.00", taxesIncluded: true, lineItemsTax: "20.00", financialStatus: "partially_refunded", refunds: ["60.00"], refundTaxes: ["10.00"] });
+    await makeOrder(SHOP, { customer: 1, processedAt: "2026-06-10T10:00:00Z", subtotal: "24.00", taxesIncluded: true, lineItemsTax: "4.00" });
+    await makeOrder(SHOP, { customer: 2, processedAt: "2026-06-10T10:00:00Z", subtotal: "100.00", lineItemsTax: "8.00" });
+    await recomputeShop(SHOP, { asOf: AS_OF });
+    expect(await profileOf(SHOP, 1)).toMatchObject({ amountSpentMinor: 7000n, windowSpentMinor: 7000n, averageOrderMinor: 3500n, mScore: 3 });
+    expect(await profileOf(SHOP, 2)).toMatchObject({ amountSpentMinor: 10000n, windowSpentMinor: 10000n, mScore: 5 });
+    const explained = await explainCustomer(SHOP, "gid://shopify/Customer/1", { asOf: AS_OF });
+    expect(explained?.orders.map((o) => o.netMinor)).toEqual([2000n, 5000n]);
+  });
+
   it("uses quintiles of F when at most 40% of customers bought once", async () => {
     // F = 1, 2, 2, 3, 5 (share 1/5): k = 1, 3, 3, 4, 5 → ceil(5k/5) = 1, 3, 3, 4, 5.
     await makeShop(SHOP);

@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { closeQueues } from "~/queues/queues.server";
 import { handleWebhooksProcessEvent } from "~/webhooks/process.server";
+import { recomputeShop } from "~/domains/segments/recompute.server";
 import { TEST_SHOP } from "#test/constants";
 import { resetDatabase } from "#test/db";
 import { fixture, fixtureText, productionFixture } from "#test/fixtures";
@@ -100,6 +101,27 @@ describe("webhooks.process-event: orders", () => {
     body.subtotal_price_set = { shop_money: { amount: "100.00", currency_code: "USD" }, presentment_money: { amount: "92.00", currency_code: "EUR" } };
     await deliverAndProcess("orders/create", body);
     expect(await order("gid://shopify/Order/5008")).toMatchObject({ currency: "USD", presentmentCurrency: "EUR", subtotalMinor: 10000n });
+  });
+
+  it("keeps tax out of net spend where the shop's prices include it (taxes_included)", async () => {
+    // Prices entered with VAT: the 120.00 subtotal holds 20.00 of the line items' tax (Shopify
+    // documents subtotal_price as including tax then); 5.00 of shipping tax is in total_tax only.
+    const taxLine = (amount: string) => ({ channel_liable: false, price: amount, price_set: { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } }, rate: 0.2, title: "VAT" });
+    const body = orderPayload({ id: "5010", customerId: "5010", subtotal: "120.00", financialStatus: "partially_refunded" });
+    body.taxes_included = true;
+    body.total_tax_set = { shop_money: { amount: "25.00", currency_code: "USD" }, presentment_money: { amount: "25.00", currency_code: "USD" } };
+    body.line_items[0].tax_lines = [taxLine("12.00"), taxLine("3.00")];
+    body.line_items[1].tax_lines = [taxLine("5.00")];
+    await deliverAndProcess("orders/paid", body);
+    expect(await order("gid://shopify/Order/5010")).toMatchObject({ taxesIncluded: true, subtotalMinor: 12000n, lineItemsTaxMinor: 2000n, taxMinor: 2500n });
+    // A refund of 60.00 of line items, 10.00 of it tax.
+    const refund = refundPayload("5010", "60.00");
+    refund.refund_line_items[0].total_tax_set = { shop_money: { amount: "10.00", currency_code: "USD" }, presentment_money: { amount: "10.00", currency_code: "USD" } };
+    await deliverAndProcess("refunds/create", refund);
+    expect(await db().refund.findFirstOrThrow({ where: { orderGid: "gid://shopify/Order/5010" } })).toMatchObject({ subtotalMinor: 6000n, taxMinor: 1000n });
+    // Net spend: 120.00 - 20.00 tax - (60.00 - 10.00 tax) = 50.00 (60.00 before: the tax counted as spend).
+    await recomputeShop(TEST_SHOP);
+    expect(await db().customerProfile.findUniqueOrThrow({ where: { shop_customerGid: { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/5010" } } })).toMatchObject({ amountSpentMinor: 5000n, averageOrderMinor: 5000n });
   });
 
   it("tolerates the full key set of a production orders payload", async () => {

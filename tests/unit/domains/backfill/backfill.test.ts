@@ -13,6 +13,7 @@ import {
   stallDueAt,
   tokenFromRecoveryUrl,
 } from "~/domains/backfill/backfill";
+import { toOrderRows } from "~/domains/orders/order-mapping";
 
 const money = (amount: string, currencyCode = "USD") => ({ shopMoney: { amount, currencyCode }, presentmentMoney: { amount, currencyCode } });
 
@@ -67,6 +68,35 @@ describe("backfill mapping (GraphQL bulk objects → webhook payload shapes)", (
     const shipped = OrderPayloadSchema.parse(orderPayload({ ...node, shippingLine: { discountedPriceSet: money("0.00") } }, []));
     expect(shipped.shipping_lines).toEqual([{ discounted_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } } }]);
     expect(OrderPayloadSchema.parse(orderPayload({ ...node, shippingLine: null }, [])).shipping_lines).toEqual([]);
+  });
+
+  it("maps taxesIncluded and the line items' tax, and puts the refunded lines' tax on the latest refund", () => {
+    const tax = (amount: string) => ({ priceSet: money(amount, "EUR") });
+    const payload = orderPayload(
+      {
+        id: "gid://shopify/Order/2",
+        displayFinancialStatus: "PARTIALLY_REFUNDED",
+        currencyCode: "EUR",
+        taxesIncluded: true,
+        subtotalPriceSet: money("120.00", "EUR"),
+        currentSubtotalPriceSet: money("60.00", "EUR"),
+        // Line items' tax before returns (two rates) and after.
+        taxLines: [tax("15.00"), tax("5.00")],
+        currentTaxLines: [tax("7.50"), tax("2.50")],
+        processedAt: "2026-06-01T10:00:00Z",
+        refunds: [{ id: "gid://shopify/Refund/3", processedAt: "2026-06-03T10:00:00Z", totalRefundedSet: money("60.00", "EUR") }],
+      },
+      [
+        { id: "gid://shopify/LineItem/10", title: "Hat", quantity: 1, originalUnitPriceSet: money("90.00", "EUR"), taxLines: [tax("15.00")], __parentId: "gid://shopify/Order/2" },
+        { id: "gid://shopify/LineItem/11", title: "Scarf", quantity: 1, originalUnitPriceSet: money("30.00", "EUR"), taxLines: [tax("5.00")], __parentId: "gid://shopify/Order/2" },
+      ],
+    );
+    const parsed = OrderPayloadSchema.parse(payload);
+    expect(parsed.taxes_included).toBe(true);
+    expect(parsed.line_items.map((li) => li.tax_lines.map((t) => t.price_set?.shop_money?.amount))).toEqual([["15.00"], ["5.00"]]);
+    const { order, refunds } = toOrderRows(parsed, null, new Date());
+    expect(order).toMatchObject({ taxesIncluded: true, subtotalMinor: 12000n, lineItemsTaxMinor: 2000n });
+    expect(refunds.map((r) => [r.subtotalMinor, r.taxMinor])).toEqual([[6000n, 1000n]]);
   });
 
   it("reads the checkout token from the recovery URL", () => {
