@@ -33,16 +33,20 @@ const SHOP = "bench-analytics.myshopify.com";
 const size = { customers: Math.round(FULL_SIZE.customers * SCALE), orders: Math.round(FULL_SIZE.orders * SCALE), checkouts: Math.round(FULL_SIZE.checkouts * SCALE) };
 const say = (m: string) => process.stdout.write(`${m}\n`);
 
+// Net of the tax a tax-inclusive subtotal holds; F and M ranked among customers with orders in the
+// window (the partition), R among all: the definitions of facts.ts and rfm.ts, nothing more.
 const BARE = `
-WITH r AS (SELECT "orderGid", sum("subtotalMinor") AS refunded FROM "Refund" WHERE shop = $1 GROUP BY 1),
+WITH r AS (SELECT "orderGid", sum("subtotalMinor") AS refunded, sum("taxMinor") AS refunded_tax FROM "Refund" WHERE shop = $1 GROUP BY 1),
 o AS (
-  SELECT o."customerGid" AS gid, o."processedAt" AS at, GREATEST(o."subtotalMinor" - COALESCE(r.refunded, 0), 0) AS net
+  SELECT o."customerGid" AS gid, o."processedAt" AS at,
+    GREATEST(o."subtotalMinor" - CASE WHEN o."taxesIncluded" THEN o."lineItemsTaxMinor" ELSE 0 END
+      - (COALESCE(r.refunded, 0) - CASE WHEN o."taxesIncluded" THEN COALESCE(r.refunded_tax, 0) ELSE 0 END), 0) AS net
   FROM "Order" o LEFT JOIN r ON r."orderGid" = o."orderGid"
   WHERE o.shop = $1 AND o."customerGid" IS NOT NULL AND NOT o.test AND o."cancelledAt" IS NULL
     AND o."financialStatus" IN ('paid', 'partially_refunded') AND COALESCE(r.refunded, 0) < o."subtotalMinor"),
 f AS (SELECT gid, max(at)::date AS last, count(*) FILTER (WHERE at >= $2) AS freq, COALESCE(sum(net) FILTER (WHERE at >= $2), 0) AS money FROM o GROUP BY gid),
-s AS (SELECT gid, ceil(5 * cume_dist() OVER (ORDER BY last)) AS r, ceil(5 * cume_dist() OVER (ORDER BY freq)) AS f,
-        ceil(5 * cume_dist() OVER (ORDER BY money)) AS m FROM f)
+s AS (SELECT gid, ceil(5 * cume_dist() OVER (ORDER BY last)) AS r, ceil(5 * cume_dist() OVER (PARTITION BY freq > 0 ORDER BY freq)) AS f,
+        ceil(5 * cume_dist() OVER (PARTITION BY freq > 0 ORDER BY money)) AS m FROM f)
 SELECT count(*) AS scored, count(*) FILTER (WHERE r = 5 AND f >= 4) AS champions FROM s`;
 
 const database = await createBenchDatabase("analytics");
