@@ -4,6 +4,8 @@
 import { Prisma, type LoyaltyAccount, type LoyaltyLedgerEntry, type LoyaltyRedemption, type LoyaltySource } from "@prisma/client";
 import { db, type Db } from "~/db.server";
 import { lockResource } from "~/lib/locks.server";
+import { render, sql, utc } from "~/lib/sql";
+import { netSpendSql, refundedSql } from "~/domains/segments/facts";
 
 export type Owner = { customerGid: string | null; email: string | null };
 
@@ -127,18 +129,21 @@ export async function ledgerTotals(tx: Db, accountId: bigint, now: Date): Promis
 }
 
 /**
- * Net spend over the last 12 months (paid, not cancelled, minus refunded subtotals), shop currency
- * minor units, and the oldest order counted (the first to leave the window).
+ * Net spend over the last 12 months (the segments' net spend: refunds and, where prices include
+ * it, tax taken out), shop currency minor units, and the oldest order counted (the first to leave
+ * the window).
  */
 export async function netSpend12m(tx: Db, shop: string, owner: Owner, now: Date): Promise<{ spend: bigint; oldest: Date | null }> {
   const yearAgo = new Date(now.getTime() - TIER_WINDOW_MS);
-  const who = owner.customerGid ? Prisma.sql`o."customerGid" = ${owner.customerGid}` : Prisma.sql`lower(o."email") = ${owner.email ?? "-"}`;
-  const [row] = await tx.$queryRaw<{ spend: bigint | null; oldest: Date | null }[]>`
-    SELECT sum(o."subtotalMinor" - coalesce((SELECT sum(r."subtotalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderGid" = o."orderGid"), 0))::bigint AS spend,
-           min(o."processedAt") AS oldest
-    FROM "Order" o
-    WHERE o."shop" = ${shop} AND ${who} AND o."cancelledAt" IS NULL AND NOT o."test"
-      AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded') AND o."processedAt" >= ${yearAgo}`;
+  const who = owner.customerGid ? sql`o."customerGid" = ${owner.customerGid}` : sql`lower(o."email") = ${owner.email ?? "-"}`;
+  // Net spend as the segments define it (refunds and, where prices include it, tax taken out).
+  const refunds = refundedSql("o", shop, "lookup");
+  const [row] = await tx.$queryRawUnsafe<{ spend: bigint | null; oldest: Date | null }[]>(
+    ...render(sql`SELECT sum(${netSpendSql("o", refunds)})::bigint AS spend, min(o."processedAt") AS oldest
+      FROM "Order" o ${refunds.join}
+      WHERE o."shop" = ${shop} AND ${who} AND o."cancelledAt" IS NULL AND NOT o."test"
+        AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded') AND o."processedAt" >= ${utc(yearAgo)}`),
+  );
   return { spend: row?.spend ?? 0n, oldest: row?.oldest ?? null };
 }
 
@@ -239,6 +244,8 @@ export async function orderForLoyalty(tx: Db, shop: string, orderGid: string) {
       email: true,
       currency: true,
       subtotalMinor: true,
+      taxesIncluded: true,
+      lineItemsTaxMinor: true,
       taxMinor: true,
       shippingMinor: true,
       financialStatus: true,
@@ -249,7 +256,9 @@ export async function orderForLoyalty(tx: Db, shop: string, orderGid: string) {
   });
   if (!order) return null;
   const refunds = await tx.refund.findMany({ where: { shop, orderGid }, orderBy: [{ processedAt: "asc" }, { id: "asc" }], select: { refundGid: true, subtotalMinor: true, taxMinor: true, shippingMinor: true } });
-  return { ...order, refunds };
+  // Where prices include tax, the subtotals hold the line items' tax (refund lines: their tax).
+  const included = (tax: bigint) => (order.taxesIncluded ? tax : 0n);
+  return { ...order, includedTaxMinor: included(order.lineItemsTaxMinor), refunds: refunds.map((r) => ({ ...r, includedTaxMinor: included(r.taxMinor) })) };
 }
 
 /** The state of the customer's account as the last customers/* payload gave it ("enabled": they can sign in). */

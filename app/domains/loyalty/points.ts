@@ -5,15 +5,20 @@
 import { minorDigits } from "~/lib/money";
 import type { LoyaltySettings } from "~/domains/loyalty/settings";
 
-export type OrderAmounts = { subtotalMinor: bigint; taxMinor: bigint; shippingMinor: bigint };
+/**
+ * `includedTaxMinor`: the tax already inside `subtotalMinor` (a shop whose prices include tax:
+ * Shopify's subtotal then holds the line items' tax), 0 otherwise.
+ */
+export type OrderAmounts = { subtotalMinor: bigint; includedTaxMinor?: bigint; taxMinor: bigint; shippingMinor: bigint };
 
 /**
- * The amount points are earned on: net-of-discount subtotal, plus tax and shipping (as paid, after
- * shipping discounts) when the merchant says so. A refund's share of that base is the same sum of
- * its refunded subtotal, tax and shipping.
+ * The amount points are earned on: net-of-discount subtotal without tax, plus tax and shipping (as
+ * paid, after shipping discounts) when the merchant says so. A refund's share of that base is the
+ * same sum of its refunded subtotal, tax and shipping. Tax-inclusive prices earn the same as
+ * tax-exclusive ones: their included tax is taken out first, so "include tax" never adds it twice.
  */
 export function earningBaseMinor(order: OrderAmounts, s: Pick<LoyaltySettings, "includeTax" | "includeShipping">): bigint {
-  let base = order.subtotalMinor;
+  let base = order.subtotalMinor - (order.includedTaxMinor ?? 0n);
   if (s.includeTax) base += order.taxMinor;
   if (s.includeShipping) base += order.shippingMinor;
   return base > 0n ? base : 0n;

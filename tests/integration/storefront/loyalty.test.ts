@@ -114,6 +114,29 @@ describe("loyalty.sync-order", () => {
     ]);
   });
 
+  it("earns on a tax-inclusive order without its tax, and with it once when tax counts", async () => {
+    // Prices entered with VAT: the 120.00 subtotal holds 20.00 of line-item tax.
+    const taxLine = (amount: string) => ({ price: amount, price_set: { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } }, rate: 0.2, title: "VAT" });
+    const inclusive = (id: string, customerId: string) => {
+      const body = orderPayload({ id, customerId, subtotal: "120.00", processedAt: iso(daysAgo(0)) });
+      body.taxes_included = true;
+      body.total_tax_set = { shop_money: { amount: "20.00", currency_code: "USD" }, presentment_money: { amount: "20.00", currency_code: "USD" } };
+      body.line_items[0].tax_lines = [taxLine("15.00")];
+      body.line_items[1].tax_lines = [taxLine("5.00")];
+      return body;
+    };
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0 });
+    await deliverAndProcess("orders/paid", inclusive("6060", "85"));
+    await syncOrder("gid://shopify/Order/6060");
+    await updateShopSettings(TEST_SHOP, "loyalty", { pendingDays: 0, includeTax: true });
+    await deliverAndProcess("orders/paid", inclusive("6061", "86"));
+    await syncOrder("gid://shopify/Order/6061");
+    expect((await ledger()).map((e) => [e.sourceKey, e.points])).toEqual([
+      ["order:gid://shopify/Order/6060:earn", 100],
+      ["order:gid://shopify/Order/6061:earn", 120],
+    ]);
+  });
+
   it("does not earn on unpaid, test or cancelled orders", async () => {
     await deliverAndProcess("orders/create", orderPayload({ id: "6004", customerId: "75", financialStatus: "pending" }));
     await deliverAndProcess("orders/create", orderPayload({ id: "6005", customerId: "75", test: true }));

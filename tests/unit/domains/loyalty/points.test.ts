@@ -13,6 +13,11 @@ describe("earningBaseMinor", () => {
     expect(earningBaseMinor(order, { includeTax: true, includeShipping: false })).toBe(10_800n);
     expect(earningBaseMinor(order, { includeTax: true, includeShipping: true })).toBe(11_300n);
   });
+  it("takes the tax out of a tax-inclusive subtotal first, so it counts once or not at all", () => {
+    const inclusive = { subtotalMinor: 10_800n, includedTaxMinor: 800n, taxMinor: 800n, shippingMinor: 500n };
+    expect(earningBaseMinor(inclusive, { includeTax: false, includeShipping: false })).toBe(10_000n);
+    expect(earningBaseMinor(inclusive, { includeTax: true, includeShipping: true })).toBe(11_300n);
+  });
   it("never goes below zero (a fully discounted order)", () => {
     expect(earningBaseMinor({ subtotalMinor: -5n, taxMinor: 0n, shippingMinor: 0n }, settings)).toBe(0n);
   });
