@@ -300,9 +300,23 @@ export async function getProgramSummary(shop: string) {
 }
 
 /**
+ * Recomputes one account's cache under its owner's lock (unlocked, a refresh that read the ledger
+ * before a concurrent award committed would overwrite that award's cache after it). Null when the
+ * account is gone; `before` is the account as the writer before us left it.
+ */
+async function refreshLocked(shop: string, id: bigint, s: LoyaltySettings, now: Date) {
+  return db().$transaction(async (tx) => {
+    const found = await findAccount(shop, id, tx);
+    if (!found) return null;
+    await lockOwner(tx, shop, found);
+    const before = await findAccount(shop, id, tx);
+    return before ? { before, after: await refreshAccount(tx, shop, before, s, now) } : null;
+  });
+}
+
+/**
  * loyalty.release-pending: refresh accounts whose pending points matured. Idempotent (a refresh is a
- * recompute). Owner-locked like every writer: unlocked, a refresh that read the ledger before a
- * concurrent award committed would overwrite that award's cache (and null nextReleaseAt) after it.
+ * recompute), owner-locked like every writer (refreshLocked).
  */
 export async function releaseMaturedPoints(now = new Date(), batch = 500): Promise<number> {
   let released = 0;
@@ -311,14 +325,8 @@ export async function releaseMaturedPoints(now = new Date(), batch = 500): Promi
     if (!due.length) return released;
     for (const { id, shop } of due) {
       const s = (await getShopSettings(shop)).loyalty;
-      const account = await db().$transaction(async (tx) => {
-        const found = await findAccount(shop, id, tx);
-        if (!found) return null;
-        await lockOwner(tx, shop, found);
-        const current = await findAccount(shop, id, tx); // as the writer before us left it
-        return current ? refreshAccount(tx, shop, current, s, now) : null;
-      });
-      if (account) await afterChange(shop, account);
+      const result = await refreshLocked(shop, id, s, now);
+      if (result) await afterChange(shop, result.after);
       released++;
     }
     if (due.length < batch) return released;
@@ -338,13 +346,7 @@ export async function refreshAgingTiers(now = new Date(), batch = 500): Promise<
     if (!due.length) return changed;
     for (const { id, shop } of due) {
       const s = (await getShopSettings(shop)).loyalty;
-      const result = await db().$transaction(async (tx) => {
-        const found = await findAccount(shop, id, tx);
-        if (!found) return null;
-        await lockOwner(tx, shop, found);
-        const current = await findAccount(shop, id, tx); // as the writer before us left it
-        return current ? { before: current, after: await refreshAccount(tx, shop, current, s, now) } : null;
-      });
+      const result = await refreshLocked(shop, id, s, now);
       if (result && loyaltyMetafieldValue(result.before) !== loyaltyMetafieldValue(result.after)) {
         changed++;
         await afterChange(shop, result.after);
