@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { syncLoyaltyMetafield } from "~/domains/loyalty/loyalty.jobs.server";
@@ -92,6 +92,17 @@ async function openProduct(customerId: string | null) {
   await page.goto(`${store.url}/login?customer=${customerId ?? ""}&next=/products/${PRODUCT}`);
   return { page, context, errors };
 }
+
+/** Sums the page's layout-shift entries from its first paint on (read with layoutShift). */
+async function watchLayoutShift(page: Page) {
+  await page.addInitScript(() => {
+    (window as unknown as { __cls: number }).__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number })[]) (window as unknown as { __cls: number }).__cls += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+}
+const layoutShift = (page: Page) => page.evaluate(() => (window as unknown as { __cls: number }).__cls);
 
 describe("storefront widgets in chromium", () => {
   it("shows the trust badges, the stars and the published review", async () => {
@@ -274,15 +285,10 @@ describe("storefront widgets in chromium", () => {
     const slow = await startStorefront({ metafields, routes: { loyalty, redeem, prompt, reviews }, proxyDelayMs: 400 });
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      (window as unknown as { __cls: number }).__cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & { value: number })[]) (window as unknown as { __cls: number }).__cls += e.value;
-      }).observe({ type: "layout-shift", buffered: true });
-    });
+    await watchLayoutShift(page);
     await page.goto(`${slow.url}/login?customer=${CUSTOMER}&next=/products/${PRODUCT}`);
     await page.waitForTimeout(1500);
-    expect(await page.evaluate(() => (window as unknown as { __cls: number }).__cls)).toBe(0);
+    expect(await layoutShift(page)).toBe(0);
     await context.close();
     await slow.close();
   });
@@ -304,16 +310,11 @@ describe("storefront widgets in chromium", () => {
       // Tall enough that the loyalty block is in view: shifts below the fold do not count.
       const context = await browser.newContext({ viewport: { width, height: 2400 } });
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        (window as unknown as { __cls: number }).__cls = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as (PerformanceEntry & { value: number })[]) (window as unknown as { __cls: number }).__cls += e.value;
-        }).observe({ type: "layout-shift", buffered: true });
-      });
+      await watchLayoutShift(page);
       await page.goto(`${store.url}/login?customer=${member}&next=/products/${PRODUCT}`);
       await expect.poll(() => page.locator("[data-pending]").textContent()).toMatch(/^150 /);
       await page.waitForTimeout(300);
-      expect({ lang, width, cls: await page.evaluate(() => (window as unknown as { __cls: number }).__cls) }).toEqual({ lang, width, cls: 0 });
+      expect({ lang, width, cls: await layoutShift(page) }).toEqual({ lang, width, cls: 0 });
       expect(await page.locator("[data-pending]").isVisible()).toBe(true);
       await context.close();
       if (store !== slow) await store.close();
