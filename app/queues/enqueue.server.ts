@@ -29,7 +29,7 @@ export const RECOMPUTE_DEBOUNCE_MS = 250;
 export const RESCORE_DELAY_MS = 15 * 60_000;
 
 /** How often a shop whose pixel sends a pre-rotation key may have its config re-synced. */
-export const PIXEL_KEY_RESYNC_MS = 3_600_000;
+const PIXEL_KEY_RESYNC_MS = 3_600_000;
 
 /**
  * Per-job BullMQ options: debounce and one-at-a-time rules (deduplication ids `<purpose>-<key>`).

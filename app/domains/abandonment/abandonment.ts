@@ -54,12 +54,12 @@ export type AbandonmentSettings = z.infer<typeof AbandonmentSettingsSchema>;
  * checkouts for the Online Store, Buy Button and Plus Wholesale channels only, not for the point
  * of sale ("pos") nor for draft orders ("shopify_draft_order", sent to the buyer as an invoice).
  */
-export const UNTRACKED_SOURCE_NAMES = ["pos", "shopify_draft_order"] as const;
+const UNTRACKED_SOURCE_NAMES = ["pos", "shopify_draft_order"] as const;
 
 /**
  * The checkout belongs to a channel abandonment is counted for, as SQL over what checkouts/*
  * payloads carry: not one of UNTRACKED_SOURCE_NAMES, and no POS device id (the point of sale's
- * mark, as the device dimension reads it). Other channels (app ids, mobile apps) cannot be told
+ * mark). Other channels (app ids, mobile apps) cannot be told
  * apart from the storefront's Buy Button or Wholesale by the payload, so they are counted.
  */
 export function trackedChannelSql(c: { sourceName: Sql; deviceId: Sql }): Sql {
@@ -74,7 +74,7 @@ export function trackedChannelSql(c: { sourceName: Sql; deviceId: Sql }): Sql {
 export type CheckoutColumns = { lastActivityAt: Sql; completedAt: Sql; hasContact: Sql; recoveryQualifies: Sql; tracked: Sql };
 
 /** When a checkout counts as abandoned if nothing happens: its last activity plus the threshold. */
-export function deadlineSql(lastActivityAt: Sql, thresholdMinutes: number): Sql {
+function deadlineSql(lastActivityAt: Sql, thresholdMinutes: number): Sql {
   return sql`(${lastActivityAt} + make_interval(mins => ${thresholdMinutes}::int))`;
 }
 
@@ -102,7 +102,7 @@ export function classifySql(c: CheckoutColumns, thresholdMinutes: number, asOf: 
 
 /**
  * Breakdown dimensions, from the fields checkouts/* payloads carry:
- * - channel: source_name (web, pos, iphone, android, shopify_draft_order, an app id), else "unknown";
+ * - channel: source_name (web, iphone, android, an app id; pos and draft orders are EXCLUDED), else "unknown";
  * - source: utm_source of the landing URL, else the referring site's host (www. dropped), else "direct";
  * - landingPage: the landing URL's path without query or fragment, else "(none)";
  * - device: "mobile_app" (source_name iphone/android, Shopify's mobile channels), "web" (source_name

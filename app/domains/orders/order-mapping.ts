@@ -118,7 +118,7 @@ export function toRefundRow(p: RefundPayload, shopCurrency: string, fallbackAt: 
  * 0.00 paid). Shopify's order payloads always carry shipping_lines (empty without shipping); a
  * body without the field at all falls back to the total.
  */
-export function shippingPaidMinor(p: Pick<OrderPayload, "shipping_lines" | "total_shipping_price_set">, currency: string): bigint {
+function shippingPaidMinor(p: Pick<OrderPayload, "shipping_lines" | "total_shipping_price_set">, currency: string): bigint {
   if (!p.shipping_lines) return shopMinor(p.total_shipping_price_set, null, currency);
   return p.shipping_lines.reduce((sum, line) => sum + shopMinor(line.discounted_price_set, line.discounted_price, currency), 0n);
 }

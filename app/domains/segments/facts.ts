@@ -56,7 +56,7 @@ export function qualifyingOrderSql(o: string, refunded: Sql): Sql {
 }
 
 /** Why a qualifying order adds nothing to spend although it counts for R and F (NULL: it adds). */
-export const SPEND_EXCLUSION_REASONS = ["OTHER_CURRENCY"] as const;
+const SPEND_EXCLUSION_REASONS = ["OTHER_CURRENCY"] as const;
 export type SpendExclusionReason = (typeof SPEND_EXCLUSION_REASONS)[number];
 
 /** Whether an order's amounts are in the shop's currency, the one spend is summed in. */
